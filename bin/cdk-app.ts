@@ -1,0 +1,20 @@
+#!/usr/bin/env node
+/** The CDK app (cdk.json points here): `cdk synth|diff|deploy -c spec=PATH`; default spec: the bundled example. */
+import { App } from 'aws-cdk-lib';
+import { IoHost } from '../lib/cli/io';
+import { compileSpecFile } from '../lib/compile';
+import { addDeploymentStacks } from '../providers/aws/app';
+
+export const DEFAULT_SPEC = 'examples/qwen-chat.yaml';
+
+const app = new App({ analyticsReporting: false });
+const spec = (app.node.tryGetContext('spec') as string | undefined) ?? DEFAULT_SPEC;
+const result = compileSpecFile(spec);
+const io = IoHost.fromProcess('text');
+io.diagnostics(result.diagnostics);
+if (!result.ok) {
+  process.exitCode = 1;
+} else {
+  addDeploymentStacks(app, result.deployments);
+  app.synth();
+}

@@ -1,0 +1,35 @@
+/** parse -> validate -> normalize: the front half every command shares. */
+import { Diagnostic, DiagnosticBag, sortDiagnostics } from './diagnostics/diagnostic';
+import type { DeploymentIR } from './ir';
+import { loadSpecFile, loadSpecText } from './spec/load';
+import type { Spec } from './spec/schema';
+import { validateSchema } from './spec/validate-schema';
+import { normalizeSpec } from './normalize/normalize';
+
+export interface CompileResult {
+  readonly file: string;
+  readonly ok: boolean;
+  readonly diagnostics: readonly Diagnostic[];
+  readonly deployments: readonly DeploymentIR[];
+}
+
+export function compileSpecFile(file: string): CompileResult {
+  const loaded = loadSpecFile(file);
+  if (!loaded.ok) return { file, ok: false, diagnostics: sortDiagnostics(loaded.diagnostics), deployments: [] };
+  return compileLoaded(loaded.spec.data, new DiagnosticBag(loaded.spec.locator), file);
+}
+
+export function compileSpecText(file: string, text: string | Uint8Array): CompileResult {
+  const loaded = loadSpecText(file, text);
+  if (!loaded.ok) return { file, ok: false, diagnostics: sortDiagnostics(loaded.diagnostics), deployments: [] };
+  return compileLoaded(loaded.spec.data, new DiagnosticBag(loaded.spec.locator), file);
+}
+
+function compileLoaded(data: unknown, bag: DiagnosticBag, file: string): CompileResult {
+  validateSchema(data, bag);
+  const isObject = data !== null && typeof data === 'object' && !Array.isArray(data);
+  const deployments = isObject && bag.errorCountUnder(['version']) === 0 ? normalizeSpec(data as Spec, bag) : [];
+  const diagnostics = bag.all;
+  const ok = !bag.hasErrors;
+  return { file, ok, diagnostics, deployments: ok ? deployments : [] };
+}

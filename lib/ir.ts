@@ -1,0 +1,193 @@
+/**
+ * The intermediate representation: one record per deployment and target, every default resolved.
+ * Emitters read only this; nothing downstream sees YAML.
+ */
+import type { EngineName, DeviceKind } from './catalog/engines';
+import type { MemoryNeed, KvDtype, QuantMethod, WeightDtype } from './sizing';
+import type { TargetName } from './spec/schema';
+
+export type UriKind = 's3-object' | 's3-prefix' | 'oss' | 'nas' | 'hub' | 'http';
+export type ModelFormat = 'huggingface' | 'pytorch' | 'tensorflow' | 'onnx' | 'xgboost' | 'sklearn' | 'pmml' | 'triton' | 'custom';
+export type Mode = 'realtime' | 'serverless' | 'async' | 'multi-model';
+export type ScalingMetric = 'concurrency' | 'invocations' | 'gpu-utilization' | 'cpu-utilization' | 'qps' | 'backlog';
+export type RolloutStrategy = 'all-at-once' | 'canary' | 'linear' | 'rolling';
+
+export interface ModelIR {
+  readonly uri: string;
+  readonly uriKind: UriKind;
+  readonly format: ModelFormat;
+  readonly task: 'text-generation' | 'embedding' | 'other';
+  readonly generative: boolean;
+  readonly family?: string;
+  readonly parameters?: number;
+  readonly dtype: WeightDtype;
+  readonly architecture?: { readonly layers: number; readonly kvHeads: number; readonly headDim: number; readonly attentionHeads?: number };
+  /** Where the architecture came from: the spec, or the built-in table of known models. */
+  readonly architectureSource?: 'spec' | 'catalog';
+}
+
+export interface EngineIR {
+  readonly name: EngineName;
+  /** Why this engine (for `plan`): "spec" or the auto-selection rule that chose it. */
+  readonly reason: string;
+  readonly device: DeviceKind;
+  readonly image?: string;
+  readonly command?: readonly string[];
+  readonly args?: readonly string[];
+  readonly port: number;
+  readonly healthPath: string;
+  readonly readinessPath?: string;
+  readonly env: Readonly<Record<string, string>>;
+}
+
+export interface InstanceIR {
+  readonly type: string;
+  readonly accelerator: string;
+  readonly count: number;
+  readonly acceleratorMemoryGiB: number;
+  readonly vcpu: number;
+  readonly memoryGiB: number;
+  readonly fp8: boolean;
+  readonly family: string;
+  /** False when the type came from the escape hatch and is not in the catalog. */
+  readonly cataloged: boolean;
+  readonly reason: string;
+}
+
+export interface SizingIR extends MemoryNeed {
+  readonly availableBytes: number;
+  readonly gpuMemoryUtilization: number;
+  readonly fits: boolean;
+}
+
+export interface QuantizationIR {
+  readonly method: QuantMethod;
+  readonly weightsOnly: boolean;
+  readonly preQuantized: boolean;
+  readonly calibrationData?: string;
+}
+
+export interface CompileIR {
+  readonly compiler: 'neo' | 'neuron' | 'tensorrt-llm';
+  readonly framework?: string;
+  readonly frameworkVersion?: string;
+  readonly inputShape?: Readonly<Record<string, readonly number[]>>;
+  readonly target?: string;
+  readonly compilerOptions?: Readonly<Record<string, string | number | boolean>>;
+  readonly maxRuntimeSeconds: number;
+}
+
+export interface SpeculativeIR {
+  readonly method: 'draft' | 'eagle' | 'lookahead';
+  readonly draftModel?: string;
+  readonly tokens: number;
+}
+
+export interface LlmIR {
+  readonly maxContextLength: number;
+  readonly maxConcurrentSequences: number;
+  readonly prefixCaching: boolean;
+  readonly gpuMemoryUtilization: number;
+}
+
+export interface PipelineStepIR {
+  readonly name: string;
+  readonly image?: string;
+  readonly env: Readonly<Record<string, string>>;
+  readonly modelUri?: string;
+  readonly isModel: boolean;
+}
+
+export interface ScheduleIR {
+  readonly cron: string;
+  readonly min?: number;
+  readonly max?: number;
+  readonly timezone: string;
+}
+
+export interface ScalingIR {
+  readonly enabled: boolean;
+  readonly min: number;
+  readonly max: number;
+  readonly metric: ScalingMetric;
+  readonly target: number;
+  readonly scaleInCooldownSeconds: number;
+  readonly scaleOutCooldownSeconds: number;
+  readonly schedule: readonly ScheduleIR[];
+}
+
+export interface RolloutIR {
+  readonly strategy: RolloutStrategy;
+  readonly canaryPercent: number;
+  readonly stepPercent: number;
+  readonly waitSeconds: number;
+  readonly rollbackAlarms: readonly string[];
+}
+
+export interface AwsTargetIR {
+  readonly kind: 'aws';
+  readonly region: string;
+  readonly account?: string;
+  readonly stackName: string;
+  readonly endpointName?: string;
+  readonly tags: Readonly<Record<string, string>>;
+  readonly subnets?: readonly string[];
+  readonly securityGroups?: readonly string[];
+  readonly kmsKey?: string;
+  readonly role?: string;
+}
+
+export interface AlibabaTargetIR {
+  readonly kind: 'alibaba';
+  readonly region: string;
+  readonly serviceName: string;
+  readonly workspaceId?: string;
+  readonly gateway?: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly fallback: readonly string[];
+  readonly spotMaxPrice?: number;
+  readonly resourceGroup?: string;
+  readonly vpc?: { readonly vpcId: string; readonly vswitchId: string; readonly securityGroupId: string };
+}
+
+export interface DeploymentIR {
+  readonly name: string;
+  readonly target: TargetName;
+  readonly description?: string;
+  readonly model: ModelIR;
+  readonly engine: EngineIR;
+  readonly mode: Mode;
+  /** Absent for serverless endpoints. */
+  readonly instance?: InstanceIR;
+  readonly tensorParallel: number;
+  readonly llm?: LlmIR;
+  readonly sizing?: SizingIR;
+  readonly batching?: { readonly maxBatchSize: number; readonly maxDelayMs: number };
+  readonly quantization: QuantizationIR;
+  readonly kvCacheDtype: KvDtype;
+  readonly compile?: CompileIR;
+  readonly speculative?: SpeculativeIR;
+  readonly serverless?: { readonly memoryMb: number; readonly maxConcurrency: number; readonly provisionedConcurrency?: number };
+  readonly async?: {
+    readonly output: string;
+    readonly failure?: string;
+    readonly notifySuccess?: string;
+    readonly notifyError?: string;
+    readonly maxConcurrentPerInstance?: number;
+  };
+  readonly pipeline?: readonly PipelineStepIR[];
+  readonly scaling: ScalingIR;
+  readonly rollout: RolloutIR;
+  readonly publicEndpoint: boolean;
+  readonly networkIsolation: boolean;
+  readonly dataCapture?: { readonly percent: number; readonly destination: string };
+  readonly timeouts: { readonly startupSeconds: number; readonly downloadSeconds: number };
+  readonly price?: { readonly usdPerHour: number; readonly region: string };
+  readonly aws?: AwsTargetIR;
+  readonly alibaba?: AlibabaTargetIR;
+}
+
+export interface SpecIR {
+  readonly file: string;
+  readonly deployments: readonly DeploymentIR[];
+}

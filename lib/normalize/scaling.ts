@@ -1,0 +1,89 @@
+import { Diagnostics } from '../diagnostics/registry';
+import type { LlmIR, Mode, ModelIR, RolloutIR, ScalingIR, ScalingMetric, ScheduleIR } from '../ir';
+import type { DeploymentSpec } from '../spec/schema';
+import { parseDurationSeconds } from '../spec/units';
+import type { DeploymentContext } from './context';
+
+const CRON_FIELD = /^(\*|[0-9]+(-[0-9]+)?)(\/[0-9]+)?(,(\*|[0-9]+(-[0-9]+)?)(\/[0-9]+)?)*$|^[A-Za-z]{3}(-[A-Za-z]{3})?$/;
+
+export function isFiveFieldCron(expr: string): boolean {
+  const fields = expr.trim().split(/\s+/);
+  return fields.length === 5 && fields.every((f) => CRON_FIELD.test(f) || f === '?');
+}
+
+export function isKnownTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function defaultMetric(model: ModelIR, mode: Mode): ScalingMetric {
+  if (mode === 'async') return 'backlog';
+  return model.generative ? 'concurrency' : 'invocations';
+}
+
+/** Targets per instance that a first deployment can live with; documented in the README. */
+function defaultTarget(metric: ScalingMetric, llm: LlmIR | undefined): number {
+  switch (metric) {
+    case 'concurrency':
+      return llm ? Math.max(1, Math.floor(llm.maxConcurrentSequences * 0.75)) : 10;
+    case 'invocations':
+      return 600;
+    case 'qps':
+      return 10;
+    case 'gpu-utilization':
+    case 'cpu-utilization':
+      return 70;
+    case 'backlog':
+      return 5;
+  }
+}
+
+export function normalizeScaling(d: DeploymentSpec, model: ModelIR, llm: LlmIR | undefined, mode: Mode, ctx: DeploymentContext): ScalingIR {
+  const s = d.scaling;
+  if (!s) {
+    return { enabled: false, min: 1, max: 1, metric: defaultMetric(model, mode), target: defaultTarget(defaultMetric(model, mode), llm), scaleInCooldownSeconds: 300, scaleOutCooldownSeconds: 60, schedule: [] };
+  }
+  const min = s.min ?? 1;
+  const max = s.max ?? Math.max(min, 1);
+  const metric = (s.metric ?? defaultMetric(model, mode)) as ScalingMetric;
+  const schedule: ScheduleIR[] = [];
+  (s.schedule ?? []).forEach((entry, i) => {
+    if (!isFiveFieldCron(entry.cron)) {
+      ctx.report(Diagnostics.BadCron, ['scaling', 'schedule', i, 'cron'], {
+        found: entry.cron,
+        allowed: 'minute hour day-of-month month day-of-week, e.g. "0 8 * * 1-5"',
+        hint: 'write five space-separated fields',
+      });
+    }
+    const timezone = entry.timezone ?? 'UTC';
+    if (!isKnownTimeZone(timezone)) {
+      ctx.report(Diagnostics.BadTimezone, ['scaling', 'schedule', i, 'timezone'], { found: timezone, allowed: 'IANA time zone names', hint: 'e.g. UTC, Asia/Shanghai, America/New_York' });
+    }
+    schedule.push({ cron: entry.cron.trim(), ...(entry.min !== undefined ? { min: entry.min } : {}), ...(entry.max !== undefined ? { max: entry.max } : {}), timezone });
+  });
+  return {
+    enabled: true,
+    min,
+    max,
+    metric,
+    target: s.target ?? defaultTarget(metric, llm),
+    scaleInCooldownSeconds: s.scaleInCooldown ? parseDurationSeconds(s.scaleInCooldown) : 300,
+    scaleOutCooldownSeconds: s.scaleOutCooldown ? parseDurationSeconds(s.scaleOutCooldown) : 60,
+    schedule,
+  };
+}
+
+export function normalizeRollout(d: DeploymentSpec): RolloutIR {
+  const r = d.rollout ?? {};
+  return {
+    strategy: r.strategy ?? 'all-at-once',
+    canaryPercent: r.canaryPercent ?? 10,
+    stepPercent: r.stepPercent ?? 20,
+    waitSeconds: r.wait ? parseDurationSeconds(r.wait) : 300,
+    rollbackAlarms: r.rollbackAlarms ?? [],
+  };
+}

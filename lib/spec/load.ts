@@ -1,0 +1,232 @@
+/**
+ * Stage 1: bytes -> YAML document with source positions. Hostile input (huge files, alias bombs, deep nesting,
+ * non-UTF-8, directories) becomes a diagnostic, never an exception.
+ */
+import * as fs from 'node:fs';
+import { isMap, isPair, isScalar, isSeq, LineCounter, Node, parseAllDocuments, Document } from 'yaml';
+import { Diagnostic, fileDiagnostic, Locator, SourcePosition, SpecPath } from '../diagnostics/diagnostic';
+import { Diagnostics } from '../diagnostics/registry';
+
+export const MAX_SPEC_BYTES = 1024 * 1024;
+export const MAX_DEPTH = 64;
+export const MAX_ALIAS_COUNT = 100;
+
+export interface LoadedSpec {
+  readonly file: string;
+  readonly source: string;
+  readonly data: unknown;
+  readonly locator: Locator;
+}
+
+export type LoadResult = { ok: true; spec: LoadedSpec } | { ok: false; diagnostics: Diagnostic[] };
+
+export function loadSpecFile(file: string): LoadResult {
+  let bytes: Buffer;
+  try {
+    const stat = fs.statSync(file);
+    if (stat.isDirectory()) {
+      return fail(fileDiagnostic(file, Diagnostics.CannotRead, { detail: 'it is a directory' }, { hint: 'pass the path of a .yaml file' }));
+    }
+    if (stat.size > MAX_SPEC_BYTES) {
+      return fail(fileDiagnostic(file, Diagnostics.FileTooLarge, { found: stat.size, limit: MAX_SPEC_BYTES }, { hint: 'split the spec into several files' }));
+    }
+    bytes = fs.readFileSync(file);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const detail = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : String((err as Error).message);
+    return fail(fileDiagnostic(file, Diagnostics.CannotRead, { detail }, { hint: 'check the path' }));
+  }
+  return loadSpecText(file, bytes);
+}
+
+export function loadSpecText(file: string, input: string | Uint8Array): LoadResult {
+  if (typeof input !== 'string' && input.byteLength > MAX_SPEC_BYTES) {
+    return fail(fileDiagnostic(file, Diagnostics.FileTooLarge, { found: input.byteLength, limit: MAX_SPEC_BYTES }));
+  }
+  let source: string;
+  if (typeof input === 'string') {
+    source = input;
+  } else {
+    try {
+      source = new TextDecoder('utf-8', { fatal: true }).decode(input);
+    } catch {
+      const offset = firstInvalidUtf8Offset(input);
+      return fail(fileDiagnostic(file, Diagnostics.NotUtf8, { offset }, { hint: 'save the file as UTF-8' }));
+    }
+  }
+  if (source.length > MAX_SPEC_BYTES) {
+    return fail(fileDiagnostic(file, Diagnostics.FileTooLarge, { found: source.length, limit: MAX_SPEC_BYTES }));
+  }
+  const depth = bracketDepthEstimate(source);
+  if (depth > MAX_DEPTH) {
+    return fail(fileDiagnostic(file, Diagnostics.TooDeep, { limit: MAX_DEPTH }));
+  }
+
+  const lineCounter = new LineCounter();
+  let docs: Document.Parsed[];
+  try {
+    docs = parseAllDocuments(source, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true }) as Document.Parsed[];
+  } catch (err) {
+    return fail(fileDiagnostic(file, Diagnostics.YamlSyntax, { detail: oneLine((err as Error).message) }));
+  }
+  if (!Array.isArray(docs)) docs = [docs as unknown as Document.Parsed];
+  const position = (offset: number): SourcePosition => {
+    const p = lineCounter.linePos(offset);
+    return { line: p.line, column: p.col };
+  };
+
+  const diagnostics: Diagnostic[] = [];
+  for (const doc of docs) {
+    for (const e of doc.errors) {
+      const pos = position(e.pos[0]);
+      const def = e.code === 'DUPLICATE_KEY' ? Diagnostics.DuplicateKey : Diagnostics.YamlSyntax;
+      const key = e.code === 'DUPLICATE_KEY' ? duplicateKeyAt(source, e.pos[0]) : '';
+      diagnostics.push(
+        fileDiagnostic(
+          file,
+          def,
+          { detail: oneLine(e.message), key },
+          { ...pos, hint: e.code === 'DUPLICATE_KEY' ? 'remove or rename one of the entries; YAML keeps only one' : 'fix the YAML syntax at this position' },
+        ),
+      );
+    }
+  }
+  if (diagnostics.length > 0) return { ok: false, diagnostics };
+  if (docs.length === 0 || (docs.length === 1 && docs[0]!.contents === null)) {
+    return fail(fileDiagnostic(file, Diagnostics.EmptySpec, {}, { hint: 'start from examples/qwen-chat.yaml' }));
+  }
+  if (docs.length > 1) {
+    const second = docs[1]!.range?.[0] ?? 0;
+    return fail(fileDiagnostic(file, Diagnostics.MultipleDocuments, { found: docs.length }, { ...position(second), hint: 'remove the "---" separator, or put each document in its own file' }));
+  }
+  const doc = docs[0]!;
+
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (err) {
+    const message = (err as Error).message ?? String(err);
+    if (/alias/i.test(message)) {
+      return fail(fileDiagnostic(file, Diagnostics.AliasBomb, { detail: `more than ${MAX_ALIAS_COUNT} alias expansions` }, { hint: 'write the values out instead of using many aliases' }));
+    }
+    if (err instanceof RangeError) return fail(fileDiagnostic(file, Diagnostics.TooDeep, { limit: MAX_DEPTH }));
+    return fail(fileDiagnostic(file, Diagnostics.YamlSyntax, { detail: oneLine(message) }));
+  }
+  if (valueDepth(data) > MAX_DEPTH) return fail(fileDiagnostic(file, Diagnostics.TooDeep, { limit: MAX_DEPTH }));
+
+  const locator: Locator = {
+    file,
+    locate(path: SpecPath, atKey = false): SourcePosition {
+      const offset = offsetOf(doc, path, atKey);
+      return position(offset);
+    },
+  };
+  return { ok: true, spec: { file, source, data, locator } };
+}
+
+function fail(d: Diagnostic): LoadResult {
+  return { ok: false, diagnostics: [d] };
+}
+
+function oneLine(message: string): string {
+  return message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '').trim();
+}
+
+function duplicateKeyAt(source: string, offset: number): string {
+  const m = /^\s*"?([^":\n]+)"?\s*:/.exec(source.slice(offset, offset + 200));
+  return m ? m[1]!.trim() : '?';
+}
+
+/** Offset of the node at `path`, or of the deepest existing ancestor. */
+function offsetOf(doc: Document.Parsed, path: SpecPath, atKey: boolean): number {
+  let node: unknown = doc.contents;
+  let offset = (doc.contents as Node | null)?.range?.[0] ?? 0;
+  for (let i = 0; i < path.length; i++) {
+    const segment = path[i]!;
+    const last = i === path.length - 1;
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isPair(p) && keyText(p.key) === String(segment));
+      if (!pair) return offset;
+      const keyNode = pair.key as Node | null;
+      if (last && atKey && keyNode?.range) return keyNode.range[0];
+      const valueNode = pair.value as Node | null;
+      if (valueNode?.range) {
+        offset = valueNode.range[0];
+      } else if (keyNode?.range) {
+        offset = keyNode.range[0];
+      }
+      node = valueNode;
+    } else if (isSeq(node) && typeof segment === 'number') {
+      const item = node.items[segment] as Node | undefined;
+      if (!item?.range) return offset;
+      offset = item.range[0];
+      node = item;
+    } else {
+      return offset;
+    }
+  }
+  return offset;
+}
+
+function keyText(key: unknown): string {
+  if (isScalar(key)) return String(key.value);
+  return String(key);
+}
+
+function valueDepth(value: unknown): number {
+  let max = 0;
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  const seen = new Set<unknown>();
+  while (stack.length > 0) {
+    const [v, d] = stack.pop()!;
+    if (d > max) max = d;
+    if (d > MAX_DEPTH) return d;
+    if (v !== null && typeof v === 'object') {
+      if (seen.has(v)) continue;
+      seen.add(v);
+      for (const child of Object.values(v as Record<string, unknown>)) stack.push([child, d + 1]);
+    }
+  }
+  return max;
+}
+
+/** Cheap pre-parse guard against pathological flow nesting (`[[[[...`), which a recursive parser would choke on. */
+function bracketDepthEstimate(source: string): number {
+  let depth = 0;
+  let max = 0;
+  let quote: string | null = null;
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i];
+    if (quote) {
+      if (c === quote) quote = null;
+      continue;
+    }
+    if (c === '"' || c === "'") quote = c;
+    else if (c === '#') {
+      const nl = source.indexOf('\n', i);
+      i = nl === -1 ? source.length : nl;
+    } else if (c === '[' || c === '{') {
+      depth++;
+      if (depth > max) max = depth;
+    } else if (c === ']' || c === '}') depth = Math.max(0, depth - 1);
+    else if (c === '\n') quote = null;
+  }
+  return max;
+}
+
+function firstInvalidUtf8Offset(bytes: Uint8Array): number {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  let lo = 0;
+  let hi = bytes.length;
+  // Binary search for the shortest invalid prefix (allowing an incomplete trailing sequence).
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    try {
+      decoder.decode(bytes.subarray(0, mid + 1), { stream: true });
+      lo = mid + 1;
+    } catch {
+      hi = mid;
+    }
+  }
+  return lo;
+}

@@ -1,0 +1,233 @@
+/**
+ * Stage 2a: structural validation against the JSON Schema, with Ajv's errors translated into coded,
+ * positioned diagnostics that say what was found, what is allowed and how to fix it.
+ */
+import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
+import { DiagnosticBag, renderValue, SpecPath } from '../diagnostics/diagnostic';
+import { Diagnostics } from '../diagnostics/registry';
+import { closest } from '../diagnostics/suggest';
+import { SpecSchema } from './schema';
+import { unitHint } from './units';
+
+let compiled: ValidateFunction | undefined;
+
+function validator(): ValidateFunction {
+  if (!compiled) {
+    const ajv = new Ajv({ allErrors: true, verbose: true, strict: false, allowUnionTypes: true });
+    compiled = ajv.compile(SpecSchema);
+  }
+  return compiled;
+}
+
+type SchemaNode = Record<string, unknown>;
+
+export function validateSchema(data: unknown, bag: DiagnosticBag): void {
+  const validate = validator();
+  if (validate(data)) return;
+  const errors = selectUnionBranches(validate.errors ?? []);
+  for (const e of errors) translate(e, bag);
+}
+
+function pointerToPath(pointer: string): (string | number)[] {
+  if (pointer === '') return [];
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((s) => (/^[0-9]+$/.test(s) ? Number(s) : s));
+}
+
+function jsType(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'array';
+  if (typeof v === 'number') return Number.isInteger(v) ? 'integer' : 'number';
+  return typeof v;
+}
+
+/** How well a union branch fits the data's shape; the best-fitting branch's errors are the useful ones. */
+function branchScore(branch: SchemaNode, data: unknown): number {
+  const t = jsType(data);
+  if ('const' in branch) return branch.const === data ? 3 : 0;
+  const types = branch.type === undefined ? [] : Array.isArray(branch.type) ? (branch.type as string[]) : [branch.type as string];
+  const typeOk = types.some((bt) => bt === t || (bt === 'number' && t === 'integer'));
+  if (!typeOk) return 0;
+  if (t === 'object' && branch.properties) {
+    const keys = Object.keys(data as object);
+    const props = Object.keys(branch.properties as object);
+    return keys.every((k) => props.includes(k)) ? 2 : 1;
+  }
+  return 2;
+}
+
+function selectUnionBranches(errors: ErrorObject[]): ErrorObject[] {
+  let result = [...errors];
+  const unions = errors.filter((e) => e.keyword === 'anyOf');
+  for (const u of unions) {
+    const branches = (u.schema as SchemaNode[]) ?? [];
+    const scores = branches.map((b) => branchScore(b, u.data));
+    const best = Math.max(...scores);
+    const prefix = `${u.schemaPath}/`;
+    if (best <= 0) {
+      // No branch fits the shape at all: one wrong-type error for the union is clearer than each branch's.
+      result = result.filter((e) => !e.schemaPath.startsWith(prefix));
+      continue;
+    }
+    const chosen = scores.indexOf(best);
+    const keep = `${u.schemaPath}/${chosen}/`;
+    result = result.filter((e) => e === u || !e.schemaPath.startsWith(prefix) || e.schemaPath.startsWith(keep));
+    if (result.some((e) => e.schemaPath.startsWith(keep))) result = result.filter((e) => e !== u);
+  }
+  return result;
+}
+
+function describeExpected(schema: SchemaNode): string {
+  if (Array.isArray(schema.anyOf)) {
+    return (schema.anyOf as SchemaNode[]).map(describeExpected).join(' or ');
+  }
+  if (schema.enum) return `one of ${(schema.enum as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
+  if ('const' in schema) return JSON.stringify(schema.const);
+  const unit = schema['x-unit'];
+  if (unit === 'duration') return 'a duration such as 90s';
+  if (unit === 'size') return 'a size such as 16Gi';
+  if (schema.type === 'object') return 'a mapping';
+  if (schema.type === 'array') return 'a list';
+  if (schema.type === 'integer') return 'a whole number';
+  if (schema.type === 'number') return 'a number';
+  if (schema.type === 'string') return 'a string';
+  if (schema.type === 'boolean') return 'true or false';
+  return 'a different value';
+}
+
+function findUnitSchema(e: ErrorObject): 'duration' | 'size' | 'count' | undefined {
+  const parent = e.parentSchema as SchemaNode | undefined;
+  const unit = parent?.['x-unit'];
+  return unit === 'duration' || unit === 'size' || unit === 'count' ? unit : undefined;
+}
+
+function translate(e: ErrorObject, bag: DiagnosticBag): void {
+  const path: SpecPath = pointerToPath(e.instancePath);
+  const parent = (e.parentSchema ?? {}) as SchemaNode;
+  const parentName = path.length === 0 ? 'the spec' : `"${String(path[path.length - 1])}"`;
+  switch (e.keyword) {
+    case 'additionalProperties': {
+      const key = String((e.params as { additionalProperty: string }).additionalProperty);
+      if (parent.patternProperties && !parent.properties) {
+        const rule = (parent['x-format-hint'] as string | undefined) ?? 'names matching the allowed pattern';
+        bag.add(Diagnostics.BadFormat, [...path, key], { atKey: true, found: key, allowed: rule, hint: `rename it, e.g. "${suggestName(key)}"` });
+        return;
+      }
+      const allowed = Object.keys((parent.properties as object) ?? {});
+      const suggestion = closest(key, allowed);
+      bag.add(Diagnostics.UnknownKey, [...path, key], {
+        atKey: true,
+        args: { key, parent: parentName },
+        allowed: allowed.join(', '),
+        hint: suggestion ? `did you mean "${suggestion}"?` : `remove "${key}"`,
+      });
+      return;
+    }
+    case 'required': {
+      const key = String((e.params as { missingProperty: string }).missingProperty);
+      bag.add(Diagnostics.MissingKey, path, { args: { key, parent: parentName }, hint: `add "${key}:"` });
+      return;
+    }
+    case 'type':
+    case 'anyOf': {
+      const unit = e.keyword === 'type' ? findUnitSchema(e) : ((parent['x-unit'] as 'duration' | 'size' | 'count' | undefined) ?? undefined);
+      if (unit && unit !== 'count' && typeof e.data === 'number') {
+        bag.add(Diagnostics.BadUnit, path, { found: e.data, args: { unitKind: unit }, allowed: describeExpected(parent), hint: unitHint(unit, e.data) });
+        return;
+      }
+      const expected = e.keyword === 'anyOf' ? describeExpected(parent) : describeExpected(parent);
+      bag.add(Diagnostics.WrongType, path, {
+        found: e.data,
+        args: { expected, found: describeFound(e.data) },
+        allowed: expected,
+        hint: hintForType(parent, e.data),
+      });
+      return;
+    }
+    case 'enum': {
+      const allowed = ((e.params as { allowedValues: unknown[] }).allowedValues ?? []).map(String);
+      const suggestion = typeof e.data === 'string' ? closest(e.data, allowed) : undefined;
+      bag.add(Diagnostics.NotAllowed, path, {
+        found: e.data,
+        allowed: allowed.join(', '),
+        hint: suggestion ? `did you mean "${suggestion}"?` : `use one of: ${allowed.join(', ')}`,
+      });
+      return;
+    }
+    case 'const': {
+      const allowed = JSON.stringify((e.params as { allowedValue: unknown }).allowedValue);
+      bag.add(Diagnostics.NotAllowed, path, { found: e.data, allowed, hint: `write ${allowed}` });
+      return;
+    }
+    case 'pattern': {
+      const unit = findUnitSchema(e);
+      if (unit) {
+        bag.add(Diagnostics.BadUnit, path, { found: e.data, args: { unitKind: unit }, allowed: describeExpected(parent), hint: unitHint(unit, e.data) });
+        return;
+      }
+      const formatHint = (parent['x-format-hint'] as string | undefined) ?? `text matching ${String((e.params as { pattern: string }).pattern)}`;
+      bag.add(Diagnostics.BadFormat, path, { found: e.data, allowed: formatHint, hint: `write ${formatHint}` });
+      return;
+    }
+    case 'minimum':
+    case 'maximum':
+    case 'exclusiveMinimum':
+    case 'exclusiveMaximum': {
+      const p = e.params as { comparison: string; limit: number };
+      const allowed = `${p.comparison} ${p.limit}`;
+      bag.add(Diagnostics.OutOfRange, path, { found: e.data, allowed, hint: `use a value ${allowed}` });
+      return;
+    }
+    case 'minItems':
+    case 'maxItems':
+    case 'minProperties':
+    case 'maxProperties': {
+      const limit = (e.params as { limit: number }).limit;
+      const isItems = e.keyword.endsWith('Items');
+      const count = isItems ? (e.data as unknown[]).length : Object.keys(e.data as object).length;
+      const noun = isItems ? 'entries' : 'keys';
+      const allowed = `${e.keyword.startsWith('min') ? 'at least' : 'at most'} ${limit} ${noun}`;
+      bag.add(Diagnostics.BadCount, path, { args: { found: `${count} ${noun}` }, allowed, hint: `give ${allowed}` });
+      return;
+    }
+    case 'minLength':
+    case 'maxLength': {
+      const limit = (e.params as { limit: number }).limit;
+      const allowed = `${e.keyword === 'minLength' ? 'at least' : 'at most'} ${limit} characters`;
+      bag.add(Diagnostics.BadFormat, path, { found: e.data, allowed, hint: `use ${allowed}` });
+      return;
+    }
+    default:
+      bag.add(Diagnostics.BadFormat, path, { found: e.data, allowed: e.message ?? 'a valid value', hint: 'see the spec reference in the README' });
+  }
+}
+
+function describeFound(v: unknown): string {
+  const t = jsType(v);
+  if (t === 'object') return 'a mapping';
+  if (t === 'array') return 'a list';
+  if (t === 'null') return 'nothing (null)';
+  return `${t === 'integer' ? 'number' : t} ${renderValue(v)}`;
+}
+
+function hintForType(schema: SchemaNode, data: unknown): string {
+  if (schema.type === 'array' && data !== null && typeof data !== 'object') return 'write a list: [a, b] or one "- item" per line';
+  if (schema.type === 'object' && data === null) return 'fill in the mapping or remove the key';
+  if (schema.type === 'string' && typeof data === 'number') return `quote it: "${String(data)}"`;
+  if (schema.type === 'integer' && typeof data === 'string' && /^[0-9]+$/.test(data)) return `remove the quotes: ${data}`;
+  if (schema.type === 'boolean' && typeof data === 'string') return 'write true or false without quotes';
+  return `write ${describeExpected(schema)}`;
+}
+
+function suggestName(name: string): string {
+  const cleaned = name
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/^[^a-z]+/, '')
+    .slice(0, 40)
+    .replace(/-+$/, '');
+  return cleaned || 'my-model';
+}

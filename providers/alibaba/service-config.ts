@@ -1,0 +1,331 @@
+/**
+ * IR -> PAI-EAS service configuration (the JSON body of CreateService / `eascmd create`).
+ * Field names follow the official "parameters of model services" appendix; see
+ * ../shared/reference/alibaba-pai-eas.md §1. Pure: same IR in, same object out.
+ */
+import type { DeploymentIR } from '../../lib/ir';
+import { EAS_PROCESSORS } from '../../lib/normalize/rules-alibaba';
+
+export const INFERSTACK_VERSION = '0.1.0';
+export const MODEL_MOUNT = '/model_dir';
+export const DRAFT_MOUNT = '/draft_dir';
+
+export interface EasProbe {
+  http_get: { path: string; port: number };
+  initial_delay_seconds: number;
+  period_seconds: number;
+  timeout_seconds: number;
+  failure_threshold: number;
+  success_threshold?: number;
+}
+
+export interface EasContainer {
+  image: string;
+  port: number;
+  command?: string;
+  script?: string;
+  env?: Array<{ name: string; value: string }>;
+  startup_check?: EasProbe;
+  readiness_check?: EasProbe;
+  liveness_check?: EasProbe;
+}
+
+export interface EasStorage {
+  mount_path: string;
+  oss?: { path: string; readOnly: boolean };
+  nfs?: { server: string; path: string; readOnly: boolean };
+  empty_dir?: { medium: string; size_limit: number };
+}
+
+export interface EasAutoscaler {
+  min: number;
+  max: number;
+  scaleStrategies: Array<{ metricName: string; threshold: number }>;
+  behavior: {
+    scaleUp: { stabilizationWindowSeconds: number };
+    scaleDown: { stabilizationWindowSeconds: number };
+  };
+}
+
+export interface EasCronScaler {
+  ScaleJobs: Array<{ Name: string; Schedule: string; TargetSize: number; TimeZone: string }>;
+}
+
+export interface EasServiceConfig {
+  metadata: Record<string, unknown>;
+  cloud?: Record<string, unknown>;
+  containers?: EasContainer[];
+  processor?: string;
+  model_path?: string;
+  storage?: EasStorage[];
+  networking?: Record<string, unknown>;
+  autoscaler?: EasAutoscaler;
+  cronscaler?: EasCronScaler;
+  labels: Record<string, string>;
+}
+
+const KV_BLADE: Record<string, string> = { fp8: 'fp8_e4m3', int8: 'int8', int4: 'int4' };
+
+/** Quote one shell word (for `script`, which EAS runs through a shell). */
+export function shellQuote(word: string): string {
+  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'"'"'`)}'`;
+}
+
+function modelPathInContainer(ir: DeploymentIR): string {
+  return ir.model.uriKind === 'hub' ? ir.model.uri.replace(/^hf:\/\//, '') : MODEL_MOUNT;
+}
+
+function draftPath(ir: DeploymentIR): string | undefined {
+  const draft = ir.speculative?.draftModel;
+  if (!draft) return undefined;
+  return draft.startsWith('oss://') || draft.startsWith('nas://') ? DRAFT_MOUNT : draft.replace(/^hf:\/\//, '');
+}
+
+export function vllmArgs(ir: DeploymentIR): string[] {
+  const llm = ir.llm!;
+  const args = ['vllm', 'serve', modelPathInContainer(ir), '--host', '0.0.0.0', '--port', String(ir.engine.port)];
+  args.push('--served-model-name', ir.name);
+  args.push('--tensor-parallel-size', String(ir.tensorParallel));
+  args.push('--max-model-len', String(llm.maxContextLength));
+  args.push('--max-num-seqs', String(llm.maxConcurrentSequences));
+  args.push('--gpu-memory-utilization', String(llm.gpuMemoryUtilization));
+  args.push(llm.prefixCaching ? '--enable-prefix-caching' : '--no-enable-prefix-caching');
+  args.push('--trust-remote-code');
+  if (ir.quantization.method !== 'none') args.push('--quantization', ir.quantization.method === 'int4' || ir.quantization.method === 'int8' ? 'compressed-tensors' : ir.quantization.method);
+  if (ir.kvCacheDtype !== 'auto') args.push('--kv-cache-dtype', ir.kvCacheDtype);
+  if (ir.speculative) {
+    const config: Record<string, unknown> = { num_speculative_tokens: ir.speculative.tokens };
+    if (ir.speculative.method === 'eagle') config.method = 'eagle';
+    const draft = draftPath(ir);
+    if (draft) config.model = draft;
+    args.push('--speculative-config', JSON.stringify(config));
+  }
+  return [...args, ...(ir.engine.args ?? [])];
+}
+
+export function bladeArgs(ir: DeploymentIR): string[] {
+  const llm = ir.llm!;
+  const args = ['blade_llm_server', '--host', '0.0.0.0', '--port', String(ir.engine.port), '--model', modelPathInContainer(ir)];
+  args.push('--tensor_parallel_size', String(ir.tensorParallel));
+  args.push('--max_gpu_memory_utilization', String(llm.gpuMemoryUtilization));
+  if (!llm.prefixCaching) args.push('--disable_prompt_cache');
+  if (ir.kvCacheDtype !== 'auto') args.push('--kv_cache_quant', KV_BLADE[ir.kvCacheDtype]!);
+  if (ir.speculative?.method === 'draft') {
+    args.push('--decode_algo', 'sps', '--gamma', String(ir.speculative.tokens));
+    const draft = draftPath(ir);
+    if (draft) args.push('--draft.model', draft);
+  } else if (ir.speculative?.method === 'lookahead') {
+    args.push('--decode_algo', 'look_ahead');
+  }
+  return [...args, ...(ir.engine.args ?? [])];
+}
+
+export function sglangArgs(ir: DeploymentIR): string[] {
+  const llm = ir.llm!;
+  const args = ['python', '-m', 'sglang.launch_server', '--model-path', modelPathInContainer(ir), '--host', '0.0.0.0', '--port', String(ir.engine.port)];
+  args.push('--served-model-name', ir.name);
+  args.push('--tp', String(ir.tensorParallel));
+  args.push('--context-length', String(llm.maxContextLength));
+  args.push('--max-running-requests', String(llm.maxConcurrentSequences));
+  args.push('--mem-fraction-static', String(llm.gpuMemoryUtilization));
+  args.push('--trust-remote-code');
+  if (!llm.prefixCaching) args.push('--disable-radix-cache');
+  if (ir.quantization.method !== 'none') args.push('--quantization', ir.quantization.method);
+  if (ir.kvCacheDtype === 'fp8') args.push('--kv-cache-dtype', 'fp8_e5m2');
+  if (ir.speculative) {
+    args.push('--speculative-algorithm', ir.speculative.method === 'eagle' ? 'EAGLE' : 'STANDALONE');
+    const draft = draftPath(ir);
+    if (draft) args.push('--speculative-draft-model-path', draft);
+    args.push('--speculative-num-draft-tokens', String(ir.speculative.tokens));
+  }
+  return [...args, ...(ir.engine.args ?? [])];
+}
+
+function commandFields(words: string[]): { command?: string; script?: string } {
+  const needsShell = words.some((w) => !/^[A-Za-z0-9_@%+=:,./-]+$/.test(w));
+  return needsShell ? { script: words.map(shellQuote).join(' ') } : { command: words.join(' ') };
+}
+
+function probe(path: string, port: number, initialDelay: number, period: number, failureThreshold: number): EasProbe {
+  return { http_get: { path, port }, initial_delay_seconds: initialDelay, period_seconds: period, timeout_seconds: 5, failure_threshold: failureThreshold };
+}
+
+function envList(env: Readonly<Record<string, string>>): Array<{ name: string; value: string }> {
+  return Object.keys(env)
+    .sort()
+    .map((name) => ({ name, value: env[name]! }));
+}
+
+function storageFor(uri: string, mountPath: string): EasStorage | undefined {
+  if (uri.startsWith('oss://')) return { mount_path: mountPath, oss: { path: uri.endsWith('/') || /\.[a-z0-9]+$/i.test(uri) ? uri : `${uri}/`, readOnly: true } };
+  const nas = /^(?:nas|nfs):\/\/([^/]+)(\/.*)?$/.exec(uri);
+  if (nas) return { mount_path: mountPath, nfs: { server: nas[1]!, path: nas[2] ?? '/', readOnly: true } };
+  return undefined;
+}
+
+/** EAS autoscaler metric names (CreateServiceAutoScaler scaleStrategies; async queue per the async autoscaling doc). */
+export function easScaleStrategy(ir: DeploymentIR): { metricName: string; threshold: number } {
+  const s = ir.scaling;
+  switch (s.metric) {
+    case 'qps':
+      return { metricName: 'qps', threshold: s.target };
+    case 'invocations':
+      return { metricName: 'qps', threshold: Math.max(1, Math.round(s.target / 60)) };
+    case 'cpu-utilization':
+      return { metricName: 'cpu', threshold: s.target };
+    case 'gpu-utilization':
+      return { metricName: 'gpu[util]', threshold: s.target };
+    case 'backlog':
+      return { metricName: 'queue[avgbacklog]', threshold: s.target };
+    case 'concurrency':
+      // Rejected by the normalizer for alibaba; kept total for type safety.
+      return { metricName: 'qps', threshold: s.target };
+  }
+}
+
+/** A 5-field cron (minute hour day month weekday) as the 6-field EAS form (second first). */
+export function easCron(cron: string): string {
+  return `0 ${cron.trim().split(/\s+/).join(' ')}`;
+}
+
+export function buildServiceConfig(ir: DeploymentIR): EasServiceConfig {
+  const t = ir.alibaba!;
+  const inst = ir.instance!;
+  const generative = ir.model.generative;
+  const metadata: Record<string, unknown> = {
+    name: t.serviceName,
+    instance: Math.max(1, ir.scaling.min),
+  };
+  if (t.workspaceId) metadata.workspace_id = t.workspaceId;
+  if (t.resourceGroup) {
+    metadata.resource = t.resourceGroup;
+    metadata.cpu = inst.vcpu;
+    metadata.memory = inst.memoryGiB * 1024;
+    if (inst.count > 0) metadata.gpu = inst.count;
+  }
+  const rpc: Record<string, unknown> = {};
+  if (generative) {
+    // Streaming responses of long generations must not hit the per-request timeout (HTTP 408).
+    rpc.keepalive = 600000;
+    rpc.max_queue_size = Math.max(64, 2 * ir.llm!.maxConcurrentSequences);
+    rpc.enable_sigterm = true;
+  }
+  if (ir.batching && (ir.engine.name === 'framework' || ir.engine.name === 'triton')) {
+    rpc.batching = true;
+    rpc.max_batch_size = ir.batching.maxBatchSize;
+    rpc.max_batch_timeout = ir.batching.maxDelayMs;
+  }
+  if (Object.keys(rpc).length > 0) metadata.rpc = rpc;
+  if (ir.rollout.strategy === 'rolling') {
+    metadata.rolling_strategy = { max_surge: `${ir.rollout.stepPercent}%`, max_unavailable: 0 };
+  } else if (generative) {
+    // Bring a new instance up before taking one down: LLM capacity is scarce and slow to load.
+    metadata.rolling_strategy = { max_surge: 1, max_unavailable: 0 };
+  }
+  if (generative) metadata['eas.termination_grace_period'] = 60;
+  if (generative && ir.tensorParallel > 1) metadata.shm_size = Math.min(64, Math.max(8, Math.floor(inst.memoryGiB / 4)));
+
+  const config: EasServiceConfig = { metadata, labels: {} };
+
+  if (!t.resourceGroup) {
+    if (t.fallback.length > 0 || t.spotMaxPrice !== undefined) {
+      const instances: Array<Record<string, unknown>> = [];
+      if (t.spotMaxPrice !== undefined) instances.push({ type: inst.type, spot_price_limit: t.spotMaxPrice });
+      instances.push({ type: inst.type });
+      for (const f of t.fallback) if (f !== inst.type) instances.push({ type: f });
+      config.cloud = { computing: { instances } };
+    } else {
+      config.cloud = { computing: { instance_type: inst.type } };
+    }
+  }
+  if (t.vpc) {
+    config.cloud = { ...(config.cloud ?? {}), networking: { vpc_id: t.vpc.vpcId, vswitch_id: t.vpc.vswitchId, security_group_id: t.vpc.securityGroupId } };
+  }
+
+  const storage: EasStorage[] = [];
+  const env: Record<string, string> = { ...ir.engine.env };
+  const engine = ir.engine.name;
+  if (engine === 'framework' || engine === 'triton') {
+    const device = inst.count > 0 ? 'gpu' : 'cpu';
+    config.processor = engine === 'triton' ? 'triton' : EAS_PROCESSORS[ir.model.format]?.[device];
+    config.model_path = ir.model.uri;
+  } else {
+    const modelStorage = storageFor(ir.model.uri, MODEL_MOUNT);
+    if (modelStorage) storage.push(modelStorage);
+    const draft = ir.speculative?.draftModel ? storageFor(ir.speculative.draftModel, DRAFT_MOUNT) : undefined;
+    if (draft) storage.push(draft);
+    let words: string[] | undefined;
+    if (engine === 'vllm') words = vllmArgs(ir);
+    else if (engine === 'bladellm') words = bladeArgs(ir);
+    else if (engine === 'sglang') words = sglangArgs(ir);
+    else if (ir.engine.command) words = [...ir.engine.command, ...(ir.engine.args ?? [])];
+    if (engine === 'custom' && modelStorage) env.MODEL_DIR = MODEL_MOUNT;
+    if (ir.tensorParallel > 1 && engine !== 'custom') env.NCCL_P2P_DISABLE ??= '1';
+    const container: EasContainer = {
+      image: ir.engine.image!,
+      port: ir.engine.port,
+      ...(words ? commandFields(words) : {}),
+    };
+    const envEntries = envList(env);
+    if (envEntries.length > 0) container.env = envEntries;
+    // Startup probe long enough to cover model download and load; readiness on the OpenAI models route.
+    const period = 10;
+    const initialDelay = generative ? 60 : 10;
+    const failures = Math.max(3, Math.ceil((ir.timeouts.startupSeconds - initialDelay) / period));
+    container.startup_check = probe(ir.engine.healthPath, ir.engine.port, initialDelay, period, failures);
+    if (ir.engine.readinessPath) container.readiness_check = probe(ir.engine.readinessPath, ir.engine.port, 0, 10, 3);
+    config.containers = [container];
+  }
+  if (storage.length > 0) config.storage = storage;
+
+  const networking: Record<string, unknown> = {};
+  if (t.gateway) networking.gateway = t.gateway;
+  if (!ir.publicEndpoint) networking.disable_internet_endpoint = true;
+  if (Object.keys(networking).length > 0) config.networking = networking;
+
+  if (ir.scaling.enabled && ir.scaling.max > ir.scaling.min || (ir.scaling.enabled && ir.scaling.min === 0)) {
+    config.autoscaler = {
+      min: ir.scaling.min,
+      max: ir.scaling.max,
+      scaleStrategies: [easScaleStrategy(ir)],
+      behavior: {
+        scaleUp: { stabilizationWindowSeconds: ir.scaling.scaleOutCooldownSeconds },
+        scaleDown: { stabilizationWindowSeconds: ir.scaling.scaleInCooldownSeconds },
+      },
+    };
+  }
+  if (ir.scaling.schedule.length > 0) {
+    config.cronscaler = {
+      ScaleJobs: ir.scaling.schedule.map((s, i) => ({
+        Name: `${t.serviceName}_${i + 1}`.slice(0, 63),
+        Schedule: easCron(s.cron),
+        TargetSize: s.min ?? s.max ?? ir.scaling.min,
+        TimeZone: s.timezone,
+      })),
+    };
+  }
+
+  config.labels = {
+    ...t.labels,
+    'managed-by': 'inferstack',
+    'inferstack-deployment': ir.name,
+    'inferstack-version': INFERSTACK_VERSION,
+  };
+  if (ir.description) config.labels['inferstack-description'] = ir.description.slice(0, 128);
+  return config;
+}
+
+/** Deterministic serialization: keys sorted at every level, two-space indent, trailing newline. */
+export function stableStringify(value: unknown): string {
+  return `${JSON.stringify(sortKeys(value), null, 2)}\n`;
+}
+
+export function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(value as object).sort()) out[k] = sortKeys((value as Record<string, unknown>)[k]);
+    return out;
+  }
+  return value;
+}

@@ -1,0 +1,22 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { App } from 'aws-cdk-lib';
+import type { Emitter, EmittedFile } from '../../lib/commands/synth';
+import type { DeploymentIR } from '../../lib/ir';
+import { addDeploymentStacks } from './app';
+
+/** Synthesizes a CDK cloud assembly (the same one `cdk synth -c spec=...` writes). */
+export class AwsEmitter implements Emitter {
+  emit(deployments: readonly DeploymentIR[], outDir: string, specFile: string): EmittedFile[] {
+    fs.rmSync(outDir, { recursive: true, force: true });
+    const app = new App({ outdir: outDir, analyticsReporting: false, context: { spec: specFile } });
+    const stacks = addDeploymentStacks(app, deployments);
+    const assembly = app.synth();
+    const awsDeployments = deployments.filter((d) => d.target === 'aws');
+    return stacks.map((stack, i) => {
+      const artifact = assembly.getStackByName(stack.stackName);
+      const template = artifact.template as { Resources?: Record<string, unknown> };
+      return { path: path.join(outDir, artifact.templateFile), deployment: awsDeployments[i]!.name, target: 'aws' as const, resources: Object.keys(template.Resources ?? {}).length };
+    });
+  }
+}

@@ -1,0 +1,308 @@
+/**
+ * `ModelDeployment`: one SageMaker deployment (model, endpoint configuration, endpoint, autoscaling, role,
+ * encryption) from an inferstack IR record. Usable in any CDK app:
+ *
+ *   new ModelDeployment(stack, 'Qwen', { deployment: ir });
+ */
+import { CfnOutput, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
+import { Construct } from 'constructs';
+import type { DeploymentIR } from '../../lib/ir';
+import { EndpointScaling } from './autoscaling';
+import { DEFAULT_VARIANT, pipelineContainer, primaryContainer } from './containers';
+import { ExecutionRole } from './execution-role';
+
+export interface ModelDeploymentProps {
+  /** The normalized deployment (target aws). */
+  readonly deployment: DeploymentIR;
+  /**
+   * Model artifact produced ahead of time (compilation or optimization job); replaces model.uri.
+   * @default the deployment's model.uri
+   */
+  readonly artifactUri?: string;
+  /** Serving image produced by an optimization job. @default the catalog image */
+  readonly imageOverride?: string;
+  /** Resources the model must wait for (e.g. the compilation custom resource). @default none */
+  readonly modelDependencies?: readonly Construct[];
+}
+
+/** Instance families with local NVMe instance storage: SageMaker rejects a KmsKeyId for them (the NVMe volume is hardware-encrypted). */
+export const LOCAL_NVME_FAMILIES = ['c5d', 'm5d', 'r5d', 'g4dn', 'g5', 'g6', 'g6e', 'p3dn', 'p4d', 'p4de', 'p5', 'p5e', 'p5en', 'trn1', 'trn1n'] as const;
+const NEURON_AMI = 'al2-ami-sagemaker-inference-neuron-2';
+
+export function endpointNameOf(ir: DeploymentIR): string {
+  return ir.aws?.endpointName ?? ir.name;
+}
+
+export class ModelDeployment extends Construct {
+  readonly endpoint: sagemaker.CfnEndpoint;
+  readonly endpointConfig: sagemaker.CfnEndpointConfig;
+  readonly model: sagemaker.CfnModel;
+  readonly role?: iam.IRole;
+  readonly key?: kms.IKey;
+  readonly endpointName: string;
+
+  constructor(scope: Construct, id: string, props: ModelDeploymentProps) {
+    super(scope, id);
+    const ir = props.deployment;
+    if (ir.target !== 'aws' || !ir.aws) throw new Error(`ModelDeployment needs an aws deployment; "${ir.name}" targets ${ir.target}`);
+    const aws = ir.aws;
+    const region = Stack.of(this).region;
+    this.endpointName = endpointNameOf(ir);
+    const image = props.imageOverride ?? ir.engine.image;
+    if (!image) throw new Error(`deployment "${ir.name}" has no serving image`);
+    const artifactUri = props.artifactUri ?? ir.model.uri;
+
+    // Encryption at rest: the spec's key, else a generated key with rotation. Instance types with local NVMe
+    // storage cannot take a volume key (the storage is hardware-encrypted); serverless has no volume.
+    const family = ir.instance?.family ?? '';
+    const volumeKeyAllowed = ir.mode !== 'serverless' && !(LOCAL_NVME_FAMILIES as readonly string[]).includes(family);
+    const needsKey = volumeKeyAllowed || !!ir.async || !!ir.dataCapture;
+    let keyArn: string | undefined = aws.kmsKey;
+    if (!keyArn && needsKey) {
+      const key = new kms.Key(this, 'Key', {
+        enableKeyRotation: true,
+        description: `Encrypts the storage and outputs of SageMaker endpoint ${this.endpointName}`,
+        removalPolicy: RemovalPolicy.RETAIN,
+      });
+      this.key = key;
+      keyArn = key.keyArn;
+    }
+
+    // Execution role
+    let roleArn: string;
+    let roleDependency: Construct | undefined;
+    if (aws.role) {
+      roleArn = aws.role;
+    } else {
+      const images = [image, ...(ir.pipeline ?? []).filter((s) => !s.isModel).map((s) => s.image!)];
+      const reads = [artifactUri, ...(ir.pipeline ?? []).flatMap((s) => (s.modelUri ? [s.modelUri] : [])), ...(ir.speculative?.draftModel?.startsWith('s3://') ? [ir.speculative.draftModel] : [])];
+      const writes = [ir.async?.output, ir.async?.failure, ir.dataCapture?.destination].filter((x): x is string => !!x);
+      const topics = [ir.async?.notifySuccess, ir.async?.notifyError].filter((x): x is string => !!x);
+      const role = new ExecutionRole(this, 'ExecutionRole', {
+        imageRepositoryArns: images.map((uri) => repositoryArnOf(uri, region)).filter((x): x is string => !!x),
+        readUris: reads.filter((u) => u.startsWith('s3://')),
+        writeUris: writes,
+        topicArns: topics,
+        kmsKeyArns: keyArn ? [keyArn] : [],
+        endpointName: this.endpointName,
+        vpc: !!aws.subnets,
+      });
+      this.role = role.role;
+      roleArn = role.role.roleArn;
+      roleDependency = role;
+    }
+
+    // Model (never named: any change replaces it, and CloudFormation cannot replace a custom-named resource)
+    const vpcConfig = aws.subnets ? { subnets: [...aws.subnets], securityGroupIds: [...aws.securityGroups!] } : undefined;
+    const pipeline = ir.pipeline && ir.pipeline.length > 1 ? ir.pipeline : undefined;
+    this.model = new sagemaker.CfnModel(this, 'Model', {
+      executionRoleArn: roleArn,
+      ...(pipeline
+        ? {
+            containers: pipeline.map((step) => (step.isModel ? { ...primaryContainer(ir, image, artifactUri), containerHostname: 'model' } : pipelineContainer(step))),
+            inferenceExecutionConfig: { mode: 'Serial' },
+          }
+        : { primaryContainer: primaryContainer(ir, image, artifactUri) }),
+      ...(ir.networkIsolation ? { enableNetworkIsolation: true } : {}),
+      ...(vpcConfig ? { vpcConfig } : {}),
+    });
+    if (roleDependency) this.model.node.addDependency(roleDependency);
+    for (const dep of props.modelDependencies ?? []) this.model.node.addDependency(dep);
+
+    // Endpoint configuration (never named, for the same reason)
+    const scaleToZero = ir.mode === 'realtime' && ir.scaling.min === 0;
+    const variant: sagemaker.CfnEndpointConfig.ProductionVariantProperty = this.variant(ir, scaleToZero);
+    this.endpointConfig = new sagemaker.CfnEndpointConfig(this, 'EndpointConfig', {
+      productionVariants: [variant],
+      ...(keyArn && volumeKeyAllowed ? { kmsKeyId: keyArn } : {}),
+      ...(scaleToZero ? { executionRoleArn: roleArn } : {}),
+      ...(ir.async
+        ? {
+            asyncInferenceConfig: {
+              outputConfig: {
+                s3OutputPath: ir.async.output,
+                ...(ir.async.failure ? { s3FailurePath: ir.async.failure } : {}),
+                ...(keyArn ? { kmsKeyId: keyArn } : {}),
+                ...(ir.async.notifySuccess || ir.async.notifyError
+                  ? {
+                      notificationConfig: {
+                        ...(ir.async.notifySuccess ? { successTopic: ir.async.notifySuccess } : {}),
+                        ...(ir.async.notifyError ? { errorTopic: ir.async.notifyError } : {}),
+                      },
+                    }
+                  : {}),
+              },
+              ...(ir.async.maxConcurrentPerInstance ? { clientConfig: { maxConcurrentInvocationsPerInstance: ir.async.maxConcurrentPerInstance } } : {}),
+            },
+          }
+        : {}),
+      ...(ir.dataCapture
+        ? {
+            dataCaptureConfig: {
+              enableCapture: true,
+              initialSamplingPercentage: ir.dataCapture.percent,
+              destinationS3Uri: ir.dataCapture.destination,
+              captureOptions: [{ captureMode: 'Input' }, { captureMode: 'Output' }],
+              ...(keyArn ? { kmsKeyId: keyArn } : {}),
+            },
+          }
+        : {}),
+    });
+    if (!(keyArn && volumeKeyAllowed)) {
+      this.endpointConfig.addMetadata('cdk_nag', {
+        rules_to_suppress: [
+          {
+            id: 'HIPAA.Security-SageMakerEndpointConfigurationKMSKeyConfigured',
+            reason:
+              ir.mode === 'serverless'
+                ? 'serverless endpoints have no ML storage volume to encrypt with a customer key'
+                : `${ir.instance?.type} has local NVMe instance storage, which SageMaker encrypts in hardware and for which it rejects a KmsKeyId`,
+          },
+        ],
+      });
+    }
+    if (!scaleToZero) this.endpointConfig.node.addDependency(this.model);
+
+    // Endpoint: a stable name, so clients and alarms keep working across updates
+    const scaling = ir.scaling.enabled;
+    this.endpoint = new sagemaker.CfnEndpoint(this, 'Endpoint', {
+      endpointName: this.endpointName,
+      endpointConfigName: this.endpointConfig.attrEndpointConfigName,
+      ...(scaling ? { retainAllVariantProperties: true } : {}),
+      ...(deploymentConfig(ir) ? { deploymentConfig: deploymentConfig(ir) } : {}),
+    });
+
+    let scalingDependency: sagemaker.CfnEndpoint | sagemaker.CfnInferenceComponent = this.endpoint;
+    let icName: string | undefined;
+    if (scaleToZero) {
+      icName = `${this.endpointName}-ic`;
+      const inst = ir.instance!;
+      const ic = new sagemaker.CfnInferenceComponent(this, 'InferenceComponent', {
+        inferenceComponentName: icName,
+        endpointName: this.endpoint.attrEndpointName,
+        variantName: DEFAULT_VARIANT,
+        specification: {
+          modelName: this.model.attrModelName,
+          computeResourceRequirements: {
+            ...(inst.count > 0 ? { numberOfAcceleratorDevicesRequired: inst.count } : {}),
+            numberOfCpuCoresRequired: Math.max(1, inst.vcpu - 1),
+            minMemoryRequiredInMb: Math.max(1024, Math.floor(inst.memoryGiB * 1024 * 0.8)),
+          },
+          startupParameters: {
+            modelDataDownloadTimeoutInSeconds: ir.timeouts.downloadSeconds,
+            containerStartupHealthCheckTimeoutInSeconds: ir.timeouts.startupSeconds,
+          },
+        },
+        runtimeConfig: { copyCount: 1 },
+      });
+      ic.node.addDependency(this.endpoint);
+      ic.node.addDependency(this.model);
+      scalingDependency = ic;
+    }
+
+    if (scaling || scaleToZero) {
+      new EndpointScaling(this, 'Scaling', {
+        deployment: ir,
+        kind: scaleToZero ? 'inference-component' : ir.mode === 'serverless' ? 'provisioned-concurrency' : 'variant',
+        endpointName: this.endpointName,
+        variantName: DEFAULT_VARIANT,
+        ...(icName ? { inferenceComponentName: icName } : {}),
+        dependsOn: scalingDependency,
+      });
+    }
+
+    new CfnOutput(this, 'EndpointName', { value: this.endpoint.attrEndpointName, description: 'SageMaker endpoint name' });
+    new CfnOutput(this, 'EndpointArn', { value: this.endpoint.ref, description: 'SageMaker endpoint ARN' });
+    const invoke = ir.async
+      ? `aws sagemaker-runtime invoke-endpoint-async --endpoint-name ${this.endpointName} --input-location s3://... --region ${aws.region}`
+      : ir.mode === 'multi-model'
+        ? `aws sagemaker-runtime invoke-endpoint --endpoint-name ${this.endpointName} --target-model model-a.tar.gz --body fileb://input --region ${aws.region} out.json`
+        : `aws sagemaker-runtime invoke-endpoint --endpoint-name ${this.endpointName} --content-type application/json --body fileb://request.json --region ${aws.region} out.json`;
+    new CfnOutput(this, 'InvokeCommand', { value: invoke, description: 'How to call the endpoint' });
+    if (ir.async) new CfnOutput(this, 'AsyncOutputPath', { value: ir.async.output, description: 'Where results are written' });
+  }
+
+  private variant(ir: DeploymentIR, scaleToZero: boolean): sagemaker.CfnEndpointConfig.ProductionVariantProperty {
+    if (ir.mode === 'serverless') {
+      const s = ir.serverless!;
+      return {
+        variantName: DEFAULT_VARIANT,
+        modelName: this.model.attrModelName,
+        serverlessConfig: {
+          memorySizeInMb: s.memoryMb,
+          maxConcurrency: s.maxConcurrency,
+          ...(s.provisionedConcurrency !== undefined ? { provisionedConcurrency: s.provisionedConcurrency } : {}),
+        },
+      };
+    }
+    const inst = ir.instance!;
+    const neuron = ir.engine.device === 'neuron';
+    return {
+      variantName: DEFAULT_VARIANT,
+      ...(scaleToZero ? {} : { modelName: this.model.attrModelName }),
+      instanceType: inst.type,
+      initialInstanceCount: Math.max(1, ir.scaling.min),
+      initialVariantWeight: 1,
+      ...(ir.mode !== 'multi-model' && !scaleToZero
+        ? {
+            containerStartupHealthCheckTimeoutInSeconds: ir.timeouts.startupSeconds,
+            modelDataDownloadTimeoutInSeconds: ir.timeouts.downloadSeconds,
+          }
+        : {}),
+      ...(neuron ? { inferenceAmiVersion: NEURON_AMI } : {}),
+      ...(ir.model.generative ? { routingConfig: { routingStrategy: 'LEAST_OUTSTANDING_REQUESTS' } } : {}),
+      ...(scaleToZero
+        ? {
+            managedInstanceScaling: { status: 'ENABLED', minInstanceCount: 0, maxInstanceCount: ir.scaling.max },
+            routingConfig: { routingStrategy: 'LEAST_OUTSTANDING_REQUESTS' },
+          }
+        : {}),
+    };
+  }
+}
+
+/** The repository ARN of an ECR image URI (the image's own account and region). */
+export function repositoryArnOf(uri: string, fallbackRegion: string): string | undefined {
+  const m = /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(\.cn)?\/([^:@]+)/.exec(uri);
+  if (!m) return undefined;
+  const region = m[2] ?? fallbackRegion;
+  const partition = region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws';
+  return `arn:${partition}:ecr:${region}:${m[1]}:repository/${m[4]}`;
+}
+
+export function deploymentConfig(ir: DeploymentIR): sagemaker.CfnEndpoint.DeploymentConfigProperty | undefined {
+  const r = ir.rollout;
+  if (ir.mode === 'serverless' || ir.scaling.min === 0) return undefined;
+  const alarms = r.rollbackAlarms.length > 0 ? { autoRollbackConfiguration: { alarms: r.rollbackAlarms.map((alarmName) => ({ alarmName })) } } : {};
+  switch (r.strategy) {
+    case 'canary':
+      return {
+        blueGreenUpdatePolicy: {
+          trafficRoutingConfiguration: { type: 'CANARY', canarySize: { type: 'CAPACITY_PERCENT', value: r.canaryPercent }, waitIntervalInSeconds: r.waitSeconds },
+          terminationWaitInSeconds: Math.min(3600, r.waitSeconds),
+        },
+        ...alarms,
+      };
+    case 'linear':
+      return {
+        blueGreenUpdatePolicy: {
+          trafficRoutingConfiguration: { type: 'LINEAR', linearStepSize: { type: 'CAPACITY_PERCENT', value: r.stepPercent }, waitIntervalInSeconds: r.waitSeconds },
+          terminationWaitInSeconds: Math.min(3600, r.waitSeconds),
+        },
+        ...alarms,
+      };
+    case 'rolling':
+      return {
+        rollingUpdatePolicy: { maximumBatchSize: { type: 'CAPACITY_PERCENT', value: r.stepPercent }, waitIntervalInSeconds: r.waitSeconds },
+        ...alarms,
+      };
+    case 'all-at-once':
+      return r.rollbackAlarms.length > 0
+        ? { blueGreenUpdatePolicy: { trafficRoutingConfiguration: { type: 'ALL_AT_ONCE' }, terminationWaitInSeconds: 0 }, ...alarms }
+        : undefined;
+  }
+}
+
