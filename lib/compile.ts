@@ -27,8 +27,10 @@ export function compileSpecText(file: string, text: string | Uint8Array): Compil
 
 function compileLoaded(data: unknown, bag: DiagnosticBag, file: string): CompileResult {
   validateSchema(data, bag);
-  const isObject = data !== null && typeof data === 'object' && !Array.isArray(data);
-  const deployments = isObject && bag.errorCountUnder(['version']) === 0 ? normalizeSpec(data as Spec, bag) : [];
+  const isObject = (v: unknown) => v !== null && typeof v === 'object' && !Array.isArray(v);
+  // Semantic checks need the spec's skeleton; without it they would only repeat the structural errors.
+  const skeleton = isObject(data) && isObject((data as Spec).deployments) && Object.keys((data as Spec).deployments).length > 0 && bag.errorCountUnder(['version']) === 0;
+  const deployments = skeleton ? normalizeSpec(data as Spec, bag) : [];
   const diagnostics = bag.all;
   const ok = !bag.hasErrors;
   return { file, ok, diagnostics, deployments: ok ? deployments : [] };

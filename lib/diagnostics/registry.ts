@@ -46,8 +46,8 @@ export const Diagnostics = {
   UriSchemeMismatch: def('IS2005', 'error', 'model.uri "{uri}" cannot be read by {target}'),
   MissingParameters: def('IS2006', 'error', 'deployment "{deployment}" serves a generative model but model.parameters is not set'),
   CustomNeedsImage: def('IS2007', 'error', 'engine {engine} needs container.image for target {target}'),
-  UnknownAccelerator: def('IS2008', 'error', 'unknown accelerator "{found}"'),
-  UnknownInstanceType: def('IS2009', 'error', 'unknown {target} instance type "{found}"'),
+  UnknownAccelerator: def('IS2008', 'error', 'unknown accelerator {found}'),
+  UnknownInstanceType: def('IS2009', 'error', 'unknown {target} instance type {found}'),
   DoesNotFit: def('IS2010', 'error', 'the model needs {needed} of accelerator memory but {instance} offers {available}'),
   NoInstanceFits: def('IS2011', 'error', 'no {target} instance type fits this deployment ({needed} needed)'),
   KvCacheNotSized: def('IS2012', 'warning', 'KV-cache memory is not sized: model.architecture is unknown'),
@@ -63,8 +63,8 @@ export const Diagnostics = {
   GpuEngineOnCpu: def('IS2022', 'error', 'engine {engine} needs accelerators but {instance} has none'),
   AcceleratorNotOnTarget: def('IS2023', 'error', 'accelerator {accelerator} is not offered on {target}'),
   PipelineNoModel: def('IS2024', 'error', 'pipeline must contain the entry "model" exactly once, found {found}'),
-  BadCron: def('IS2025', 'error', 'cron "{found}" is not a 5-field cron expression'),
-  BadTimezone: def('IS2026', 'error', 'time zone "{found}" is unknown'),
+  BadCron: def('IS2025', 'error', 'cron {found} is not a 5-field cron expression'),
+  BadTimezone: def('IS2026', 'error', 'time zone {found} is unknown'),
   AsyncNeedsOutput: def('IS2027', 'error', 'mode async needs async.output'),
   ServerlessNeedsConfig: def('IS2028', 'error', 'mode serverless needs the serverless block'),
   UnpricedInstance: def('IS2029', 'warning', 'no public price is recorded for {instance} in {region}'),
@@ -105,7 +105,7 @@ export const Diagnostics = {
 
   // --- PAI-EAS capability
   EasReservedPort: def('IS4001', 'error', 'port {port} is reserved by the PAI-EAS engine'),
-  EasServiceName: def('IS4002', 'error', 'service name "{found}" is not valid for PAI-EAS'),
+  EasServiceName: def('IS4002', 'error', 'service name {found} is not valid for PAI-EAS'),
   EasBladeFamily: def('IS4003', 'error', 'BladeLLM serves only Qwen and Llama families; model.family is {found}'),
   EasBladeGpu: def('IS4004', 'error', 'BladeLLM needs an A/H/L-series GPU; {instance} has {accelerator}'),
   EasBladeMemory: def('IS4005', 'error', 'BladeLLM needs GPU memory of at least 1.7x the weights ({needed}); {instance} has {available}'),
@@ -115,7 +115,7 @@ export const Diagnostics = {
   EasNoCompile: def('IS4009', 'error', 'PAI-EAS has no {compiler} compilation service'),
   EasNoProcessor: def('IS4010', 'error', 'no PAI-EAS built-in processor serves model.format {format} on {device}'),
   EasMaxInstances: def('IS4011', 'error', 'scaling.max {found} exceeds the PAI-EAS limit of 1000'),
-  EasCronFields: def('IS4012', 'warning', 'cron "{found}" is converted to the 6-field PAI-EAS form "{converted}"'),
+  EasCronFields: def('IS4012', 'warning', 'cron {found} is converted to the 6-field PAI-EAS form "{converted}"'),
   EasServerlessMode: def('IS4013', 'error', 'mode serverless is a SageMaker mode; on PAI-EAS use scaling.min 0 instead'),
   EasSpotNeedsPublic: def('IS4014', 'error', 'spot instances need the public resource group; resourceGroup {found} is set'),
   EasPipeline: def('IS4015', 'error', 'serial pipelines of several images are not supported by PAI-EAS'),
@@ -127,7 +127,7 @@ export const Diagnostics = {
   DeployFailed: def('IS5004', 'error', 'service {service} failed: {detail}'),
   DeployTimeout: def('IS5005', 'error', 'service {service} did not become Running within {timeout}'),
   DeployNeedsYes: def('IS5006', 'error', 'changes need confirmation: run with --yes when there is no terminal'),
-  DeployUnknownDeployment: def('IS5007', 'error', 'no Alibaba deployment named "{found}" in the spec'),
+  DeployUnknownDeployment: def('IS5007', 'error', 'no Alibaba deployment named {found} in the spec'),
 
   // --- review
   DiffDestructive: def('IS6001', 'error', '{count} destructive change(s): {detail}'),

@@ -1,18 +1,15 @@
-/** Levenshtein distance, for "did you mean" suggestions. */
+/** Edit distance counting an adjacent transposition as one edit (optimal string alignment), for "did you mean". */
 export function editDistance(a: string, b: string): number {
-  const prev = new Array<number>(b.length + 1);
-  for (let j = 0; j <= b.length; j++) prev[j] = j;
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
   for (let i = 1; i <= a.length; i++) {
-    let diagonal = prev[0]!;
-    prev[0] = i;
     for (let j = 1; j <= b.length; j++) {
-      const above = prev[j]!;
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      prev[j] = Math.min(prev[j]! + 1, prev[j - 1]! + 1, diagonal + cost);
-      diagonal = above;
+      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[i - 2]![j - 2]! + 1);
+      d[i]![j] = v;
     }
   }
-  return prev[b.length]!;
+  return d[a.length]![b.length]!;
 }
 
 /** The closest candidate within a distance proportional to the word's length, if any. */
@@ -22,7 +19,8 @@ export function closest(word: string, candidates: readonly string[]): string | u
   let bestDistance = Infinity;
   for (const c of candidates) {
     const d = editDistance(lower, c.toLowerCase());
-    if (d < bestDistance) {
+    const closerLength = best !== undefined && d === bestDistance && Math.abs(c.length - word.length) < Math.abs(best.length - word.length);
+    if (d < bestDistance || closerLength) {
       bestDistance = d;
       best = c;
     }

@@ -216,7 +216,7 @@ function normalizeForTarget(d: DeploymentSpec, ctx: DeploymentContext): Deployme
   const llm: LlmIR | undefined = model.generative
     ? {
         maxContextLength: llmSpec.maxContextLength ?? 4096,
-        maxConcurrentSequences: llmSpec.maxConcurrentSequences ?? 32,
+        maxConcurrentSequences: llmSpec.maxConcurrentSequences ?? 16,
         prefixCaching: llmSpec.prefixCaching ?? true,
         gpuMemoryUtilization: llmSpec.gpuMemoryUtilization ?? 0.9,
       }

@@ -41,7 +41,7 @@ export function loadSpecFile(file: string): LoadResult {
 
 export function loadSpecText(file: string, input: string | Uint8Array): LoadResult {
   if (typeof input !== 'string' && input.byteLength > MAX_SPEC_BYTES) {
-    return fail(fileDiagnostic(file, Diagnostics.FileTooLarge, { found: input.byteLength, limit: MAX_SPEC_BYTES }));
+    return fail(fileDiagnostic(file, Diagnostics.FileTooLarge, { found: input.byteLength, limit: MAX_SPEC_BYTES }, { hint: 'split the spec into several files' }));
   }
   let source: string;
   if (typeof input === 'string') {
@@ -55,11 +55,11 @@ export function loadSpecText(file: string, input: string | Uint8Array): LoadResu
     }
   }
   if (source.length > MAX_SPEC_BYTES) {
-    return fail(fileDiagnostic(file, Diagnostics.FileTooLarge, { found: source.length, limit: MAX_SPEC_BYTES }));
+    return fail(fileDiagnostic(file, Diagnostics.FileTooLarge, { found: source.length, limit: MAX_SPEC_BYTES }, { hint: 'split the spec into several files' }));
   }
   const depth = bracketDepthEstimate(source);
   if (depth > MAX_DEPTH) {
-    return fail(fileDiagnostic(file, Diagnostics.TooDeep, { limit: MAX_DEPTH }));
+    return fail(fileDiagnostic(file, Diagnostics.TooDeep, { limit: MAX_DEPTH }, { hint: 'flatten the structure; a spec needs only a few levels' }));
   }
 
   const lineCounter = new LineCounter();
@@ -67,7 +67,7 @@ export function loadSpecText(file: string, input: string | Uint8Array): LoadResu
   try {
     docs = parseAllDocuments(source, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true }) as Document.Parsed[];
   } catch (err) {
-    return fail(fileDiagnostic(file, Diagnostics.YamlSyntax, { detail: oneLine((err as Error).message) }));
+    return fail(fileDiagnostic(file, Diagnostics.YamlSyntax, { detail: oneLine((err as Error).message) }, { hint: 'fix the YAML syntax' }));
   }
   if (!Array.isArray(docs)) docs = [docs as unknown as Document.Parsed];
   const position = (offset: number): SourcePosition => {
@@ -109,10 +109,10 @@ export function loadSpecText(file: string, input: string | Uint8Array): LoadResu
     if (/alias/i.test(message)) {
       return fail(fileDiagnostic(file, Diagnostics.AliasBomb, { detail: `more than ${MAX_ALIAS_COUNT} alias expansions` }, { hint: 'write the values out instead of using many aliases' }));
     }
-    if (err instanceof RangeError) return fail(fileDiagnostic(file, Diagnostics.TooDeep, { limit: MAX_DEPTH }));
-    return fail(fileDiagnostic(file, Diagnostics.YamlSyntax, { detail: oneLine(message) }));
+    if (err instanceof RangeError) return fail(fileDiagnostic(file, Diagnostics.TooDeep, { limit: MAX_DEPTH }, { hint: 'flatten the structure; a spec needs only a few levels' }));
+    return fail(fileDiagnostic(file, Diagnostics.YamlSyntax, { detail: oneLine(message) }, { hint: 'fix the YAML syntax' }));
   }
-  if (valueDepth(data) > MAX_DEPTH) return fail(fileDiagnostic(file, Diagnostics.TooDeep, { limit: MAX_DEPTH }));
+  if (valueDepth(data) > MAX_DEPTH) return fail(fileDiagnostic(file, Diagnostics.TooDeep, { limit: MAX_DEPTH }, { hint: 'flatten the structure; a spec needs only a few levels' }));
 
   const locator: Locator = {
     file,

@@ -38,7 +38,7 @@ const Duration = (description: string) =>
 const Size = (description: string) =>
   Type.String({ pattern: SIZE_PATTERN, 'x-unit': 'size', description: `${description} (e.g. 512Mi, 16Gi)` });
 const Count = (description: string) =>
-  Type.Union([Type.String({ pattern: COUNT_PATTERN }), Type.Number({ minimum: 1 })], {
+  Type.Union([Type.String({ pattern: COUNT_PATTERN, 'x-unit': 'count' }), Type.Number({ minimum: 1 })], {
     'x-unit': 'count',
     description: `${description} (e.g. 7.6B, 350M, or a number)`,
   });

@@ -49,6 +49,9 @@ export function unitHint(kind: 'duration' | 'size' | 'count', found: unknown): s
     if (typeof found === 'number') return `add a unit: ${found}s`;
     return 'write a duration such as 50ms, 90s, 15m or 1h';
   }
+  const words: Record<string, string> = { thousand: 'K', million: 'M', billion: 'B', trillion: 'T' };
+  const w = /^([0-9]+(?:\.[0-9]+)?)\s*(thousand|million|billion|trillion)$/i.exec(text);
+  if (w) return `write ${w[1]}${words[w[2]!.toLowerCase()]}`;
   const m = /^([0-9]+(?:\.[0-9]+)?)\s*([kmbt])$/i.exec(text);
   if (m) return `write ${m[1]}${m[2]!.toUpperCase()}`;
   return 'write a count such as 7.6B or 350M, or a plain number';

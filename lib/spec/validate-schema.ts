@@ -89,6 +89,7 @@ function describeExpected(schema: SchemaNode): string {
   const unit = schema['x-unit'];
   if (unit === 'duration') return 'a duration such as 90s';
   if (unit === 'size') return 'a size such as 16Gi';
+  if (unit === 'count') return 'a count such as 7.6B or 350M';
   if (schema.type === 'object') return 'a mapping';
   if (schema.type === 'array') return 'a list';
   if (schema.type === 'integer') return 'a whole number';
@@ -188,9 +189,9 @@ function translate(e: ErrorObject, bag: DiagnosticBag): void {
       const limit = (e.params as { limit: number }).limit;
       const isItems = e.keyword.endsWith('Items');
       const count = isItems ? (e.data as unknown[]).length : Object.keys(e.data as object).length;
-      const noun = isItems ? 'entries' : 'keys';
+      const noun = isItems ? (limit === 1 ? 'entry' : 'entries') : limit === 1 ? 'key' : 'keys';
       const allowed = `${e.keyword.startsWith('min') ? 'at least' : 'at most'} ${limit} ${noun}`;
-      bag.add(Diagnostics.BadCount, path, { args: { found: `${count} ${noun}` }, allowed, hint: `give ${allowed}` });
+      bag.add(Diagnostics.BadCount, path, { args: { found: `${count} ${isItems ? 'entries' : 'keys'}` }, allowed, hint: `give ${allowed}` });
       return;
     }
     case 'minLength':
