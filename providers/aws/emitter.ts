@@ -9,7 +9,8 @@ import { addDeploymentStacks } from './app';
 export class AwsEmitter implements Emitter {
   emit(deployments: readonly DeploymentIR[], outDir: string, specFile: string): EmittedFile[] {
     fs.rmSync(outDir, { recursive: true, force: true });
-    const app = new App({ outdir: outDir, analyticsReporting: false, context: { spec: specFile } });
+    // The same context the CDK CLI passes, so both write the same cloud assembly (path metadata helps reviewers).
+    const app = new App({ outdir: outDir, analyticsReporting: false, context: { spec: specFile, 'aws:cdk:enable-path-metadata': true, 'aws:cdk:enable-asset-metadata': true } });
     const stacks = addDeploymentStacks(app, deployments);
     const assembly = app.synth();
     const awsDeployments = deployments.filter((d) => d.target === 'aws');

@@ -4,7 +4,7 @@
  *
  *   new ModelDeployment(stack, 'Qwen', { deployment: ir });
  */
-import { CfnOutput, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { CfnOutput, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
@@ -152,16 +152,12 @@ export class ModelDeployment extends Construct {
         : {}),
     });
     if (!(keyArn && volumeKeyAllowed)) {
-      this.endpointConfig.addMetadata('cdk_nag', {
-        rules_to_suppress: [
-          {
-            id: 'HIPAA.Security-SageMakerEndpointConfigurationKMSKeyConfigured',
-            reason:
-              ir.mode === 'serverless'
-                ? 'serverless endpoints have no ML storage volume to encrypt with a customer key'
-                : `${ir.instance?.type} has local NVMe instance storage, which SageMaker encrypts in hardware and for which it rejects a KmsKeyId`,
-          },
-        ],
+      Validations.of(this.endpointConfig).acknowledge({
+        id: 'HIPAA.Security-SageMakerEndpointConfigurationKMSKeyConfigured',
+        reason:
+          ir.mode === 'serverless'
+            ? 'serverless endpoints have no ML storage volume to encrypt with a customer key'
+            : `${ir.instance?.type} has local NVMe instance storage, which SageMaker encrypts in hardware and for which it rejects a KmsKeyId`,
       });
     }
     if (!scaleToZero) this.endpointConfig.node.addDependency(this.model);

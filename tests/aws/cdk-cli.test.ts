@@ -1,0 +1,46 @@
+/** The real aws-cdk CLI synthesizes every AWS example, and `inferstack synth --target aws` writes the same templates. */
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { compileSpecFile } from '../../lib/compile';
+import { CLI, EXAMPLES, ROOT } from '../helpers/paths';
+
+function exec(cmd: string, args: string[]): Promise<{ code: number | null; out: string }> {
+  return new Promise((resolve) => {
+    const p = spawn(cmd, args, { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' } });
+    let out = '';
+    p.stdout.on('data', (d) => (out += d));
+    p.stderr.on('data', (d) => (out += d));
+    p.on('close', (code) => resolve({ code, out }));
+  });
+}
+
+const cdkBin = path.join(ROOT, 'node_modules', 'aws-cdk', 'bin', 'cdk');
+const awsExamples = fs.readdirSync(EXAMPLES).filter((f) => f.endsWith('.yaml') && compileSpecFile(path.join(EXAMPLES, f)).deployments.some((d) => d.target === 'aws'));
+
+describe('cdk synth with the real CDK CLI', () => {
+  it.each(awsExamples)(
+    '%s',
+    async (file) => {
+      const base = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-'));
+      const cdkOut = path.join(base, 'cdk');
+      const ours = path.join(base, 'ours');
+      const [cdk, inferstack] = await Promise.all([
+        exec(process.execPath, [cdkBin, 'synth', '-c', `spec=examples/${file}`, '-o', cdkOut, '--quiet', '--no-notices']),
+        exec(process.execPath, [CLI, 'synth', `examples/${file}`, '--target', 'aws', '--out', ours]),
+      ]);
+      expect(cdk.code, cdk.out).toBe(0);
+      expect(inferstack.code, inferstack.out).toBe(0);
+      const templates = fs.readdirSync(cdkOut).filter((f) => f.endsWith('.template.json'));
+      expect(templates.length).toBeGreaterThan(0);
+      for (const t of templates) {
+        expect(fs.readFileSync(path.join(ours, t), 'utf8'), t).toBe(fs.readFileSync(path.join(cdkOut, t), 'utf8'));
+        const resources = Object.keys(JSON.parse(fs.readFileSync(path.join(cdkOut, t), 'utf8')).Resources);
+        expect(resources.length).toBeLessThanOrEqual(500);
+      }
+    },
+    120_000,
+  );
+});
