@@ -1,0 +1,362 @@
+/**
+ * A fake PAI-EAS control plane for tests and benchmarks, on 127.0.0.1 only. It speaks the documented
+ * OpenAPI 2021-07-01 paths, verifies the ACS3-HMAC-SHA256 signature of every request against known key pairs,
+ * keeps services through their states (Creating -> Running, Failed, Updating, Deleting), returns the
+ * documented error shapes ({Code, Message, RequestId}), injects faults on demand and records every call.
+ */
+import { createHash, createHmac, randomUUID } from 'node:crypto';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface ServiceBehavior {
+  /** Milliseconds from create/update until Running (default 300). */
+  readonly readyAfterMs?: number;
+  /** The service goes Failed instead of Running, with these warning events. */
+  readonly failWith?: { readonly message: string; readonly events: readonly string[] };
+  /** Milliseconds during which a new service is invisible to DescribeService (default 0). */
+  readonly invisibleForMs?: number;
+}
+
+export interface FaultOptions {
+  /** Probability of a 400 Throttling.User answer per request (before it is processed). */
+  readonly throttleRate?: number;
+  /** Probability of a 503 ServiceUnavailable answer. */
+  readonly error5xxRate?: number;
+  /** Probability of a dropped connection (socket destroyed) before processing. */
+  readonly dropRate?: number;
+  /** Extra latency per request. */
+  readonly latencyMs?: number | ((action: string) => number);
+  /** Service names whose CreateService is processed, then the connection is dropped (response lost). */
+  readonly loseCreateResponseFor?: readonly string[];
+  /** Requests per second the whole server accepts; excess answers 400 Throttling.Api. */
+  readonly rateLimitPerSecond?: number;
+}
+
+export interface FakeEasOptions {
+  readonly keys: Readonly<Record<string, string>>;
+  readonly behavior?: (serviceName: string) => ServiceBehavior;
+  readonly faults?: FaultOptions;
+  readonly seed?: number;
+}
+
+export interface RecordedCall {
+  readonly action: string;
+  readonly method: string;
+  readonly path: string;
+  readonly status: number;
+  readonly service?: string;
+  readonly at: number;
+}
+
+interface StoredService {
+  name: string;
+  id: string;
+  config: Record<string, unknown>;
+  labels: Record<string, string>;
+  createdAt: number;
+  visibleAt: number;
+  phase: 'Creating' | 'Updating' | 'Running' | 'Failed' | 'Deleting';
+  phaseUntil: number;
+  deleting: boolean;
+  token: string;
+  autoscaler?: { min: number; max: number; scaleStrategies: unknown[]; behavior?: unknown };
+  cronscaler?: { ScaleJobs: unknown[]; ExcludeDates?: string[] };
+  events: Array<{ Message: string; Reason: string; Time: string; Type: 'Normal' | 'Warning'; Resource: string }>;
+  failWith?: { message: string; events: readonly string[] };
+}
+
+const WRITE_ACTIONS = new Set(['CreateService', 'UpdateService', 'DeleteService', 'CreateServiceAutoScaler', 'UpdateServiceAutoScaler', 'DeleteServiceAutoScaler', 'CreateServiceCronScaler', 'UpdateServiceCronScaler', 'DeleteServiceCronScaler', 'UpdateServiceLabel']);
+
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function percentEncode(s: string): string {
+  return encodeURIComponent(s).replace(/!/g, '%21').replace(/'/g, '%27').replace(/\(/g, '%28').replace(/\)/g, '%29').replace(/\*/g, '%2A');
+}
+
+/** Recomputes the ACS3-HMAC-SHA256 signature of a request (the algorithm of Alibaba Cloud's V3 signing). */
+export function expectedSignature(method: string, rawPath: string, query: URLSearchParams, headers: http.IncomingHttpHeaders, signedHeaders: string[], payloadHash: string, secret: string): string {
+  const canonicalQuery = [...new Set([...query.keys()])]
+    .sort()
+    .map((k) => `${k}=${percentEncode(query.get(k) ?? '')}`)
+    .join('&');
+  const canonicalHeaders = signedHeaders.map((h) => `${h}:${String(headers[h] ?? '').trim()}\n`).join('');
+  const canonicalRequest = `${method}\n${rawPath}\n${canonicalQuery}\n${canonicalHeaders}\n${signedHeaders.join(';')}\n${payloadHash}`;
+  const stringToSign = `ACS3-HMAC-SHA256\n${createHash('sha256').update(canonicalRequest).digest('hex')}`;
+  return createHmac('sha256', secret).update(stringToSign).digest('hex');
+}
+
+export class FakeEasServer {
+  readonly calls: RecordedCall[] = [];
+  readonly services = new Map<string, StoredService>();
+  private server?: http.Server;
+  private random: () => number;
+  private windowStart = 0;
+  private windowCount = 0;
+  faults: FaultOptions;
+
+  constructor(private readonly options: FakeEasOptions) {
+    this.random = mulberry32(options.seed ?? 42);
+    this.faults = options.faults ?? {};
+  }
+
+  async start(): Promise<string> {
+    this.server = http.createServer((req, res) => void this.handle(req, res));
+    this.server.keepAliveTimeout = 1000;
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    const { port } = this.server.address() as AddressInfo;
+    return `http://127.0.0.1:${port}`;
+  }
+
+  async stop(): Promise<void> {
+    if (!this.server) return;
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server!.close(() => resolve()));
+  }
+
+  writeCalls(): RecordedCall[] {
+    return this.calls.filter((c) => WRITE_ACTIONS.has(c.action));
+  }
+
+  private send(res: http.ServerResponse, status: number, body: Record<string, unknown>): number {
+    const text = JSON.stringify({ RequestId: randomUUID().toUpperCase(), ...body });
+    res.writeHead(status, { 'content-type': 'application/json;charset=utf-8', 'content-length': Buffer.byteLength(text) });
+    res.end(text);
+    return status;
+  }
+
+  private error(res: http.ServerResponse, status: number, code: string, message: string): number {
+    return this.send(res, status, { Code: code, Message: message });
+  }
+
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const body = Buffer.concat(chunks);
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const rawPath = (req.url ?? '/').split('?')[0]!;
+    const action = String(req.headers['x-acs-action'] ?? 'Unknown');
+    const record = (status: number, service?: string) => this.calls.push({ action, method: req.method ?? '', path: rawPath, status, ...(service ? { service } : {}), at: Date.now() });
+
+    const latency = typeof this.faults.latencyMs === 'function' ? this.faults.latencyMs(action) : (this.faults.latencyMs ?? 0);
+    if (latency > 0) await new Promise((r) => setTimeout(r, latency));
+
+    // Authentication first: a request with a bad signature is rejected whatever else happens.
+    const auth = this.verify(req, rawPath, url.searchParams, body);
+    if (auth) return void record(this.error(res, auth.status, auth.code, auth.message));
+
+    if (this.faults.rateLimitPerSecond) {
+      const now = Date.now();
+      if (now - this.windowStart >= 1000) {
+        this.windowStart = now;
+        this.windowCount = 0;
+      }
+      if (++this.windowCount > this.faults.rateLimitPerSecond) return void record(this.error(res, 400, 'Throttling.Api', 'Request was denied due to api flow control.'));
+    }
+    if (this.faults.dropRate && this.random() < this.faults.dropRate) {
+      record(0);
+      req.socket.destroy();
+      return;
+    }
+    if (this.faults.throttleRate && this.random() < this.faults.throttleRate) return void record(this.error(res, 400, 'Throttling.User', 'Request was denied due to user flow control.'));
+    if (this.faults.error5xxRate && this.random() < this.faults.error5xxRate) return void record(this.error(res, 503, 'ServiceUnavailable', 'The request has failed due to a temporary failure of the server.'));
+
+    try {
+      const result = this.route(req.method ?? 'GET', rawPath, url.searchParams, body, res, action);
+      if (result.dropAfter) {
+        record(0, result.service);
+        req.socket.destroy();
+        return;
+      }
+      record(result.status, result.service);
+    } catch (err) {
+      record(this.error(res, 500, 'InternalError', (err as Error).message));
+    }
+  }
+
+  private verify(req: http.IncomingMessage, rawPath: string, query: URLSearchParams, body: Buffer): { status: number; code: string; message: string } | undefined {
+    const header = String(req.headers.authorization ?? '');
+    const m = /^ACS3-HMAC-SHA256 Credential=([^,]+),SignedHeaders=([^,]+),Signature=([0-9a-f]+)$/.exec(header);
+    if (!m) return { status: 400, code: 'MissingAuthorization', message: 'The Authorization header is missing or malformed.' };
+    const [, keyId, signed, signature] = m;
+    const secret = this.options.keys[keyId!];
+    if (!secret) return { status: 404, code: 'InvalidAccessKeyId.NotFound', message: 'Specified access key is not found.' };
+    if (req.headers['x-acs-version'] !== '2021-07-01') return { status: 400, code: 'InvalidVersion', message: 'Specified parameter Version is not valid.' };
+    const payloadHash = createHash('sha256').update(body).digest('hex');
+    if (req.headers['x-acs-content-sha256'] !== payloadHash) return { status: 400, code: 'SignatureDoesNotMatch', message: 'The request body hash does not match x-acs-content-sha256.' };
+    const signedHeaders = signed!.split(';');
+    if (!signedHeaders.includes('host') || !signedHeaders.includes('x-acs-date')) return { status: 400, code: 'SignatureDoesNotMatch', message: 'Required headers are not signed.' };
+    const expected = expectedSignature(req.method ?? 'GET', rawPath, query, req.headers, signedHeaders, payloadHash, secret);
+    if (expected !== signature) return { status: 400, code: 'SignatureDoesNotMatch', message: 'The request signature does not conform to Aliyun standards.' };
+    return undefined;
+  }
+
+  private behaviorOf(name: string): ServiceBehavior {
+    return this.options.behavior?.(name) ?? {};
+  }
+
+  /** Advances a service's state machine to `now`. */
+  private tick(s: StoredService, now: number): void {
+    if (s.deleting && now >= s.phaseUntil) {
+      this.services.delete(s.name);
+      return;
+    }
+    if ((s.phase === 'Creating' || s.phase === 'Updating') && now >= s.phaseUntil) {
+      if (s.failWith) {
+        s.phase = 'Failed';
+        for (const e of s.failWith.events) s.events.push({ Message: JSON.stringify({ message: e }), Reason: 'ContainerFailed', Time: new Date(now).toISOString().replace('T', ' ').slice(0, 19), Type: 'Warning', Resource: 'Pod' });
+      } else {
+        s.phase = 'Running';
+        s.events.push({ Message: 'Service is running', Reason: 'ServiceRunning', Time: new Date(now).toISOString().replace('T', ' ').slice(0, 19), Type: 'Normal', Resource: 'Service' });
+      }
+    }
+  }
+
+  private instances(s: StoredService): number {
+    const meta = (s.config.metadata ?? {}) as { instance?: number };
+    return Number(meta.instance ?? 1);
+  }
+
+  private view(s: StoredService, cluster: string) {
+    const total = this.instances(s);
+    const running = s.phase === 'Running' ? total : s.phase === 'Updating' ? Math.max(0, total - 1) : 0;
+    const config = { ...s.config, metadata: { ...(s.config.metadata as object), region: cluster } };
+    return {
+      ServiceName: s.name,
+      ServiceId: s.id,
+      Status: s.deleting ? 'Deleting' : s.phase,
+      Message: s.phase === 'Failed' ? s.failWith?.message : s.phase === 'Running' ? 'Service is Running' : `Service is ${s.phase}`,
+      TotalInstance: total,
+      RunningInstance: running,
+      PendingInstance: total - running,
+      Region: cluster,
+      InternetEndpoint: `http://${s.id}.${cluster}.pai-eas.aliyuncs.com/api/predict/${s.name}`,
+      IntranetEndpoint: `http://${s.id}.vpc.${cluster}.pai-eas.aliyuncs.com/api/predict/${s.name}`,
+      AccessToken: s.token,
+      ServiceConfig: JSON.stringify(config),
+      Labels: Object.entries(s.labels).map(([LabelKey, LabelValue]) => ({ LabelKey, LabelValue })),
+    };
+  }
+
+  private route(method: string, path: string, query: URLSearchParams, body: Buffer, res: http.ServerResponse, action: string): { status: number; service?: string; dropAfter?: boolean } {
+    const now = Date.now();
+    const parseBody = (): unknown => {
+      const text = body.toString('utf8');
+      const first = JSON.parse(text) as unknown;
+      return typeof first === 'string' ? JSON.parse(first) : first; // the SDK sends the config as a JSON string
+    };
+    if (path === '/api/v2/services' && method === 'POST' && action === 'CreateService') {
+      const config = parseBody() as Record<string, unknown>;
+      const name = String((config.metadata as { name?: string } | undefined)?.name ?? config.name ?? '');
+      if (!/^[a-z][a-z0-9_]{2,62}$/.test(name)) return { status: this.error(res, 400, 'InvalidParameter', `service name [${name}] is invalid`) };
+      for (const s of this.services.values()) this.tick(s, now);
+      if (this.services.has(name)) return { status: this.error(res, 409, 'Conflict', `service [${name}] already exists`), service: name };
+      const behavior = this.behaviorOf(name);
+      const labels = query.get('Labels') ? (JSON.parse(query.get('Labels')!) as Record<string, string>) : {};
+      const s: StoredService = {
+        name,
+        id: `eas-m-${randomUUID().replace(/-/g, '').slice(0, 12)}`,
+        config,
+        labels: { ...labels, ...((config.labels as Record<string, string>) ?? {}) },
+        createdAt: now,
+        visibleAt: now + (behavior.invisibleForMs ?? 0),
+        phase: 'Creating',
+        phaseUntil: now + (behavior.readyAfterMs ?? 300),
+        deleting: false,
+        token: `tok-${randomUUID().replace(/-/g, '')}`,
+        events: [],
+        ...(behavior.failWith ? { failWith: behavior.failWith } : {}),
+      };
+      if (config.autoscaler) s.autoscaler = config.autoscaler as StoredService['autoscaler'];
+      if (config.cronscaler) s.cronscaler = config.cronscaler as StoredService['cronscaler'];
+      this.services.set(name, s);
+      if (this.faults.loseCreateResponseFor?.includes(name)) return { status: 0, service: name, dropAfter: true };
+      return { status: this.send(res, 200, { ServiceId: s.id, ServiceName: name, Status: 'Creating', Region: 'cn', InternetEndpoint: this.view(s, 'cn').InternetEndpoint }), service: name };
+    }
+    if (path === '/api/v2/services' && method === 'GET') {
+      const services = [...this.services.values()].filter((s) => now >= s.visibleAt);
+      return { status: this.send(res, 200, { Services: services.map((s) => ({ ServiceName: s.name, Status: s.phase })), TotalCount: services.length, PageNumber: 1, PageSize: 100 }) };
+    }
+    const m = /^\/api\/v2\/services\/([^/]+)\/([^/]+)(\/(autoscaler|cronscaler|events|label))?$/.exec(path);
+    if (!m) return { status: this.error(res, 404, 'InvalidAction.NotFound', `no API at ${method} ${path}`) };
+    const cluster = decodeURIComponent(m[1]!);
+    const name = decodeURIComponent(m[2]!);
+    const sub = m[4];
+    const s = this.services.get(name);
+    if (s) this.tick(s, now);
+    const live = this.services.get(name);
+    if (!live || now < live.visibleAt) return { status: this.error(res, 404, 'InvalidService.NotFound', `service [${name}] in region [${cluster}] not found`), service: name };
+
+    if (!sub) {
+      if (method === 'GET') return { status: this.send(res, 200, this.view(live, cluster)), service: name };
+      if (method === 'PUT') {
+        if (live.deleting) return { status: this.error(res, 400, 'InvalidService.Status', `service [${name}] is being deleted`), service: name };
+        const config = parseBody() as Record<string, unknown>;
+        const replace = query.get('UpdateType') === 'replace';
+        live.config = replace ? config : { ...live.config, ...config };
+        if (config.labels) live.labels = { ...live.labels, ...(config.labels as Record<string, string>) };
+        const behavior = this.behaviorOf(name);
+        live.phase = 'Updating';
+        live.phaseUntil = now + (behavior.readyAfterMs ?? 300);
+        if (behavior.failWith) live.failWith = behavior.failWith;
+        return { status: this.send(res, 200, { Message: `Service [${name}] in region [${cluster}] is updating` }), service: name };
+      }
+      if (method === 'DELETE') {
+        live.deleting = true;
+        live.phaseUntil = now + Math.min(500, this.behaviorOf(name).readyAfterMs ?? 300);
+        return { status: this.send(res, 200, { Message: `Service [${name}] in region [${cluster}] is terminating` }), service: name };
+      }
+    }
+    if (sub === 'label' && method === 'PUT') {
+      const b = parseBody() as { Labels?: Record<string, string> };
+      live.labels = { ...live.labels, ...(b.Labels ?? {}) };
+      return { status: this.send(res, 200, { Message: 'Succeed' }), service: name };
+    }
+    if (sub === 'events' && method === 'GET') {
+      const type = query.get('EventType');
+      const events = live.events.filter((e) => !type || e.Type === type);
+      return { status: this.send(res, 200, { Events: events, PageNum: 1, TotalCount: events.length, TotalPageNum: 1 }), service: name };
+    }
+    if (sub === 'autoscaler') {
+      if (method === 'GET') {
+        if (!live.autoscaler) return { status: this.error(res, 404, 'InvalidAutoScaler.NotFound', `autoscaler of service [${name}] not found`), service: name };
+        return { status: this.send(res, 200, { MinReplica: live.autoscaler.min, MaxReplica: live.autoscaler.max, ScaleStrategies: live.autoscaler.scaleStrategies, Behavior: live.autoscaler.behavior ?? {}, CurrentMetrics: [] }), service: name };
+      }
+      if (method === 'POST' || method === 'PUT') {
+        const b = parseBody() as StoredService['autoscaler'] & Record<string, unknown>;
+        if (!(b.max > 0) || b.min > b.max) return { status: this.error(res, 400, 'InvalidParameter', 'max must be greater than 0 and not less than min'), service: name };
+        if (method === 'PUT' && !live.autoscaler) return { status: this.error(res, 404, 'InvalidAutoScaler.NotFound', 'autoscaler not found'), service: name };
+        live.autoscaler = { min: b.min, max: b.max, scaleStrategies: b.scaleStrategies, ...(b.behavior ? { behavior: b.behavior } : {}) };
+        return { status: this.send(res, 200, { Message: 'Succeed' }), service: name };
+      }
+      if (method === 'DELETE') {
+        delete live.autoscaler;
+        return { status: this.send(res, 200, { Message: 'Succeed' }), service: name };
+      }
+    }
+    if (sub === 'cronscaler') {
+      if (method === 'GET') return { status: this.send(res, 200, { ScaleJobs: live.cronscaler?.ScaleJobs ?? [], ExcludeDates: live.cronscaler?.ExcludeDates ?? [] }), service: name };
+      if (method === 'POST' || method === 'PUT') {
+        const b = parseBody() as StoredService['cronscaler'];
+        for (const job of (b?.ScaleJobs ?? []) as Array<{ Schedule?: string }>) {
+          if ((job.Schedule ?? '').trim().split(/\s+/).length !== 6) return { status: this.error(res, 400, 'InvalidParameter', `cron [${job.Schedule}] must have 6 fields`), service: name };
+        }
+        live.cronscaler = b!;
+        return { status: this.send(res, 200, { Message: 'Succeed' }), service: name };
+      }
+      if (method === 'DELETE') {
+        delete live.cronscaler;
+        return { status: this.send(res, 200, { Message: 'Succeed' }), service: name };
+      }
+    }
+    return { status: this.error(res, 404, 'InvalidAction.NotFound', `no API at ${method} ${path}`), service: name };
+  }
+}
