@@ -175,9 +175,16 @@ export class Deployer {
         const labelChanges = entry.changes.filter((c) => c.path.startsWith('labels.'));
         if (labelChanges.length > 0) await this.client.updateServiceLabel(entry.service, desired.labels);
       }
-      if (entry.action === 'create' || entry.autoscalerChanged) await this.syncAutoScaler(entry.service, desired, entry.action === 'create');
-      if (entry.action === 'create' || entry.cronscalerChanged) await this.syncCronScaler(entry.service, desired, entry.action === 'create');
-      const final = await this.waitRunning(entry.service, started, entry.action === 'create');
+      // Scalers of a new service are attached once it exists and runs (a new service may be invisible for a while).
+      if (entry.action === 'create') {
+        const running = await this.waitRunning(entry.service, started, true);
+        await this.syncAutoScaler(entry.service, desired, true);
+        await this.syncCronScaler(entry.service, desired, true);
+        return this.outcome(base, running, ir, true);
+      }
+      if (entry.autoscalerChanged) await this.syncAutoScaler(entry.service, desired, false);
+      if (entry.cronscalerChanged) await this.syncCronScaler(entry.service, desired, false);
+      const final = await this.waitRunning(entry.service, started, false);
       return this.outcome(base, final, ir, true);
     } catch (err) {
       return this.failure(base, err);

@@ -307,6 +307,7 @@ export class FakeEasServer {
         live.phase = 'Updating';
         live.phaseUntil = now + (behavior.readyAfterMs ?? 300);
         if (behavior.failWith) live.failWith = behavior.failWith;
+        else delete live.failWith;
         return { status: this.send(res, 200, { Message: `Service [${name}] in region [${cluster}] is updating` }), service: name };
       }
       if (method === 'DELETE') {
