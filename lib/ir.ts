@@ -75,6 +75,7 @@ export interface CompileIR {
   readonly target?: string;
   readonly compilerOptions?: Readonly<Record<string, string | number | boolean>>;
   readonly maxRuntimeSeconds: number;
+  readonly output?: string;
 }
 
 export interface SpeculativeIR {

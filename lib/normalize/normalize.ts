@@ -134,11 +134,12 @@ function normalizeModel(d: DeploymentSpec, ctx: DeploymentContext): ModelIR | un
 function normalizeQuantization(d: DeploymentSpec): QuantizationIR {
   const q = d.acceleration?.quantization;
   if (q === undefined) return { method: 'none', weightsOnly: true, preQuantized: false };
-  if (typeof q === 'string') return { method: q as QuantMethod, weightsOnly: q !== 'fp8' && q !== 'smoothquant', preQuantized: q === 'awq' || q === 'gptq' };
+  // `quantization: awq` asks for AWQ weights; `preQuantized: true` says the checkpoint at model.uri already has them.
+  if (typeof q === 'string') return { method: q as QuantMethod, weightsOnly: q !== 'fp8' && q !== 'smoothquant', preQuantized: false };
   return {
     method: q.method as QuantMethod,
     weightsOnly: q.weightsOnly ?? (q.method !== 'fp8' && q.method !== 'smoothquant'),
-    preQuantized: q.preQuantized ?? (q.method === 'awq' || q.method === 'gptq'),
+    preQuantized: q.preQuantized ?? false,
     ...(q.calibrationData ? { calibrationData: q.calibrationData } : {}),
   };
 }
@@ -478,6 +479,7 @@ function normalizeForTarget(d: DeploymentSpec, ctx: DeploymentContext): Deployme
             ...(d.acceleration.compile.target ? { target: d.acceleration.compile.target } : {}),
             ...(d.acceleration.compile.compilerOptions ? { compilerOptions: d.acceleration.compile.compilerOptions } : {}),
             maxRuntimeSeconds: d.acceleration.compile.maxRuntime ? parseDurationSeconds(d.acceleration.compile.maxRuntime) : 900,
+            ...(d.acceleration.compile.output ? { output: d.acceleration.compile.output } : {}),
           },
         }
       : {}),

@@ -230,7 +230,7 @@ function checkAwsCompilation(d: DeploymentSpec, ir: DeploymentIR, ctx: Deploymen
     ctx.report(Diagnostics.AwsOptimizationInstance, ['acceleration', 'compile', 'compiler'], { args: { instance: inst.type, allowed: 'inf2, trn1, trn1n' } });
   }
   if (c?.compiler === 'tensorrt-llm') {
-    if (!['tensorrt-llm', 'lmi'].includes(ir.engine.name)) {
+    if (ir.engine.name !== 'tensorrt-llm') {
       ctx.report(Diagnostics.CompileUnsupported, ['acceleration', 'compile', 'compiler'], { args: { compiler: 'tensorrt-llm', reason: `engine ${ir.engine.name} does not serve TensorRT-LLM engines` }, hint: 'set engine: tensorrt-llm' });
     }
     if (inst && !(TRT_FAMILIES as readonly string[]).includes(inst.family)) {

@@ -146,6 +146,7 @@ const Compile = Type.Object(
     target: Type.Optional(Type.String({ description: 'Neo target device (ml_c5, ml_g4dn, ml_inf2, ...); auto = from the instance family' })),
     compilerOptions: Type.Optional(Type.Record(Type.String(), Type.Union([Type.String(), Type.Number(), Type.Boolean()]))),
     maxRuntime: Type.Optional(Duration('longest time the compilation job may run')),
+    output: Type.Optional(Type.String({ pattern: '^s3://[^/]+/', description: 'S3 prefix for the compiled model (default: <model bucket>/inferstack-optimized/<deployment>/)' })),
   },
   strict,
 );

@@ -113,22 +113,29 @@ export function engineEnvironment(ir: DeploymentIR): Record<string, string> {
   return sorted({ ...env, ...ir.engine.env });
 }
 
+export interface ArtifactLocation {
+  readonly uri: string;
+  readonly kind: 'tar.gz' | 'prefix';
+}
+
 /** `.tar.gz` -> ModelDataUrl; an S3 prefix -> ModelDataSource (uncompressed); multi-model -> the prefix as ModelDataUrl. */
-export function modelArtifacts(ir: DeploymentIR, artifactUri: string = ir.model.uri): Pick<CfnModel.ContainerDefinitionProperty, 'modelDataUrl' | 'modelDataSource'> {
-  if (ir.model.uriKind === 'hub' && artifactUri === ir.model.uri) return {};
-  if (ir.mode === 'multi-model' || artifactUri.endsWith('.tar.gz')) return { modelDataUrl: artifactUri };
+export function modelArtifacts(ir: DeploymentIR, artifact?: ArtifactLocation): Pick<CfnModel.ContainerDefinitionProperty, 'modelDataUrl' | 'modelDataSource'> {
+  if (!artifact && ir.model.uriKind === 'hub') return {};
+  const uri = artifact?.uri ?? ir.model.uri;
+  const kind = artifact?.kind ?? (uri.endsWith('.tar.gz') ? 'tar.gz' : 'prefix');
+  if (ir.mode === 'multi-model' || kind === 'tar.gz') return { modelDataUrl: uri };
   return {
     modelDataSource: {
-      s3DataSource: { s3Uri: artifactUri.endsWith('/') ? artifactUri : `${artifactUri}/`, s3DataType: 'S3Prefix', compressionType: 'None' },
+      s3DataSource: { s3Uri: artifact ? uri : uri.endsWith('/') ? uri : `${uri}/`, s3DataType: 'S3Prefix', compressionType: 'None' },
     },
   };
 }
 
-export function primaryContainer(ir: DeploymentIR, image: string, artifactUri?: string): CfnModel.ContainerDefinitionProperty {
+export function primaryContainer(ir: DeploymentIR, image: string, artifact?: ArtifactLocation): CfnModel.ContainerDefinitionProperty {
   const environment = engineEnvironment(ir);
   return {
     image,
-    ...modelArtifacts(ir, artifactUri),
+    ...modelArtifacts(ir, artifact),
     ...(Object.keys(environment).length > 0 ? { environment } : {}),
     ...(ir.mode === 'multi-model' ? { mode: 'MultiModel' } : {}),
   };

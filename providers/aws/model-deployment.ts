@@ -10,6 +10,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import { Construct } from 'constructs';
 import type { DeploymentIR } from '../../lib/ir';
+import { AheadOfTimeJob, planJob } from './ahead-of-time-job';
 import { EndpointScaling } from './autoscaling';
 import { DEFAULT_VARIANT, pipelineContainer, primaryContainer } from './containers';
 import { ExecutionRole } from './execution-role';
@@ -43,6 +44,8 @@ export class ModelDeployment extends Construct {
   readonly role?: iam.IRole;
   readonly key?: kms.IKey;
   readonly endpointName: string;
+  /** The ahead-of-time job the model waits for, if the deployment needs one. */
+  readonly job?: AheadOfTimeJob;
 
   constructor(scope: Construct, id: string, props: ModelDeploymentProps) {
     super(scope, id);
@@ -53,7 +56,7 @@ export class ModelDeployment extends Construct {
     this.endpointName = endpointNameOf(ir);
     const image = props.imageOverride ?? ir.engine.image;
     if (!image) throw new Error(`deployment "${ir.name}" has no serving image`);
-    const artifactUri = props.artifactUri ?? ir.model.uri;
+    const artifactUri = ir.model.uri;
 
     // Encryption at rest: the spec's key, else a generated key with rotation. Instance types with local NVMe
     // storage cannot take a volume key (the storage is hardware-encrypted); serverless has no volume.
@@ -71,6 +74,13 @@ export class ModelDeployment extends Construct {
       keyArn = key.keyArn;
     }
 
+    // Ahead-of-time job (Neo compilation, quantization, TensorRT-LLM/Neuron compilation, EAGLE): the model waits for it.
+    const jobPlan = props.artifactUri ? undefined : planJob(ir);
+    const job = jobPlan ? new AheadOfTimeJob(this, 'AheadOfTime', { deployment: ir, plan: jobPlan, ...(keyArn ? { kmsKeyArn: keyArn } : {}) }) : undefined;
+    this.job = job;
+    const artifact = job ? { uri: job.artifactUri, kind: jobPlan!.artifactKind } : props.artifactUri ? { uri: props.artifactUri, kind: props.artifactUri.endsWith('.tar.gz') ? ('tar.gz' as const) : ('prefix' as const) } : undefined;
+    const servingImage = props.imageOverride ?? (job && jobPlan!.kind === 'optimization' ? job.inferenceImage : image);
+
     // Execution role
     let roleArn: string;
     let roleDependency: Construct | undefined;
@@ -78,7 +88,7 @@ export class ModelDeployment extends Construct {
       roleArn = aws.role;
     } else {
       const images = [image, ...(ir.pipeline ?? []).filter((s) => !s.isModel).map((s) => s.image!)];
-      const reads = [artifactUri, ...(ir.pipeline ?? []).flatMap((s) => (s.modelUri ? [s.modelUri] : [])), ...(ir.speculative?.draftModel?.startsWith('s3://') ? [ir.speculative.draftModel] : [])];
+      const reads = [artifactUri, ...(jobPlan ? [jobPlan.outputUri] : []), ...(ir.pipeline ?? []).flatMap((s) => (s.modelUri ? [s.modelUri] : [])), ...(ir.speculative?.draftModel?.startsWith('s3://') ? [ir.speculative.draftModel] : [])];
       const writes = [ir.async?.output, ir.async?.failure, ir.dataCapture?.destination].filter((x): x is string => !!x);
       const topics = [ir.async?.notifySuccess, ir.async?.notifyError].filter((x): x is string => !!x);
       const role = new ExecutionRole(this, 'ExecutionRole', {
@@ -102,15 +112,16 @@ export class ModelDeployment extends Construct {
       executionRoleArn: roleArn,
       ...(pipeline
         ? {
-            containers: pipeline.map((step) => (step.isModel ? { ...primaryContainer(ir, image, artifactUri), containerHostname: 'model' } : pipelineContainer(step))),
+            containers: pipeline.map((step) => (step.isModel ? { ...primaryContainer(ir, servingImage, artifact), containerHostname: 'model' } : pipelineContainer(step))),
             inferenceExecutionConfig: { mode: 'Serial' },
           }
-        : { primaryContainer: primaryContainer(ir, image, artifactUri) }),
+        : { primaryContainer: primaryContainer(ir, servingImage, artifact) }),
       ...(ir.networkIsolation ? { enableNetworkIsolation: true } : {}),
       ...(vpcConfig ? { vpcConfig } : {}),
     });
     if (roleDependency) this.model.node.addDependency(roleDependency);
     for (const dep of props.modelDependencies ?? []) this.model.node.addDependency(dep);
+    if (job) this.model.node.addDependency(job.resource);
 
     // Endpoint configuration (never named, for the same reason)
     const scaleToZero = ir.mode === 'realtime' && ir.scaling.min === 0;

@@ -1,0 +1,70 @@
+import * as path from 'node:path';
+import { Match } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { compileSpecFile } from '../../lib/compile';
+import { planJob } from '../../providers/aws/ahead-of-time-job';
+import { EXAMPLES } from '../helpers/paths';
+import { exampleTemplate } from './helpers';
+
+describe('Neo compilation in the stack', () => {
+  const t = exampleTemplate('neo-resnet-c5.yaml');
+  it('a custom resource with the CreateCompilationJob request: framework, input shape, target from the instance family', () => {
+    t.hasResourceProperties('Custom::SageMakerCompilationJob', {
+      Kind: 'compilation',
+      NamePrefix: 'inferstack-resnet-neo',
+      Request: { 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp('"Framework":"PYTORCH".*"DataInputConfig":"\\{\\\\"input0\\\\":\\[1,3,224,224\\]\\}".*"TargetDevice":"ml_c5".*"MaxRuntimeInSeconds":900')])] },
+    });
+  });
+  it('a Provider with onEvent and isComplete handlers on a current Node.js runtime, bundled without Docker', () => {
+    t.resourcePropertiesCountIs('AWS::Lambda::Function', { Handler: 'index.onEvent', Runtime: 'nodejs24.x' }, 1);
+    t.resourcePropertiesCountIs('AWS::Lambda::Function', { Handler: 'index.isComplete', Runtime: 'nodejs24.x' }, 1);
+    t.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
+  });
+  it('the model depends on the job and serves its artifact with the Neo image', () => {
+    const models = t.findResources('AWS::SageMaker::Model');
+    const [model] = Object.values(models) as Array<{ DependsOn: string[]; Properties: { PrimaryContainer: { Image: string; ModelDataUrl: unknown } } }>;
+    const jobId = Object.keys(t.findResources('Custom::SageMakerCompilationJob'))[0]!;
+    expect(model!.DependsOn).toContain(jobId);
+    expect(model!.Properties.PrimaryContainer.ModelDataUrl).toEqual({ 'Fn::GetAtt': [jobId, 'ArtifactUri'] });
+    expect(model!.Properties.PrimaryContainer.Image).toBe('785573368785.dkr.ecr.us-east-1.amazonaws.com/sagemaker-inference-pytorch:1.8-cpu-py3');
+  });
+  it('least privilege: the handler manages only this deployment\'s jobs and passes only the job role to SageMaker', () => {
+    t.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Action: ['sagemaker:CreateCompilationJob', 'sagemaker:DescribeCompilationJob', 'sagemaker:StopCompilationJob'], Resource: { 'Fn::Join': ['', Match.arrayWith([':compilation-job/inferstack-resnet-neo-*'])] } }),
+          Match.objectLike({ Action: 'iam:PassRole', Condition: { StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } } }),
+        ]),
+      },
+    });
+    t.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Sid: 'ReadModel', Action: 's3:GetObject' }), Match.objectLike({ Sid: 'WriteOutput' })]) },
+    });
+  });
+});
+
+describe('Inferentia and optimization jobs', () => {
+  it('Neo for ml_inf1 serves with the Inferentia PyTorch image', () => {
+    const t = exampleTemplate('neo-resnet-inferentia.yaml');
+    t.hasResourceProperties('Custom::SageMakerCompilationJob', { Request: { 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp('"TargetDevice":"ml_inf1".*"CompilerOptions":"\\{\\\\"--num-neuroncores\\\\":4\\}"')])] } });
+    t.hasResourceProperties('AWS::SageMaker::Model', { PrimaryContainer: Match.objectLike({ Image: '785573368785.dkr.ecr.us-east-1.amazonaws.com/sagemaker-neo-pytorch:1.9-inf-py3' }) });
+  });
+  it('AWQ by an optimization job: quantization config, the recommended image and the uncompressed output feed the model', () => {
+    const t = exampleTemplate('llm-awq-optimization.yaml');
+    t.hasResourceProperties('Custom::SageMakerOptimizationJob', { Kind: 'optimization', Request: { 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp('"DeploymentInstanceType":"ml.g5.2xlarge","OptimizationConfigs":\\[\\{"ModelQuantizationConfig":\\{"OverrideEnvironment":\\{"OPTION_QUANTIZE":"awq"\\}\\}\\}\\]')])] } });
+    const jobId = Object.keys(t.findResources('Custom::SageMakerOptimizationJob'))[0]!;
+    t.hasResourceProperties('AWS::SageMaker::Model', {
+      PrimaryContainer: Match.objectLike({
+        Image: { 'Fn::GetAtt': [jobId, 'InferenceImage'] },
+        ModelDataSource: { S3DataSource: { S3Uri: { 'Fn::GetAtt': [jobId, 'ArtifactUri'] }, S3DataType: 'S3Prefix', CompressionType: 'None' } },
+      }),
+    });
+  });
+  it('plans: compilation for Neo, optimization for quantization/TRT/EAGLE, none for pre-quantized checkpoints', () => {
+    const plan = (f: string) => planJob(compileSpecFile(path.join(EXAMPLES, f)).deployments[0]!);
+    expect(plan('neo-resnet-c5.yaml')).toMatchObject({ kind: 'compilation', artifactKind: 'tar.gz', techniques: ['neo:ml_c5'] });
+    expect(plan('llm-awq-optimization.yaml')).toMatchObject({ kind: 'optimization', artifactKind: 'prefix', techniques: ['quantization:awq'], outputUri: 's3://acme-models/inferstack-optimized/llama-awq/' });
+    expect(plan('tgi-llama.yaml')).toBeUndefined();
+    expect(plan('qwen-chat.yaml')).toBeUndefined();
+  });
+});
