@@ -18,6 +18,7 @@ Usage:
   inferstack plan SPEC [--target aws|alibaba] [--output json]
   inferstack synth SPEC [--target aws|alibaba|all] [--out DIR] [--output json]
   inferstack diff SPEC --against DIR [--allow-destructive] [--format text|markdown] [--output json]
+  inferstack diff SPEC --against DIR [--allow-destructive] [--format text|markdown] [--output json]
   inferstack schema
 
 Exit codes: 0 success, 1 invalid spec, 2 usage error, 3 destructive change (diff).
@@ -142,6 +143,27 @@ export async function main(argv: string[]): Promise<number> {
           io.out(table(['TARGET', 'DEPLOYMENT', 'WROTE', 'RESOURCES'], r.files.map((f) => [f.target, f.deployment, f.path, f.resources === undefined ? '' : String(f.resources)])));
         }
         return r.ok ? 0 : 1;
+      }
+      case 'diff': {
+        if (!spec) throw new UsageError('diff needs a SPEC file');
+        if (!values.against) throw new UsageError('diff needs --against DIR (a directory written by: inferstack synth SPEC --target all --out DIR)');
+        const format = values.format ?? 'text';
+        if (format !== 'text' && format !== 'markdown') throw new UsageError(`--format must be text or markdown; got "${format}"`);
+        const { diff, renderMarkdown, renderText } = await import('../lib/commands/diff');
+        const r = await diff(spec, values.against, { aws: loadAwsEmitter, alibaba: loadAlibabaEmitter });
+        io.diagnostics(r.diagnostics);
+        if (!r.ok) {
+          if (output === 'json') io.json({ file: r.file, ok: false, diagnostics: r.diagnostics });
+          return 1;
+        }
+        const blocked = r.destructive.length > 0 && !values['allow-destructive'];
+        if (output === 'json') io.json({ file: r.file, ok: !blocked, changes: r.changes, destructive: r.destructive.length, allowDestructive: !!values['allow-destructive'] });
+        else io.out(format === 'markdown' ? renderMarkdown(r) : renderText(r));
+        if (blocked) {
+          io.info(`inferstack: ${r.destructive.length} destructive change(s): ${r.destructive.map((c) => `${c.resource} (${c.classification})`).join(', ')}; rerun with --allow-destructive to accept them`);
+          return 3;
+        }
+        return 0;
       }
       default:
         throw new UsageError(`unknown command "${command}"`);
