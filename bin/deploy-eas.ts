@@ -5,13 +5,23 @@
  * Never loads aws-cdk-lib.
  */
 import { parseArgs } from 'node:util';
-import * as readline from 'node:readline';
-import { IoHost, OutputFormat } from '../lib/cli/io';
-import { compileSpecFile } from '../lib/compile';
-import { Diagnostic, fileDiagnostic } from '../lib/diagnostics/diagnostic';
-import { Diagnostics } from '../lib/diagnostics/registry';
+import type * as readlineModule from 'node:readline';
+import type { IoHost, OutputFormat } from '../lib/cli/io';
+import type { Diagnostic } from '../lib/diagnostics/diagnostic';
+import type { Diagnostics as DiagnosticsRegistry } from '../lib/diagnostics/registry';
 import type { DeploymentIR } from '../lib/ir';
 import { parseDurationSeconds } from '../lib/spec/units';
+
+// Heavier modules load after the arguments are parsed, so `--help` and usage errors start fast.
+/* eslint-disable @typescript-eslint/no-require-imports */
+const lazy = {
+  io: () => require('../lib/cli/io') as typeof import('../lib/cli/io'),
+  compile: () => require('../lib/compile') as typeof import('../lib/compile'),
+  diagnostic: () => require('../lib/diagnostics/diagnostic') as typeof import('../lib/diagnostics/diagnostic'),
+  registry: () => require('../lib/diagnostics/registry') as typeof import('../lib/diagnostics/registry'),
+  readline: () => require('node:readline') as typeof readlineModule,
+};
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 const VERSION = '0.1.0';
 
@@ -105,12 +115,12 @@ function parse(argv: string[]): Options | 'help' | 'version' {
   };
 }
 
-function cliDiagnostic(spec: string, def: (typeof Diagnostics)[keyof typeof Diagnostics], args: Record<string, string>, hint: string): Diagnostic {
-  return fileDiagnostic(spec, def, args, { hint });
+function cliDiagnostic(spec: string, def: (typeof DiagnosticsRegistry)[keyof typeof DiagnosticsRegistry], args: Record<string, string>, hint: string): Diagnostic {
+  return lazy.diagnostic().fileDiagnostic(spec, def, args, { hint });
 }
 
 async function confirm(io: IoHost, question: string): Promise<boolean> {
-  const rl = readline.createInterface({ input: process.stdin, output: process.stderr });
+  const rl = lazy.readline().createInterface({ input: process.stdin, output: process.stderr });
   const answer = await new Promise<string>((resolve) => rl.question(question, resolve));
   rl.close();
   void io;
@@ -133,7 +143,8 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${VERSION}\n`);
     return 0;
   }
-  const io = IoHost.fromProcess(opts.output);
+  const io = lazy.io().IoHost.fromProcess(opts.output);
+  const Diagnostics = lazy.registry().Diagnostics;
   const o: Options = opts;
   const fail = (diagnostics: readonly Diagnostic[], extra: Record<string, unknown> = {}): number => {
     if (o.output === 'json') io.json({ ok: false, diagnostics, ...extra });
@@ -142,7 +153,7 @@ export async function main(argv: string[]): Promise<number> {
   };
 
   // 1. Compile (no cloud call until the spec is valid)
-  const compiled = compileSpecFile(opts.spec);
+  const compiled = lazy.compile().compileSpecFile(opts.spec);
   io.diagnostics(compiled.diagnostics.filter((d) => d.severity === 'warning' && d.target !== 'aws'));
   if (!compiled.ok) return fail(compiled.diagnostics.filter((d) => d.target !== 'aws' || d.severity === 'error'));
   let deployments: DeploymentIR[] = compiled.deployments.filter((d) => d.target === 'alibaba');

@@ -98,3 +98,16 @@ describe('inferstack CLI', () => {
     expect(r.stderr).not.toContain('\u001b[');
   });
 });
+
+describe('the built CLI (precompiled validator) agrees with the recorded baselines', () => {
+  const fixtures = fs.readdirSync(INVALID).filter((f) => f.endsWith('.yaml')).sort();
+  it.each(fixtures.filter((_, i) => i % 3 === 0))('%s', (fixture) => {
+    const rel = path.relative(ROOT, path.join(INVALID, fixture));
+    const r = run(['validate', rel, '--output', 'json']);
+    expect(r.code).toBe(1);
+    const baseline = fs.readFileSync(path.join(INVALID, fixture.replace(/\.yaml$/, '.diagnostics.txt')), 'utf8');
+    const heads = baseline.split('\n').filter((l) => /^\S.*: (error|warning) IS\d{4}:/.test(l));
+    const doc = JSON.parse(r.stdout) as { diagnostics: Array<{ file: string; line: number; column: number; severity: string; code: string; message: string; target?: string }> };
+    expect(doc.diagnostics.map((d) => `${d.file}:${d.line}:${d.column}: ${d.severity} ${d.code}: ${d.message}${d.target ? ` [${d.target}]` : ''}`)).toEqual(heads);
+  });
+});

@@ -25,7 +25,7 @@ import type {
 import { availableBytes, KvDtype, memoryNeed, QuantMethod, WeightDtype } from '../sizing';
 import { mergeDefaults } from '../spec/merge';
 import type { DeploymentSpec, Spec, TargetName } from '../spec/schema';
-import { TARGETS } from '../spec/schema';
+import { TARGETS } from '../spec/constants';
 import { formatBytes, parseCount, parseDurationSeconds, parseSizeBytes } from '../spec/units';
 import { checkAlibaba } from './rules-alibaba';
 import { chooseAlibabaImage, chooseAwsImage } from './images';

@@ -2,21 +2,39 @@
  * Stage 2a: structural validation against the JSON Schema, with Ajv's errors translated into coded,
  * positioned diagnostics that say what was found, what is allowed and how to fix it.
  */
-import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { DiagnosticBag, renderValue, SpecPath } from '../diagnostics/diagnostic';
 import { Diagnostics } from '../diagnostics/registry';
 import { closest } from '../diagnostics/suggest';
-import { SpecSchema } from './schema';
 import { unitHint } from './units';
 
 let compiled: ValidateFunction | undefined;
 
+export const AJV_OPTIONS = { allErrors: true, verbose: true, strict: false, allowUnionTypes: true } as const;
+export const GENERATED_VALIDATOR = 'spec-validator.generated.js';
+
+/**
+ * The build precompiles the schema into standalone validator code (scripts/gen-validator.ts), which loads in a few
+ * milliseconds; compiling the schema with Ajv at start-up takes hundreds. From TypeScript sources (tests) the
+ * validator is compiled on first use, with the same options.
+ */
 function validator(): ValidateFunction {
   if (!compiled) {
-    const ajv = new Ajv({ allErrors: true, verbose: true, strict: false, allowUnionTypes: true });
-    compiled = ajv.compile(SpecSchema);
+    const generated = path.join(__dirname, GENERATED_VALIDATOR);
+    if (fs.existsSync(generated)) {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      compiled = require(generated) as ValidateFunction;
+    } else {
+      // From sources: compile the committed JSON Schema (a test keeps it identical to the TypeBox source).
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { default: Ajv } = require('ajv') as typeof import('ajv');
+      const schema = JSON.parse(fs.readFileSync(path.resolve(__dirname, '..', '..', 'schema', 'inferstack.schema.json'), 'utf8')) as object;
+      compiled = new Ajv(AJV_OPTIONS).compile(schema);
+    }
   }
-  return compiled;
+  return compiled!;
 }
 
 type SchemaNode = Record<string, unknown>;

@@ -1,0 +1,48 @@
+/** Runs a command in a fresh Node process and measures its wall time and peak memory (max RSS). */
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+export interface Sample {
+  readonly ms: number;
+  readonly maxRssMb: number;
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+const REPORTER = path.join(__dirname, 'rss-reporter.js');
+
+export function runNode(args: string[], env: NodeJS.ProcessEnv = {}, cwd = path.resolve(__dirname, '..', '..')): Promise<Sample> {
+  const rssFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'bench-')), 'rss');
+  return new Promise((resolve) => {
+    const started = process.hrtime.bigint();
+    const child = spawn(process.execPath, ['--require', REPORTER, ...args], { cwd, env: { ...process.env, ...env, BENCH_RSS_FILE: rssFile }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (code) => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      const rssKb = fs.existsSync(rssFile) ? Number(fs.readFileSync(rssFile, 'utf8')) : NaN;
+      resolve({ ms, maxRssMb: rssKb / 1024, code, stdout, stderr });
+    });
+  });
+}
+
+export function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+export async function repeat(n: number, fn: () => Promise<Sample>): Promise<{ ms: number; maxRssMb: number; samples: Sample[] }> {
+  const samples: Sample[] = [];
+  for (let i = 0; i < n; i++) {
+    const s = await fn();
+    if (s.code !== 0) throw new Error(`benchmark command failed (${s.code}): ${s.stderr.slice(0, 2000)}`);
+    samples.push(s);
+  }
+  return { ms: median(samples.map((s) => s.ms)), maxRssMb: median(samples.map((s) => s.maxRssMb)), samples };
+}

@@ -1,0 +1,197 @@
+/**
+ * `npm run bench`: every figure is measured against a baseline in the same run and printed as a ratio.
+ *
+ *  1. AWS synthesis: `inferstack synth` vs a hand-written aws-cdk-lib L1 app building the same resources
+ *     (1, 10, 100, 500 deployments; wall time and peak RSS, median of runs).
+ *  2. Alibaba synthesis of 1,000 deployments vs bare Node start-up.
+ *  3. Parallel deploy-eas against the fake PAI-EAS server with realistic latencies and a rate limit
+ *     (1, 20, 100 services): wall time vs the ideal and vs one service at a time; API calls per service.
+ *  4. Start-up of deploy-eas (--help, --dry-run) vs `node -e 0`.
+ *
+ * Options: --quick (fewer sizes and runs), --write (update BENCHMARKS.md with the results).
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { FakeEasServer } from '../providers/alibaba/testing/fake-eas-server';
+import { median, repeat, runNode, Sample } from './measure';
+import { alibabaSpec, awsSpec } from './specs';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const CLI = path.join(ROOT, 'dist', 'bin', 'inferstack.js');
+const DEPLOY_EAS = path.join(ROOT, 'dist', 'bin', 'deploy-eas.js');
+const BASELINE = path.join(__dirname, 'baseline-synth-app.js');
+const quick = process.argv.includes('--quick');
+const write = process.argv.includes('--write');
+
+const KEY_ID = 'LTAI5tBenchKey0001';
+const SECRET = 'bench-secret-4f1e9d2c';
+const credentials = { ALIBABA_CLOUD_ACCESS_KEY_ID: KEY_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET: SECRET, ALIBABA_CLOUD_ECS_METADATA_DISABLED: 'true', ALIBABA_CLOUD_CLI_PROFILE_DISABLED: 'true', ALIBABA_CLOUD_CREDENTIALS_FILE: '/nonexistent' };
+
+function tmpdir(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'inferstack-bench-'));
+}
+
+function writeSpec(text: string): string {
+  const file = path.join(tmpdir(), 'spec.yaml');
+  fs.writeFileSync(file, text);
+  return file;
+}
+
+const results: Record<string, unknown> = {};
+const lines: string[] = [];
+function report(line: string): void {
+  lines.push(line);
+  process.stdout.write(`${line}\n`);
+}
+
+async function benchAwsSynth(): Promise<void> {
+  report('## AWS synthesis: inferstack synth vs a hand-written aws-cdk-lib L1 app (same resources)');
+  report('');
+  report('| deployments | stacks | resources/stack (max) | inferstack ms | baseline ms | time ratio | inferstack MB | baseline MB | memory ratio |');
+  report('|---|---|---|---|---|---|---|---|---|');
+  const sizes = quick ? [1, 10, 100] : [1, 10, 100, 500];
+  const rows: unknown[] = [];
+  for (const n of sizes) {
+    const runs = n >= 500 ? 2 : quick ? 2 : 5;
+    const spec = writeSpec(awsSpec(n));
+    const ours = await repeat(runs, () => runNode([CLI, 'synth', spec, '--target', 'aws', '--out', tmpdir()]));
+    const outDir = tmpdir();
+    const base = await repeat(runs, () => runNode([BASELINE, String(n), outDir]));
+    // Check the resource limit on what inferstack wrote.
+    const dir = tmpdir();
+    await runNode([CLI, 'synth', spec, '--target', 'aws', '--out', dir]);
+    const templates = fs.readdirSync(dir).filter((f) => f.endsWith('.template.json'));
+    const maxResources = Math.max(...templates.map((f) => Object.keys(JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')).Resources).length));
+    if (maxResources > 500) throw new Error(`a stack has ${maxResources} resources (CloudFormation allows 500)`);
+    const row = { deployments: n, stacks: templates.length, maxResources, oursMs: ours.ms, baselineMs: base.ms, timeRatio: ours.ms / base.ms, oursMb: ours.maxRssMb, baselineMb: base.maxRssMb, memoryRatio: ours.maxRssMb / base.maxRssMb, runs };
+    rows.push(row);
+    report(`| ${n} | ${templates.length} | ${maxResources} | ${ours.ms.toFixed(0)} | ${base.ms.toFixed(0)} | ${row.timeRatio.toFixed(2)}x | ${ours.maxRssMb.toFixed(0)} | ${base.maxRssMb.toFixed(0)} | ${row.memoryRatio.toFixed(2)}x |`);
+  }
+  results.awsSynth = rows;
+  report('');
+}
+
+async function nodeBaseline(runs: number): Promise<number> {
+  return (await repeat(runs, () => runNode(['-e', '0']))).ms;
+}
+
+async function benchAlibabaSynth(): Promise<void> {
+  report('## Alibaba synthesis of 1,000 deployments vs bare Node start-up');
+  report('');
+  const runs = quick ? 3 : 5;
+  const spec = writeSpec(alibabaSpec(1000));
+  const node = await nodeBaseline(runs);
+  const ours = await repeat(runs, () => runNode([CLI, 'synth', spec, '--target', 'alibaba', '--out', tmpdir()]));
+  const beyond = ours.ms - node;
+  results.alibabaSynth = { deployments: 1000, nodeMs: node, oursMs: ours.ms, beyondNodeMs: beyond, oursMb: ours.maxRssMb };
+  report(`| | ms |`);
+  report(`|---|---|`);
+  report(`| node -e 0 | ${node.toFixed(0)} |`);
+  report(`| inferstack synth --target alibaba (1,000 deployments) | ${ours.ms.toFixed(0)} |`);
+  report(`| work beyond Node start-up | ${beyond.toFixed(0)} (target < 1000; ${(beyond / 1000).toFixed(2)}x of the budget) |`);
+  report('');
+}
+
+interface DeployRun {
+  services: number;
+  concurrency: number;
+  wallMs: number;
+  idealMs: number;
+  callsPerService: number;
+  throttled: number;
+  ok: boolean;
+}
+
+async function deployOnce(n: number, concurrency: number, pollMs: number): Promise<DeployRun> {
+  // Realistic: tens of ms per call, services Running after 1-3 s (varied, seeded), a server-wide rate limit.
+  let seed = 1234 + n;
+  const rand = () => {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31;
+    return seed / 2 ** 31;
+  };
+  const readyAfter = new Map<string, number>();
+  const server = new FakeEasServer({
+    keys: { [KEY_ID]: SECRET },
+    behavior: (name) => {
+      if (!readyAfter.has(name)) readyAfter.set(name, 1000 + Math.round(rand() * 2000));
+      return { readyAfterMs: readyAfter.get(name)! };
+    },
+    faults: { latencyMs: () => 20 + Math.round(rand() * 40), rateLimitPerSecond: 200 },
+  });
+  const url = await server.start();
+  try {
+    const spec = writeSpec(alibabaSpec(n, 'framework'));
+    const started = process.hrtime.bigint();
+    const r: Sample = await runNode([DEPLOY_EAS, spec, '--endpoint', url, '--yes', '--poll-interval', `${pollMs}ms`, '--concurrency', String(concurrency), '--output', 'json'], credentials);
+    const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
+    const idealMs = concurrency >= n ? Math.max(...readyAfter.values()) + pollMs : [...readyAfter.values()].reduce((a, b) => a + b + pollMs, 0);
+    return { services: n, concurrency, wallMs, idealMs, callsPerService: server.calls.length / n, throttled: server.calls.filter((c) => c.status === 400).length, ok: r.code === 0 };
+  } finally {
+    await server.stop();
+  }
+}
+
+async function benchDeploy(): Promise<void> {
+  report('## Parallel deploy-eas against the fake PAI-EAS server (20-60 ms per call, Running after 1-3 s, 200 req/s limit, 500 ms polling)');
+  report('');
+  report('| services | parallel wall ms | ideal ms | vs ideal | one-at-a-time ms | speed-up | API calls/service | throttled answers | ok |');
+  report('|---|---|---|---|---|---|---|---|---|');
+  const pollMs = 500;
+  const rows: unknown[] = [];
+  for (const n of quick ? [1, 20] : [1, 20, 100]) {
+    const parallel = await deployOnce(n, Math.min(n, 100), pollMs);
+    const sequential = n <= 20 ? await deployOnce(n, 1, pollMs) : undefined;
+    const row = { ...parallel, vsIdeal: parallel.wallMs / parallel.idealMs, sequentialMs: sequential?.wallMs, speedUp: sequential ? sequential.wallMs / parallel.wallMs : undefined };
+    rows.push(row);
+    report(`| ${n} | ${parallel.wallMs.toFixed(0)} | ${parallel.idealMs.toFixed(0)} | ${row.vsIdeal.toFixed(2)}x | ${sequential ? sequential.wallMs.toFixed(0) : 'not run (~4 min)'} | ${row.speedUp ? `${row.speedUp.toFixed(1)}x` : '-'} | ${parallel.callsPerService.toFixed(1)} | ${parallel.throttled} | ${parallel.ok} |`);
+  }
+  results.deploy = rows;
+  report('');
+}
+
+async function benchStartup(): Promise<void> {
+  report('## deploy-eas start-up vs `node -e 0` (median of 10)');
+  report('');
+  const runs = 10;
+  const node = await nodeBaseline(runs);
+  const help = await repeat(runs, () => runNode([DEPLOY_EAS, '--help']));
+  const server = new FakeEasServer({ keys: { [KEY_ID]: SECRET } });
+  const url = await server.start();
+  let dry;
+  try {
+    dry = await repeat(runs, () => runNode([DEPLOY_EAS, path.join(ROOT, 'examples', 'eas-qwen-vllm.yaml'), '--endpoint', url, '--dry-run', '--output', 'json'], credentials));
+  } finally {
+    await server.stop();
+  }
+  const cdkLoaded = (await runNode(['-e', `require(${JSON.stringify(DEPLOY_EAS)}); setTimeout(()=>{ if (Object.keys(require.cache).some(k => k.includes('aws-cdk-lib'))) process.exit(9) }, 10)`, '--', '--help'])).code;
+  results.startup = { nodeMs: node, helpMs: help.ms, dryRunMs: dry.ms, helpOverMs: help.ms - node, dryRunOverMs: dry.ms - node, loadsAwsCdkLib: cdkLoaded === 9 };
+  report('| | ms | beyond node -e 0 |');
+  report('|---|---|---|');
+  report(`| node -e 0 | ${node.toFixed(0)} | |`);
+  report(`| deploy-eas --help | ${help.ms.toFixed(0)} | ${(help.ms - node).toFixed(0)} (target < 150) |`);
+  report(`| deploy-eas --dry-run (compile + plan against the fake server) | ${dry.ms.toFixed(0)} | ${(dry.ms - node).toFixed(0)} (target < 150) |`);
+  report('');
+  report(`deploy-eas loads aws-cdk-lib: ${cdkLoaded === 9 ? 'yes' : 'no'}`);
+  report('');
+}
+
+async function main(): Promise<void> {
+  report(`# inferstack benchmarks (${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB)`);
+  report('');
+  await benchStartup();
+  await benchAlibabaSynth();
+  await benchDeploy();
+  await benchAwsSynth();
+  fs.writeFileSync(path.join(ROOT, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  if (write) {
+    const header = fs.readFileSync(path.join(ROOT, 'bench', 'BENCHMARKS.header.md'), 'utf8');
+    fs.writeFileSync(path.join(ROOT, 'BENCHMARKS.md'), `${header}\n${lines.join('\n')}\n`);
+  }
+  void median;
+}
+
+main().catch((err) => {
+  process.stderr.write(`bench failed: ${(err as Error).stack}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,13 @@
+/** Build step: precompile the spec's JSON Schema into standalone Ajv validator code next to validate-schema.js. */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import Ajv from 'ajv';
+import standaloneCode from 'ajv/dist/standalone';
+import { SpecSchema } from '../lib/spec/schema';
+import { AJV_OPTIONS, GENERATED_VALIDATOR } from '../lib/spec/validate-schema';
+
+const ajv = new Ajv({ ...AJV_OPTIONS, code: { source: true } });
+const code = standaloneCode(ajv, ajv.compile(SpecSchema));
+const out = path.resolve(__dirname, '..', 'lib', 'spec', GENERATED_VALIDATOR);
+fs.writeFileSync(out, code);
+process.stdout.write(`wrote ${path.relative(process.cwd(), out)} (${code.length} bytes)\n`);
