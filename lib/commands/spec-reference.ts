@@ -50,7 +50,7 @@ export function specReference(): string {
   const out = ['| Key | Type | Required | Meaning |', '|---|---|---|---|'];
   rows({ properties: { version: (schema.properties as Record<string, Node>).version }, required: ['version'] }, '', out);
   const deployments = (schema.properties as Record<string, Node>).deployments!;
-  const deployment = Object.values(deployments.patternProperties as Record<string, Node>)[0]!;
+  const deployment = (schema.definitions as Record<string, Node>).deployment!;
   out.push(`| \`deployments.<name>\` | mapping | yes | ${String(deployments['x-format-hint'])} |`);
   rows(deployment, 'deployments.<name>', out);
   out.push('| `defaults` | mapping | | any deployment key; deep-merged under every deployment (lists and values in a deployment replace the default) |');

@@ -385,8 +385,18 @@ export type Spec = Static<typeof SpecSchema>;
 export type DeploymentSpec = Static<typeof DeploymentSchema>;
 export type PerTargetValue<T> = T | { aws?: T; alibaba?: T };
 
-/** The JSON Schema document, as committed and as printed by `inferstack schema`. */
+/**
+ * The JSON Schema document, as committed, printed by `inferstack schema` and compiled into the validator. The
+ * deployment schema is defined once under `definitions` and referenced by `defaults` and every deployment, so
+ * editors and the generated validator share one copy.
+ */
 export function jsonSchema(): Record<string, unknown> {
-  const doc = JSON.parse(JSON.stringify(SpecSchema)) as Record<string, unknown>;
-  return { $schema: 'http://json-schema.org/draft-07/schema#', ...doc };
+  const doc = JSON.parse(JSON.stringify(SpecSchema)) as { properties: Record<string, Record<string, unknown>> } & Record<string, unknown>;
+  const deployment = JSON.parse(JSON.stringify(DeploymentSchema)) as Record<string, unknown>;
+  const ref = { $ref: '#/definitions/deployment' };
+  doc.properties.defaults = { allOf: [ref], description: 'any deployment key; deep-merged under every deployment' };
+  const deployments = doc.properties.deployments!;
+  const pattern = Object.keys(deployments.patternProperties as object)[0]!;
+  deployments.patternProperties = { [pattern]: ref };
+  return { $schema: 'http://json-schema.org/draft-07/schema#', ...doc, definitions: { deployment } };
 }

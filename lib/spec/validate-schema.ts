@@ -12,7 +12,7 @@ import { unitHint } from './units';
 
 let compiled: ValidateFunction | undefined;
 
-export const AJV_OPTIONS = { allErrors: true, verbose: true, strict: false, allowUnionTypes: true } as const;
+export const AJV_OPTIONS = { allErrors: true, verbose: true, strict: false, allowUnionTypes: true, inlineRefs: false } as const;
 export const GENERATED_VALIDATOR = 'spec-validator.generated.js';
 
 /**
@@ -22,10 +22,16 @@ export const GENERATED_VALIDATOR = 'spec-validator.generated.js';
  */
 function validator(): ValidateFunction {
   if (!compiled) {
-    const generated = path.join(__dirname, GENERATED_VALIDATOR);
-    if (fs.existsSync(generated)) {
+    let generated: ValidateFunction | undefined;
+    try {
+      // A literal path, so bundlers include the generated code; absent when running from TypeScript sources.
       // eslint-disable-next-line @typescript-eslint/no-require-imports
-      compiled = require(generated) as ValidateFunction;
+      generated = require('./spec-validator.generated.js') as ValidateFunction;
+    } catch {
+      generated = undefined;
+    }
+    if (generated) {
+      compiled = generated;
     } else {
       // From sources: compile the committed JSON Schema (a test keeps it identical to the TypeBox source).
       // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -85,15 +91,17 @@ function selectUnionBranches(errors: ErrorObject[]): ErrorObject[] {
     const scores = branches.map((b) => branchScore(b, u.data));
     const best = Math.max(...scores);
     const prefix = `${u.schemaPath}/`;
+    // Shared definitions give the same schema path to several places in the document: match the place too.
+    const within = (e: ErrorObject) => e.instancePath === u.instancePath || e.instancePath.startsWith(`${u.instancePath}/`);
     if (best <= 0) {
       // No branch fits the shape at all: one wrong-type error for the union is clearer than each branch's.
-      result = result.filter((e) => !e.schemaPath.startsWith(prefix));
+      result = result.filter((e) => !(e.schemaPath.startsWith(prefix) && within(e)));
       continue;
     }
     const chosen = scores.indexOf(best);
     const keep = `${u.schemaPath}/${chosen}/`;
-    result = result.filter((e) => e === u || !e.schemaPath.startsWith(prefix) || e.schemaPath.startsWith(keep));
-    if (result.some((e) => e.schemaPath.startsWith(keep))) result = result.filter((e) => e !== u);
+    result = result.filter((e) => e === u || !(e.schemaPath.startsWith(prefix) && within(e)) || e.schemaPath.startsWith(keep));
+    if (result.some((e) => e.schemaPath.startsWith(keep) && within(e))) result = result.filter((e) => e !== u);
   }
   return result;
 }
