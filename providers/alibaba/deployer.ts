@@ -175,11 +175,13 @@ export class Deployer {
         const labelChanges = entry.changes.filter((c) => c.path.startsWith('labels.'));
         if (labelChanges.length > 0) await this.client.updateServiceLabel(entry.service, desired.labels);
       }
-      // Scalers of a new service are attached once it exists and runs (a new service may be invisible for a while).
+      // Scalers of a new service are attached as soon as the service is visible (it may be invisible for a moment
+      // after CreateService), while it is still starting, so they cost no time at the end.
       if (entry.action === 'create') {
-        const running = await this.waitRunning(entry.service, started, true);
-        await this.syncAutoScaler(entry.service, desired, true);
-        await this.syncCronScaler(entry.service, desired, true);
+        const running = await this.waitRunning(entry.service, started, true, async () => {
+          await this.syncAutoScaler(entry.service, desired, true);
+          await this.syncCronScaler(entry.service, desired, true);
+        });
         return this.outcome(base, running, ir, true);
       }
       if (entry.autoscalerChanged) await this.syncAutoScaler(entry.service, desired, false);
@@ -237,13 +239,21 @@ export class Deployer {
     else await this.client.createServiceCronScaler(name, desired.cronscaler);
   }
 
-  private async waitRunning(name: string, started: number, justCreated: boolean): Promise<EasService> {
+  private async waitRunning(name: string, started: number, justCreated: boolean, onVisible?: () => Promise<void>): Promise<EasService> {
     const timeout = this.options.timeoutMs ?? 30 * 60_000;
     const interval = this.options.pollIntervalMs ?? 5000;
     let lastStatus = '';
+    let visible = false;
     for (;;) {
       const elapsed = this.now() - started;
-      const svc = await this.describeOrUndefined(name);
+      let svc = await this.describeOrUndefined(name);
+      if (svc && !visible) {
+        visible = true;
+        if (onVisible) {
+          await onVisible();
+          svc = (await this.describeOrUndefined(name)) ?? svc;
+        }
+      }
       if (!svc) {
         if (!(justCreated && elapsed < INVISIBLE_GRACE_MS)) throw new DeployError(`service ${name} disappeared while waiting for it`, 'check whether someone deleted it, then run deploy-eas again');
         this.options.onProgress?.({ service: name, status: 'Creating', elapsedMs: elapsed });
