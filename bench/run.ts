@@ -23,6 +23,7 @@ const DEPLOY_EAS = path.join(ROOT, 'dist', 'bin', 'deploy-eas.js');
 const BASELINE = path.join(__dirname, 'baseline-synth-app.js');
 const quick = process.argv.includes('--quick');
 const write = process.argv.includes('--write');
+const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
 
 const KEY_ID = 'LTAI5tBenchKey0001';
 const SECRET = 'bench-secret-4f1e9d2c';
@@ -125,6 +126,7 @@ async function deployOnce(n: number, concurrency: number, pollMs: number): Promi
     const started = process.hrtime.bigint();
     const r: Sample = await runNode([DEPLOY_EAS, spec, '--endpoint', url, '--yes', '--poll-interval', `${pollMs}ms`, '--concurrency', String(concurrency), '--output', 'json'], credentials);
     const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
+    if (r.code !== 0) throw new Error(`deploy-eas failed (${r.code}): ${r.stderr.slice(0, 1000)}`);
     const idealMs = concurrency >= n ? Math.max(...readyAfter.values()) + pollMs : [...readyAfter.values()].reduce((a, b) => a + b + pollMs, 0);
     return { services: n, concurrency, wallMs, idealMs, callsPerService: server.calls.length / n, throttled: server.calls.filter((c) => c.status === 400).length, ok: r.code === 0 };
   } finally {
@@ -179,10 +181,11 @@ async function benchStartup(): Promise<void> {
 async function main(): Promise<void> {
   report(`# inferstack benchmarks (${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB)`);
   report('');
-  await benchStartup();
-  await benchAlibabaSynth();
-  await benchDeploy();
-  await benchAwsSynth();
+  const run = (name: string) => !only || only.split(',').includes(name);
+  if (run('startup')) await benchStartup();
+  if (run('alibaba')) await benchAlibabaSynth();
+  if (run('deploy')) await benchDeploy();
+  if (run('aws')) await benchAwsSynth();
   fs.writeFileSync(path.join(ROOT, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
   if (write) {
     const header = fs.readFileSync(path.join(ROOT, 'bench', 'BENCHMARKS.header.md'), 'utf8');

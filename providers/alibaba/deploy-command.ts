@@ -79,7 +79,7 @@ function parse(argv: string[]): Options | 'help' | 'version' {
     }
   };
   const concurrency = Number(values.concurrency ?? 4);
-  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) throw new UsageError(`--concurrency takes a whole number from 1 to 64; got "${values.concurrency}"`);
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256) throw new UsageError(`--concurrency takes a whole number from 1 to 256; got "${values.concurrency}"`);
   return {
     spec: positionals[0]!,
     deployments: values.deployment ?? [],
@@ -240,13 +240,13 @@ export async function main(argv: string[]): Promise<number> {
   } else {
     for (const o of outcomes) {
       if (o.ok) {
-        io.out(`${o.action === 'delete' ? '-' : '✓'} ${o.service} (${o.deployment}): ${o.status}${o.totalInstances !== undefined ? ` ${o.runningInstances}/${o.totalInstances} instances` : ''}`);
+        io.out(`${io.paint('32', o.action === 'delete' ? '-' : '✓')} ${o.service} (${o.deployment}): ${o.status}${o.totalInstances !== undefined ? ` ${o.runningInstances}/${o.totalInstances} instances` : ''}`);
         if (o.internetEndpoint) io.out(`    endpoint: ${o.internetEndpoint}`);
         if (o.intranetEndpoint) io.out(`    VPC endpoint: ${o.intranetEndpoint}`);
         if (o.token) io.out(`    token: ${o.token}${opts.showToken ? '' : ' (masked; --show-token prints it)'}`);
         if (o.callHint) io.out(`    call: ${o.callHint}`);
       } else {
-        io.info(`✗ ${o.service} (${o.deployment}): ${o.error}`);
+        io.info(`${io.paint('31', '✗')} ${o.service} (${o.deployment}): ${o.error}`);
         for (const e of o.events ?? []) io.info(`    event: ${e}`);
         if (o.hint) io.info(`    fix: ${o.hint}`);
       }

@@ -188,6 +188,10 @@ export function easCron(cron: string): string {
   return `0 ${cron.trim().split(/\s+/).join(' ')}`;
 }
 
+function usesContainer(ir: DeploymentIR): boolean {
+  return ir.engine.name !== 'framework' && ir.engine.name !== 'triton';
+}
+
 export function buildServiceConfig(ir: DeploymentIR): EasServiceConfig {
   const t = ir.alibaba!;
   const inst = ir.instance!;
@@ -215,14 +219,20 @@ export function buildServiceConfig(ir: DeploymentIR): EasServiceConfig {
     rpc.max_batch_size = ir.batching.maxBatchSize;
     rpc.max_batch_timeout = ir.batching.maxDelayMs;
   }
-  if (Object.keys(rpc).length > 0) metadata.rpc = rpc;
   if (ir.rollout.strategy === 'rolling') {
     metadata.rolling_strategy = { max_surge: `${ir.rollout.stepPercent}%`, max_unavailable: 0 };
   } else if (generative) {
     // Bring a new instance up before taking one down: LLM capacity is scarce and slow to load.
     metadata.rolling_strategy = { max_surge: 1, max_unavailable: 0 };
   }
+  if (ir.mode === 'async') {
+    // An EAS asynchronous inference service: requests queue in the service's own queue and results are fetched
+    // from its output queue (service type "Async", as the PAI Python SDK's service_type sets it).
+    metadata.type = 'Async';
+    if (usesContainer(ir)) rpc.proxy_path = '/';
+  }
   if (generative) metadata['eas.termination_grace_period'] = 60;
+  if (Object.keys(rpc).length > 0) metadata.rpc = rpc;
   if (generative && ir.tensorParallel > 1) metadata.shm_size = Math.min(64, Math.max(8, Math.floor(inst.memoryGiB / 4)));
 
   const config: EasServiceConfig = { metadata, labels: {} };

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compileSpecFile } from '../../lib/compile';
 import { buildServiceConfig, easCron, stableStringify } from '../../providers/alibaba/service-config';
-import { compileOk, only } from '../helpers/compile';
+import { compileOk, diagnosticsOf, only } from '../helpers/compile';
 import { EXAMPLES } from '../helpers/paths';
 
 function exampleConfig(file: string, name?: string) {
@@ -164,4 +164,26 @@ describe('snapshots of each example\'s service JSON (reviewed)', () => {
       });
     }
   }
+});
+
+describe('asynchronous services', () => {
+  it('mode async becomes an EAS Async service scaling on queue backlog; S3/SNS settings are warned about', () => {
+    const yaml = `version: 1
+deployments:
+  async-svc:
+    model: { uri: { aws: "s3://m/sd.tar.gz", alibaba: "oss://m/sd/" }, format: custom }
+    engine: custom
+    container: { image: "registry-vpc.cn-hangzhou.cr.aliyuncs.com/acme/sd:1", port: 8000, command: [serve] }
+    mode: async
+    async: { output: "s3://out/sd/" }
+    scaling: { min: 0, max: 4, metric: backlog, target: 5 }
+    targets: { alibaba: { region: cn-hangzhou } }
+`;
+    const ir = only(compileOk(yaml), 'alibaba');
+    const c = buildServiceConfig(ir);
+    expect(c.metadata).toMatchObject({ type: 'Async', rpc: { proxy_path: '/' } });
+    expect(c.autoscaler).toMatchObject({ min: 0, scaleStrategies: [{ metricName: 'queue[avgbacklog]', threshold: 5 }] });
+    const warnings = diagnosticsOf(yaml).filter((d) => d.severity === 'warning');
+    expect(warnings.map((w) => w.message)).toContainEqual(expect.stringContaining('async.output has no effect on alibaba'));
+  });
 });
