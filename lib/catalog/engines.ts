@@ -25,6 +25,17 @@ export interface EngineCapabilities {
   readonly readinessPath?: string;
 }
 
+/** Non-generative serving: no LLM techniques, SageMaker's /ping contract. */
+const CLASSIC = {
+  generative: false,
+  runtimeQuantization: [],
+  preQuantized: [],
+  kvCacheDtypes: ['auto'],
+  speculative: [],
+  port: { aws: 8080, alibaba: 8000 },
+  healthPath: '/ping',
+} as const;
+
 export const ENGINE_CAPABILITIES: Record<EngineName, EngineCapabilities> = {
   vllm: {
     generative: true,
@@ -89,36 +100,9 @@ export const ENGINE_CAPABILITIES: Record<EngineName, EngineCapabilities> = {
     healthPath: '/health',
     readinessPath: '/v1/models',
   },
-  triton: {
-    generative: false,
-    targets: { aws: ['nvidia', 'cpu'], alibaba: ['nvidia'] },
-    runtimeQuantization: [],
-    preQuantized: [],
-    kvCacheDtypes: ['auto'],
-    speculative: [],
-    port: { aws: 8080, alibaba: 8000 },
-    healthPath: '/ping',
-  },
-  framework: {
-    generative: false,
-    targets: { aws: ['nvidia', 'cpu', 'neuron'], alibaba: ['nvidia', 'cpu'] },
-    runtimeQuantization: [],
-    preQuantized: [],
-    kvCacheDtypes: ['auto'],
-    speculative: [],
-    port: { aws: 8080, alibaba: 8000 },
-    healthPath: '/ping',
-  },
-  custom: {
-    generative: false,
-    targets: { aws: ['nvidia', 'cpu', 'neuron'], alibaba: ['nvidia', 'cpu'] },
-    runtimeQuantization: [],
-    preQuantized: [],
-    kvCacheDtypes: ['auto'],
-    speculative: [],
-    port: { aws: 8080, alibaba: 8000 },
-    healthPath: '/ping',
-  },
+  triton: { ...CLASSIC, targets: { aws: ['nvidia', 'cpu'], alibaba: ['nvidia'] } },
+  framework: { ...CLASSIC, targets: { aws: ['nvidia', 'cpu', 'neuron'], alibaba: ['nvidia', 'cpu'] } },
+  custom: { ...CLASSIC, targets: { aws: ['nvidia', 'cpu', 'neuron'], alibaba: ['nvidia', 'cpu'] } },
 };
 
 export function engineTargets(engine: EngineName): TargetName[] {

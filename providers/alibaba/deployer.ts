@@ -100,13 +100,8 @@ export class Deployer {
     this.sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
   }
 
-  private async describeOrUndefined(name: string): Promise<EasService | undefined> {
-    try {
-      return await this.client.describeService(name);
-    } catch (err) {
-      if (err instanceof EasApiError && err.notFound) return undefined;
-      throw err;
-    }
+  private describeOrUndefined(name: string): Promise<EasService | undefined> {
+    return undefinedIfNotFound(() => this.client.describeService(name));
   }
 
   async plan(deployments: readonly DeploymentIR[], destroy = false): Promise<PlanEntry[]> {
@@ -139,22 +134,12 @@ export class Deployer {
     });
   }
 
-  private async describeAutoScaler(service: string) {
-    try {
-      return await this.client.describeServiceAutoScaler(service);
-    } catch (err) {
-      if (err instanceof EasApiError && err.notFound) return undefined;
-      throw err;
-    }
+  private describeAutoScaler(service: string) {
+    return undefinedIfNotFound(() => this.client.describeServiceAutoScaler(service));
   }
 
-  private async describeCronScaler(service: string) {
-    try {
-      return await this.client.describeServiceCronScaler(service);
-    } catch (err) {
-      if (err instanceof EasApiError && err.notFound) return undefined;
-      throw err;
-    }
+  private describeCronScaler(service: string) {
+    return undefinedIfNotFound(() => this.client.describeServiceCronScaler(service));
   }
 
   async apply(plan: readonly PlanEntry[], deployments: readonly DeploymentIR[]): Promise<DeploymentOutcome[]> {
@@ -337,6 +322,16 @@ export class Deployer {
       };
     }
     return { ...base, ok: false, error: (err as Error).message ?? String(err) };
+  }
+}
+
+/** A read whose not-found answer means "absent". */
+async function undefinedIfNotFound<T>(read: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await read();
+  } catch (err) {
+    if (err instanceof EasApiError && err.notFound) return undefined;
+    throw err;
   }
 }
 
