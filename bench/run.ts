@@ -54,11 +54,18 @@ async function benchAwsSynth(): Promise<void> {
   const sizes = quick ? [1, 10, 100] : [1, 10, 100, 500];
   const rows: unknown[] = [];
   for (const n of sizes) {
-    const runs = n >= 500 ? 2 : quick ? 2 : 5;
+    const runs = n >= 500 ? 3 : quick ? 3 : 5;
     const spec = writeSpec(awsSpec(n));
-    const ours = await repeat(runs, () => runNode([CLI, 'synth', spec, '--target', 'aws', '--out', tmpdir()]));
+    // Interleaved (ours, baseline, ours, ...) so drift in machine load affects both sides alike.
     const outDir = tmpdir();
-    const base = await repeat(runs, () => runNode([BASELINE, String(n), outDir]));
+    const oursSamples: Sample[] = [];
+    const baseSamples: Sample[] = [];
+    for (let i = 0; i < runs; i++) {
+      oursSamples.push((await repeat(1, () => runNode([CLI, 'synth', spec, '--target', 'aws', '--out', tmpdir()]))).samples[0]!);
+      baseSamples.push((await repeat(1, () => runNode([BASELINE, String(n), outDir]))).samples[0]!);
+    }
+    const ours = { ms: median(oursSamples.map((x) => x.ms)), maxRssMb: median(oursSamples.map((x) => x.maxRssMb)) };
+    const base = { ms: median(baseSamples.map((x) => x.ms)), maxRssMb: median(baseSamples.map((x) => x.maxRssMb)) };
     // Check the resource limit on what inferstack wrote.
     const dir = tmpdir();
     await runNode([CLI, 'synth', spec, '--target', 'aws', '--out', dir]);
@@ -191,7 +198,6 @@ async function main(): Promise<void> {
     const header = fs.readFileSync(path.join(ROOT, 'bench', 'BENCHMARKS.header.md'), 'utf8');
     fs.writeFileSync(path.join(ROOT, 'BENCHMARKS.md'), `${header}\n${lines.join('\n')}\n`);
   }
-  void median;
 }
 
 main().catch((err) => {

@@ -142,8 +142,12 @@ export class Deployer {
     return undefinedIfNotFound(() => this.client.describeServiceCronScaler(service));
   }
 
+  private board?: StatusBoard;
+
   async apply(plan: readonly PlanEntry[], deployments: readonly DeploymentIR[]): Promise<DeploymentOutcome[]> {
     const byName = new Map(deployments.map((d) => [d.name, d]));
+    const waiting = plan.filter((e) => e.action === 'create' || e.action === 'update').length;
+    if (waiting > 1) this.board = new StatusBoard(this.client, { 'managed-by': 'inferstack' }, this.options.pollIntervalMs ?? 5000, this.now);
     return mapLimit(plan, this.options.concurrency ?? 4, (entry) => this.applyOne(entry, byName.get(entry.deployment)!));
   }
 
@@ -231,7 +235,7 @@ export class Deployer {
     let visible = false;
     for (;;) {
       const elapsed = this.now() - started;
-      let svc = await this.describeOrUndefined(name);
+      let svc = (this.board && visible ? await this.board.get(name) : undefined) ?? (await this.describeOrUndefined(name));
       if (svc && !visible) {
         visible = true;
         if (onVisible) {
@@ -247,7 +251,10 @@ export class Deployer {
           this.options.onProgress?.({ service: name, status: svc.Status, running: svc.RunningInstance ?? 0, total: svc.TotalInstance ?? 0, elapsedMs: elapsed });
         }
         lastStatus = svc.Status;
-        if (svc.Status === 'Running' && (svc.RunningInstance ?? 0) >= (svc.TotalInstance ?? 0)) return svc;
+        if (svc.Status === 'Running' && (svc.RunningInstance ?? 0) >= (svc.TotalInstance ?? 0)) {
+          // List entries carry no endpoints or token: one describe for the result.
+          return this.board ? ((await this.describeOrUndefined(name)) ?? svc) : svc;
+        }
         if (TERMINAL_FAILURES.has(svc.Status)) {
           const events = await this.warningEvents(name);
           throw new DeployError(`service ${name} is ${svc.Status}: ${svc.Message ?? svc.Reason ?? 'no message'}`, hintFor(svc, events), events);
@@ -322,6 +329,44 @@ export class Deployer {
       };
     }
     return { ...base, ok: false, error: (err as Error).message ?? String(err) };
+  }
+}
+
+/**
+ * One ListServices snapshot shared by every service being waited for, refreshed at most once per polling interval:
+ * waiting for N services costs one list call per interval instead of N describe calls, which keeps large
+ * rollouts far below the API's rate limits.
+ */
+export class StatusBoard {
+  private snapshot?: { at: number; services: Map<string, EasService> };
+  private inflight?: Promise<Map<string, EasService>>;
+
+  constructor(
+    private readonly client: EasClient,
+    private readonly label: Record<string, string>,
+    private readonly maxAgeMs: number,
+    private readonly now: () => number,
+  ) {}
+
+  async get(name: string): Promise<EasService | undefined> {
+    if (!this.snapshot || this.now() - this.snapshot.at >= this.maxAgeMs) await this.refresh();
+    return this.snapshot!.services.get(name);
+  }
+
+  private async refresh(): Promise<void> {
+    this.inflight ??= this.list().finally(() => (this.inflight = undefined));
+    const services = await this.inflight;
+    this.snapshot = { at: this.now(), services };
+  }
+
+  private async list(): Promise<Map<string, EasService>> {
+    const services = new Map<string, EasService>();
+    for (let page = 1; page <= 100; page++) {
+      const r = await this.client.listServices({ Label: this.label, PageNumber: page, PageSize: 100 });
+      for (const svc of r.Services ?? []) services.set(svc.ServiceName, svc);
+      if ((r.Services ?? []).length < 100 || services.size >= (r.TotalCount ?? 0)) break;
+    }
+    return services;
   }
 }
 

@@ -8,6 +8,8 @@ import { buildServiceConfig, stableStringify } from './service-config';
 export class AlibabaEmitter implements Emitter {
   emit(deployments: readonly DeploymentIR[], outDir: string): EmittedFile[] {
     fs.mkdirSync(outDir, { recursive: true });
+    // Services of removed deployments must not linger (diff would miss their deletion); other files stay.
+    for (const entry of fs.readdirSync(outDir)) if (entry.endsWith('.eas.json')) fs.rmSync(path.join(outDir, entry));
     const files: EmittedFile[] = [];
     for (const ir of [...deployments].sort((a, b) => a.name.localeCompare(b.name))) {
       const file = path.join(outDir, `${ir.name}.eas.json`);

@@ -15,7 +15,7 @@ import { Construct } from 'constructs';
 import type { DeploymentIR } from '../../lib/ir';
 import { neoTargetFor } from '../../lib/normalize/rules-aws';
 import { parseS3Uri } from './execution-role';
-import { resolveAwsImage } from '../../lib/catalog/images';
+import { awsPartition, resolveAwsImage } from '../../lib/catalog/images';
 
 export type AheadOfTimeKind = 'compilation' | 'optimization';
 
@@ -138,7 +138,8 @@ export class AheadOfTimeJob extends Construct {
     super(scope, id);
     const { plan, deployment: ir } = props;
     const stack = Stack.of(this);
-    const partition = Aws.PARTITION;
+    const partition = Token.isUnresolved(stack.region) ? Aws.PARTITION : awsPartition(stack.region);
+    const nagPartition = Token.isUnresolved(partition) ? '<AWS::Partition>' : partition;
     const namePrefix = `inferstack-${ir.name}`.slice(0, 40);
     const acknowledge: Array<{ construct: Construct; id: string; reason: string }> = [];
     const nagAccount = Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account;
@@ -167,10 +168,10 @@ export class AheadOfTimeJob extends Construct {
       }),
     ];
     const jobAck = [
-      `Resource::arn:<AWS::Partition>:s3:::${output.bucket}/${output.prefix}*`,
-      `Resource::arn:<AWS::Partition>:logs:${stack.region}:${nagAccount}:log-group:/aws/sagemaker/${plan.kind === 'compilation' ? 'CompilationJobs' : 'OptimizationJobs'}:*`,
+      `Resource::arn:${nagPartition}:s3:::${output.bucket}/${output.prefix}*`,
+      `Resource::arn:${nagPartition}:logs:${stack.region}:${nagAccount}:log-group:/aws/sagemaker/${plan.kind === 'compilation' ? 'CompilationJobs' : 'OptimizationJobs'}:*`,
     ];
-    if (inputObjects.endsWith('*')) jobAck.push(`Resource::arn:<AWS::Partition>:s3:::${input.bucket}/${inputObjects}`);
+    if (inputObjects.endsWith('*')) jobAck.push(`Resource::arn:${nagPartition}:s3:::${input.bucket}/${inputObjects}`);
     if (plan.kind === 'optimization') {
       const lmi = resolveAwsImage(ir.engine.device === 'neuron' ? 'lmi-neuron' : ir.engine.name === 'tensorrt-llm' ? 'tensorrt-llm' : 'lmi', stack.region);
       if (lmi) {
@@ -196,7 +197,7 @@ export class AheadOfTimeJob extends Construct {
         new iam.PolicyStatement({ sid: 'HandlerLogs', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [`${logGroup.logGroupArn}:*`] }),
       ],
     });
-    acknowledge.push({ construct: handlerPolicy, id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:sagemaker:${stack.region}:${nagAccount}:${plan.kind === 'compilation' ? 'compilation-job' : 'optimization-job'}/${namePrefix}-*]`, reason: 'job names are <deployment prefix>-<hash of the request>, so the role manages only this deployment\'s jobs' });
+    acknowledge.push({ construct: handlerPolicy, id: `AwsSolutions-IAM5[Resource::arn:${nagPartition}:sagemaker:${stack.region}:${nagAccount}:${plan.kind === 'compilation' ? 'compilation-job' : 'optimization-job'}/${namePrefix}-*]`, reason: 'job names are <deployment prefix>-<hash of the request>, so the role manages only this deployment\'s jobs' });
     const logicalId = (c: Construct) => stack.getLogicalId(c.node.defaultChild as CfnElement);
     acknowledge.push({ construct: handlerPolicy, id: `AwsSolutions-IAM5[Resource::<${logicalId(logGroup)}.Arn>:*]`, reason: 'the handler writes only to its own log group\'s streams' });
 

@@ -8,7 +8,7 @@ import { addDeploymentStacks } from './app';
 /** Synthesizes a CDK cloud assembly (the same one `cdk synth -c spec=...` writes). */
 export class AwsEmitter implements Emitter {
   emit(deployments: readonly DeploymentIR[], outDir: string, specFile: string): EmittedFile[] {
-    fs.rmSync(outDir, { recursive: true, force: true });
+    cleanCloudAssembly(outDir);
     // The same context the CDK CLI passes, so both write the same cloud assembly (path metadata helps reviewers).
     const app = new App({ outdir: outDir, analyticsReporting: false, context: { spec: specFile, 'aws:cdk:enable-path-metadata': true, 'aws:cdk:enable-asset-metadata': true } });
     const stacks = addDeploymentStacks(app, deployments);
@@ -19,5 +19,15 @@ export class AwsEmitter implements Emitter {
       const template = artifact.template as { Resources?: Record<string, unknown> };
       return { path: path.join(outDir, artifact.templateFile), deployment: awsDeployments[i]!.name, target: 'aws' as const, resources: Object.keys(template.Resources ?? {}).length };
     });
+  }
+}
+
+const ASSEMBLY_ENTRY = /^(manifest\.json|tree\.json|cdk\.out|validation-report\.json|.+\.template\.json|.+\.assets\.json|.+\.metadata\.json|asset\..+)$/;
+
+/** Removes a previous cloud assembly's files (stale stacks would otherwise linger), and nothing else. */
+export function cleanCloudAssembly(dir: string): void {
+  if (!fs.existsSync(dir)) return;
+  for (const entry of fs.readdirSync(dir)) {
+    if (ASSEMBLY_ENTRY.test(entry)) fs.rmSync(path.join(dir, entry), { recursive: true, force: true });
   }
 }

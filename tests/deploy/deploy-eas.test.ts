@@ -111,6 +111,9 @@ describe('deploy-eas against the fake PAI-EAS server', () => {
       expect(server.services.size).toBe(4);
       // Four 500 ms rollouts in parallel take far less than four in a row.
       expect(elapsed).toBeLessThan(10_000);
+      // Waiting for several services shares one ListServices snapshot per polling interval.
+      expect(server.calls.some((c) => c.action === 'ListServices')).toBe(true);
+      expect(server.calls.length / names.length).toBeLessThanOrEqual(15);
     });
   });
 

@@ -282,8 +282,22 @@ export class FakeEasServer {
       return { status: this.send(res, 200, { ServiceId: s.id, ServiceName: name, Status: 'Creating', Region: 'cn', InternetEndpoint: this.view(s, 'cn').InternetEndpoint }), service: name };
     }
     if (path === '/api/v2/services' && method === 'GET') {
-      const services = [...this.services.values()].filter((s) => now >= s.visibleAt);
-      return { status: this.send(res, 200, { Services: services.map((s) => ({ ServiceName: s.name, Status: s.phase })), TotalCount: services.length, PageNumber: 1, PageSize: 100 }) };
+      for (const s of [...this.services.values()]) this.tick(s, now);
+      const label = query.get('Label') ? (JSON.parse(query.get('Label')!) as Record<string, string>) : {};
+      const wanted = query.get('ServiceName');
+      const all = [...this.services.values()]
+        .filter((s) => now >= s.visibleAt && (!wanted || s.name === wanted) && Object.entries(label).every(([k, v]) => s.labels[k] === v))
+        .sort((a, b) => a.name.localeCompare(b.name));
+      const pageSize = Math.min(100, Number(query.get('PageSize') ?? 100));
+      const pageNumber = Number(query.get('PageNumber') ?? 1);
+      const page = all.slice((pageNumber - 1) * pageSize, pageNumber * pageSize).map((s) => {
+        const { InternetEndpoint: _i, IntranetEndpoint: _v, AccessToken: _t, ...rest } = this.view(s, 'cn');
+        void _i;
+        void _v;
+        void _t;
+        return rest; // ListServices carries no endpoints or tokens
+      });
+      return { status: this.send(res, 200, { Services: page, TotalCount: all.length, PageNumber: pageNumber, PageSize: pageSize }) };
     }
     const m = /^\/api\/v2\/services\/([^/]+)\/([^/]+)(\/(autoscaler|cronscaler|events|label))?$/.exec(path);
     if (!m) return { status: this.error(res, 404, 'InvalidAction.NotFound', `no API at ${method} ${path}`) };
