@@ -104,10 +104,27 @@ export class Deployer {
     return undefinedIfNotFound(() => this.client.describeService(name));
   }
 
+  /** Names of all services in the region, when listing is cheaper than describing each deployment. */
+  private async existingNames(count: number): Promise<Set<string> | undefined> {
+    if (count <= 3) return undefined;
+    try {
+      const names = new Set<string>();
+      for (let page = 1; page <= 50; page++) {
+        const r = await this.client.listServices({ PageNumber: page, PageSize: 100 });
+        for (const s of r.Services ?? []) names.add(s.ServiceName);
+        if ((r.Services ?? []).length < 100 || names.size >= (r.TotalCount ?? 0)) return names;
+      }
+      return undefined; // a very large account: describe each deployment instead
+    } catch {
+      return undefined;
+    }
+  }
+
   async plan(deployments: readonly DeploymentIR[], destroy = false): Promise<PlanEntry[]> {
+    const existing = await this.existingNames(deployments.length);
     return mapLimit(deployments, this.options.concurrency ?? 4, async (ir) => {
       const service = ir.alibaba!.serviceName;
-      const current = await this.describeOrUndefined(service);
+      const current = existing && !existing.has(service) ? undefined : await this.describeOrUndefined(service);
       if (destroy) {
         return { deployment: ir.name, service, action: current ? 'delete' : 'absent', changes: [], ...(current ? { current } : {}), serviceChanged: !!current, autoscalerChanged: false, cronscalerChanged: false };
       }
@@ -235,13 +252,13 @@ export class Deployer {
     let visible = false;
     for (;;) {
       const elapsed = this.now() - started;
-      let svc = (this.board && visible ? await this.board.get(name) : undefined) ?? (await this.describeOrUndefined(name));
+      // With many services, one shared list answers for all; a service missing from it is read directly only
+      // once a just-created one has had its grace period to appear.
+      const fromBoard = this.board ? await this.board.get(name) : undefined;
+      const svc = fromBoard ?? (this.board && justCreated && elapsed < INVISIBLE_GRACE_MS ? undefined : await this.describeOrUndefined(name));
       if (svc && !visible) {
         visible = true;
-        if (onVisible) {
-          await onVisible();
-          svc = (await this.describeOrUndefined(name)) ?? svc;
-        }
+        if (onVisible) await onVisible();
       }
       if (!svc) {
         if (!(justCreated && elapsed < INVISIBLE_GRACE_MS)) throw new DeployError(`service ${name} disappeared while waiting for it`, 'check whether someone deleted it, then run deploy-eas again');

@@ -129,10 +129,56 @@ export function checkEndpointAllowed(override: string): string | undefined {
 
 const enc = encodeURIComponent;
 
+/**
+ * Client-side pacing shared by every call of a client: a token bucket whose rate halves when the API throttles
+ * and creeps back up on success (AIMD), so a large rollout slows itself down instead of hammering the limit.
+ */
+export class Pacer {
+  private tokens: number;
+  private last: number;
+
+  constructor(
+    private rate = 200,
+    private readonly burst = 50,
+    private readonly minRate = 2,
+    private readonly maxRate = 400,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.tokens = burst;
+    this.last = now();
+  }
+
+  async take(sleepFn: (ms: number) => Promise<void>): Promise<void> {
+    for (;;) {
+      const t = this.now();
+      this.tokens = Math.min(this.burst, this.tokens + ((t - this.last) / 1000) * this.rate);
+      this.last = t;
+      if (this.tokens >= 1) {
+        this.tokens -= 1;
+        return;
+      }
+      await sleepFn(Math.ceil(((1 - this.tokens) / this.rate) * 1000));
+    }
+  }
+
+  throttled(): void {
+    this.rate = Math.max(this.minRate, this.rate / 2);
+  }
+
+  succeeded(): void {
+    this.rate = Math.min(this.maxRate, this.rate + 2);
+  }
+
+  get currentRate(): number {
+    return this.rate;
+  }
+}
+
 export class EasClient {
   private readonly api: OpenApi;
   private readonly retry: RetryPolicy;
   private readonly protocol: 'HTTPS' | 'HTTP';
+  private readonly pacer = new Pacer();
   readonly calls: Array<{ action: string; attempt: number }> = [];
 
   constructor(private readonly options: EasClientOptions) {
@@ -163,6 +209,7 @@ export class EasClient {
   private async call<T>(action: string, method: string, pathname: string, opts: { query?: Record<string, string>; body?: unknown; idempotent?: boolean } = {}): Promise<T> {
     const idempotent = opts.idempotent ?? method !== 'POST';
     for (let attempt = 1; ; attempt++) {
+      await this.pacer.take(this.options.sleep ?? sleep);
       this.calls.push({ action, attempt });
       try {
         const params = new $OpenApi.Params({
@@ -178,9 +225,11 @@ export class EasClient {
         });
         const request = new $OpenApi.OpenApiRequest({ ...(opts.query ? { query: opts.query } : {}), ...(opts.body !== undefined ? { body: opts.body } : {}) });
         const response = (await this.api.callApi(params, request, new $Util.RuntimeOptions({ autoretry: false }))) as { body?: T };
+        this.pacer.succeeded();
         return (response.body ?? {}) as T;
       } catch (err) {
         const e = toApiError(action, err);
+        if (e.statusCode === 429 || /Throttling/.test(e.code)) this.pacer.throttled();
         if (!e.retryable || !idempotent || attempt >= this.retry.maxAttempts) throw e;
         const delay = backoffDelay(attempt, this.retry);
         this.options.onRetry?.(action, attempt, delay, `${e.code}${e.statusCode ? ` (HTTP ${e.statusCode})` : ''}`);

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { backoffDelay, isRetryable, Pacer } from '../../providers/alibaba/eas-client';
+
+describe('retry classification and pacing', () => {
+  it('retries throttling, ServiceUnavailable, 5xx and network errors; never client errors', () => {
+    expect(isRetryable(400, 'Throttling.User')).toBe(true);
+    expect(isRetryable(400, 'Rejected.Throttling')).toBe(true);
+    expect(isRetryable(503, 'ServiceUnavailable')).toBe(true);
+    expect(isRetryable(500, 'InternalError')).toBe(true);
+    expect(isRetryable(undefined, 'ECONNRESET', 'socket hang up')).toBe(true);
+    expect(isRetryable(400, 'SignatureDoesNotMatch')).toBe(false);
+    expect(isRetryable(404, 'InvalidService.NotFound')).toBe(false);
+    expect(isRetryable(409, 'Conflict')).toBe(false);
+  });
+  it('backs off exponentially with full jitter, capped', () => {
+    const policy = { maxAttempts: 6, baseDelayMs: 500, maxDelayMs: 20_000 };
+    expect(backoffDelay(1, policy, () => 1)).toBe(500);
+    expect(backoffDelay(3, policy, () => 1)).toBe(2000);
+    expect(backoffDelay(10, policy, () => 1)).toBe(20_000);
+    expect(backoffDelay(3, policy, () => 0.5)).toBe(1000);
+  });
+  it('halves its rate when throttled and recovers additively', async () => {
+    let t = 0;
+    const pacer = new Pacer(100, 2, 2, 400, () => t);
+    const sleep = async (ms: number) => {
+      t += ms;
+    };
+    await pacer.take(sleep);
+    await pacer.take(sleep);
+    const before = t;
+    await pacer.take(sleep); // the bucket is empty: wait one token at 100/s
+    expect(t - before).toBe(10);
+    pacer.throttled();
+    expect(pacer.currentRate).toBe(50);
+    pacer.succeeded();
+    expect(pacer.currentRate).toBe(52);
+  });
+});
