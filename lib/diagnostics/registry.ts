@@ -36,7 +36,6 @@ export const Diagnostics = {
   CannotRead: def('IS1015', 'error', 'cannot read the spec: {detail}'),
   EmptySpec: def('IS1016', 'error', 'the spec is empty'),
   MultipleDocuments: def('IS1017', 'error', 'the spec holds {found} YAML documents; inferstack reads exactly one'),
-  UnsafeNumber: def('IS1018', 'error', '{path}: {found} is too large to be represented exactly'),
 
   // --- spec semantics (target-independent)
   NoDeployments: def('IS2001', 'error', 'the spec has no deployments'),
@@ -67,7 +66,6 @@ export const Diagnostics = {
   BadTimezone: def('IS2026', 'error', 'time zone {found} is unknown'),
   AsyncNeedsOutput: def('IS2027', 'error', 'mode async needs async.output'),
   ServerlessNeedsConfig: def('IS2028', 'error', 'mode serverless needs the serverless block'),
-  UnpricedInstance: def('IS2029', 'warning', 'no public price is recorded for {instance} in {region}'),
   CountAmbiguous: def('IS2030', 'error', 'resources.count {found} is not offered for {accelerator} on {target}; offered: {allowed}'),
   QuantizationEngine: def('IS2031', 'error', 'quantization {method} cannot be done by {engine} on {target}: {reason}'),
   SpeculativeUnsupported: def('IS2032', 'error', 'speculative decoding ({method}) is not supported by {engine}'),
@@ -89,7 +87,6 @@ export const Diagnostics = {
   AwsScaleToZero: def('IS3010', 'error', 'scaling.min 0 is not possible for mode {mode} on AWS: {reason}'),
   AwsTimeoutRange: def('IS3011', 'error', '{setting} {found}s is outside SageMaker\'s 60-3600 s range'),
   AwsMultiModelUri: def('IS3012', 'error', 'multi-model endpoints load every model under an S3 prefix; "{uri}" is not a prefix ending in /'),
-  AwsCanaryTooFew: def('IS3013', 'error', 'rollout {strategy} on SageMaker needs {detail}'),
   AwsRollbackAlarms: def('IS3014', 'error', 'rollout.rollbackAlarms holds {found} alarms; SageMaker allows 1 to 10'),
   AwsImageUnavailable: def('IS3015', 'error', 'no {image} image is published in {region}'),
   AwsNeoTarget: def('IS3016', 'error', 'Neo target device {device} does not match instance {instance} (family {family})'),
@@ -101,7 +98,6 @@ export const Diagnostics = {
   AwsJobTooLong: def('IS3022', 'error', '{what} may run {found}; a CloudFormation custom resource waits at most 1h'),
   AwsAsyncFeature: def('IS3023', 'error', 'asynchronous endpoints do not support {feature}'),
   AwsServerlessConcurrency: def('IS3024', 'error', 'serverless.provisionedConcurrency {found} exceeds maxConcurrency {max}'),
-  AwsInferenceAmi: def('IS3025', 'warning', 'instance {instance} is served with InferenceAmiVersion {ami}'),
 
   // --- PAI-EAS capability
   EasReservedPort: def('IS4001', 'error', 'port {port} is reserved by the PAI-EAS engine'),
@@ -109,13 +105,10 @@ export const Diagnostics = {
   EasBladeFamily: def('IS4003', 'error', 'BladeLLM serves only Qwen and Llama families; model.family is {found}'),
   EasBladeGpu: def('IS4004', 'error', 'BladeLLM needs an A/H/L-series GPU; {instance} has {accelerator}'),
   EasBladeMemory: def('IS4005', 'error', 'BladeLLM needs GPU memory of at least 1.7x the weights ({needed}); {instance} has {available}'),
-  EasBladeQuantization: def('IS4006', 'error', 'BladeLLM quantizes weights offline (blade_llm_quantize); {detail}'),
   EasScaleToZeroGateway: def('IS4007', 'error', 'scaling.min 0 is not allowed for services on a dedicated gateway ({gateway})'),
   EasNoMultiModel: def('IS4008', 'error', 'PAI-EAS has no multi-model endpoint mode'),
   EasNoCompile: def('IS4009', 'error', 'PAI-EAS has no {compiler} compilation service'),
   EasNoProcessor: def('IS4010', 'error', 'no PAI-EAS built-in processor serves model.format {format} on {device}'),
-  EasMaxInstances: def('IS4011', 'error', 'scaling.max {found} exceeds the PAI-EAS limit of 1000'),
-  EasCronFields: def('IS4012', 'warning', 'cron {found} is converted to the 6-field PAI-EAS form "{converted}"'),
   EasServerlessMode: def('IS4013', 'error', 'mode serverless is a SageMaker mode; on PAI-EAS use scaling.min 0 instead'),
   EasSpotNeedsPublic: def('IS4014', 'error', 'spot instances need the public resource group; resourceGroup {found} is set'),
   EasPipeline: def('IS4015', 'error', 'serial pipelines of several images are not supported by PAI-EAS'),
@@ -124,13 +117,10 @@ export const Diagnostics = {
   DeployCredentials: def('IS5001', 'error', 'no Alibaba Cloud credentials found: {detail}'),
   DeployEndpoint: def('IS5002', 'error', 'endpoint {found} is not allowed: {reason}'),
   DeployApi: def('IS5003', 'error', '{action} {service} failed: {detail}'),
-  DeployFailed: def('IS5004', 'error', 'service {service} failed: {detail}'),
-  DeployTimeout: def('IS5005', 'error', 'service {service} did not become Running within {timeout}'),
   DeployNeedsYes: def('IS5006', 'error', 'changes need confirmation: run with --yes when there is no terminal'),
   DeployUnknownDeployment: def('IS5007', 'error', 'no Alibaba deployment named {found} in the spec'),
 
   // --- review
-  DiffDestructive: def('IS6001', 'error', '{count} destructive change(s): {detail}'),
   DiffMissingDir: def('IS6002', 'error', 'cannot read the committed synthesis in {found}'),
 } as const satisfies Record<string, DiagnosticDefinition>;
 

@@ -129,10 +129,9 @@ export function checkAws(d: DeploymentSpec, ir: DeploymentIR, ctx: DeploymentCon
     ctx.report(Diagnostics.SettingUnsupported, ['scaling', 'metric'], { args: { setting: 'scaling.metric backlog', reason: 'only asynchronous endpoints have a backlog' }, hint: 'use concurrency or invocations' });
   }
 
-  for (const [name, seconds] of [['startup timeout (container.healthCheck.startupTimeout)', ir.timeouts.startupSeconds]] as const) {
-    if (seconds < 60 || seconds > 3600) {
-      ctx.report(Diagnostics.AwsTimeoutRange, ['container', 'healthCheck', 'startupTimeout'], { args: { setting: name }, found: seconds, allowed: '60s-1h', hint: 'use a value between 60s and 1h' });
-    }
+  const startup = ir.timeouts.startupSeconds;
+  if (startup < 60 || startup > 3600) {
+    ctx.report(Diagnostics.AwsTimeoutRange, ['container', 'healthCheck', 'startupTimeout'], { args: { setting: 'startup timeout (container.healthCheck.startupTimeout)' }, found: startup, allowed: '60s-1h', hint: 'use a value between 60s and 1h' });
   }
 
   if (ir.rollout.strategy !== 'all-at-once' && ir.mode !== 'serverless') {
@@ -169,10 +168,10 @@ export function checkAws(d: DeploymentSpec, ir: DeploymentIR, ctx: DeploymentCon
     });
   }
 
-  checkAwsCompilation(d, ir, ctx);
+  checkAwsCompilation(ir, ctx);
 }
 
-function checkAwsCompilation(d: DeploymentSpec, ir: DeploymentIR, ctx: DeploymentContext): void {
+function checkAwsCompilation(ir: DeploymentIR, ctx: DeploymentContext): void {
   const c = ir.compile;
   const inst = ir.instance;
   const q = ir.quantization;
@@ -248,5 +247,4 @@ function checkAwsCompilation(d: DeploymentSpec, ir: DeploymentIR, ctx: Deploymen
       ctx.report(Diagnostics.QuantizationEngine, ['acceleration', 'quantization'], { args: { method: 'smoothquant', engine: ir.engine.name, target: 'aws', reason: 'SmoothQuant needs the TensorRT-LLM container' }, hint: 'set engine: tensorrt-llm' });
     }
   }
-  void d;
 }

@@ -6,6 +6,18 @@ import { buildServiceConfig, easCron, stableStringify } from '../../providers/al
 import { compileOk, diagnosticsOf, only } from '../helpers/compile';
 import { EXAMPLES } from '../helpers/paths';
 
+/** Qwen2.5-7B on one A10 (gn7i) with the given engine and extra deployment lines. */
+function qwenOnA10(name: string, engine: string, extra: string): string {
+  return `version: 1
+deployments:
+  ${name}:
+    model: { uri: "oss://m/qwen/", task: text-generation, family: qwen2, parameters: 7.6B }
+    engine: ${engine}
+${extra}    resources: { instanceType: ecs.gn7i-c16g1.4xlarge }
+    targets: { alibaba: { region: cn-hangzhou } }
+`;
+}
+
 function exampleConfig(file: string, name?: string) {
   const r = compileSpecFile(path.join(EXAMPLES, file));
   expect(r.ok).toBe(true);
@@ -118,15 +130,7 @@ deployments:
   });
 
   it('SGLang command line', () => {
-    const [ir] = compileOk(`version: 1
-deployments:
-  sg-svc:
-    model: { uri: "oss://m/qwen/", task: text-generation, family: qwen2, parameters: 7.6B }
-    engine: sglang
-    llm: { maxContextLength: 4096, maxConcurrentSequences: 8, prefixCaching: false }
-    resources: { instanceType: ecs.gn7i-c16g1.4xlarge }
-    targets: { alibaba: { region: cn-hangzhou } }
-`);
+    const [ir] = compileOk(qwenOnA10('sg-svc', 'sglang', '    llm: { maxContextLength: 4096, maxConcurrentSequences: 8, prefixCaching: false }\n'));
     const cmd = buildServiceConfig(ir!).containers![0]!.command!;
     expect(cmd).toMatch(/^python -m sglang\.launch_server --model-path \/model_dir --host 0\.0\.0\.0 --port 8000/);
     expect(cmd).toContain('--context-length 4096');
@@ -134,16 +138,7 @@ deployments:
   });
 
   it('a speculative config with JSON goes into a shell-quoted script, not a bare command', () => {
-    const [ir] = compileOk(`version: 1
-deployments:
-  spec-svc:
-    model: { uri: "oss://m/qwen/", task: text-generation, family: qwen2, parameters: 7.6B }
-    engine: vllm
-    llm: { maxConcurrentSequences: 4 }
-    acceleration: { speculativeDecoding: { method: eagle, draftModel: "oss://m/eagle/", tokens: 3 } }
-    resources: { instanceType: ecs.gn7i-c16g1.4xlarge }
-    targets: { alibaba: { region: cn-hangzhou } }
-`);
+    const [ir] = compileOk(qwenOnA10('spec-svc', 'vllm', '    llm: { maxConcurrentSequences: 4 }\n    acceleration: { speculativeDecoding: { method: eagle, draftModel: "oss://m/eagle/", tokens: 3 } }\n'));
     const ctr = buildServiceConfig(ir!).containers![0]!;
     expect(ctr.command).toBeUndefined();
     expect(ctr.script).toContain(`--speculative-config '{"num_speculative_tokens":3,"method":"eagle","model":"/draft_dir"}'`);
