@@ -105,10 +105,6 @@ export const ENGINE_CAPABILITIES: Record<EngineName, EngineCapabilities> = {
   custom: { ...CLASSIC, targets: { aws: ['nvidia', 'cpu', 'neuron'], alibaba: ['nvidia', 'cpu'] } },
 };
 
-export function engineTargets(engine: EngineName): TargetName[] {
-  return Object.keys(ENGINE_CAPABILITIES[engine].targets) as TargetName[];
-}
-
 /** BladeLLM serves Qwen and Llama text models only (reference §3.4). */
 export function isBladeFamily(family: string | undefined): boolean {
   return !!family && /^(qwen|llama)/.test(family);

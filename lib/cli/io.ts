@@ -83,3 +83,10 @@ export function table(headers: readonly string[], rows: readonly (readonly strin
   const line = (cells: readonly string[]) => cells.map((c, i) => (c ?? '').padEnd(widths[i]!)).join('  ').trimEnd();
   return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
+
+/** A value as JSON, cut to `max` characters, for one-line change listings. */
+export function shortJson(v: unknown, max: number): string {
+  if (v === undefined) return '(none)';
+  const s = JSON.stringify(v);
+  return s.length > max ? `${s.slice(0, max - 3)}...` : s;
+}

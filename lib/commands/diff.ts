@@ -13,6 +13,7 @@ import * as path from 'node:path';
 import type { Diagnostic } from '../diagnostics/diagnostic';
 import { fileDiagnostic } from '../diagnostics/diagnostic';
 import { Diagnostics } from '../diagnostics/registry';
+import { shortJson } from '../cli/io';
 import { synth, SynthOptions } from './synth';
 
 export type ChangeClass = 'in-place' | 'free-replacement' | 'endpoint-replacement' | 'deletion' | 'rolling-update' | 'creation';
@@ -159,9 +160,7 @@ const LABEL: Record<ChangeClass, string> = {
 };
 
 function value(v: unknown): string {
-  if (v === undefined) return '(none)';
-  const s = JSON.stringify(v);
-  return s.length > 140 ? `${s.slice(0, 137)}...` : s;
+  return shortJson(v, 140);
 }
 
 export function renderText(r: DiffResult): string {

@@ -269,17 +269,12 @@ function printPlan(io: IoHost, plan: ReadonlyArray<{ deployment: string; service
   for (const p of plan) {
     const label = p.action === 'no-change' ? 'no change' : p.action === 'absent' ? 'absent (nothing to delete)' : p.action;
     io.out(`  ${symbol[p.action]} ${p.service} (${p.deployment}): ${label}`);
-    for (const c of p.changes) io.out(`      ${c.path}: ${render(c.from)} -> ${render(c.to)}`);
+    for (const c of p.changes) io.out(`      ${c.path}: ${lazy.io().shortJson(c.from, 100)} -> ${lazy.io().shortJson(c.to, 100)}`);
   }
   const count = (a: string) => plan.filter((p) => p.action === a).length;
   io.out(`  ${count('create')} to create, ${count('update')} to update, ${count('delete')} to delete, ${count('no-change')} unchanged`);
 }
 
-function render(v: unknown): string {
-  if (v === undefined) return '(none)';
-  const s = JSON.stringify(v);
-  return s.length > 100 ? `${s.slice(0, 97)}...` : s;
-}
 
 /** A live status line on a TTY; plain progress lines (on change only) otherwise. */
 class StatusLine {

@@ -85,9 +85,3 @@ export function cronscalerChanges(desired: EasCronScaler | undefined, current: E
   if (!have) return [{ path: 'cronscaler', from: undefined, to: desired }];
   return diffSubset(desired as unknown as Record<string, unknown>, have as Record<string, unknown>, 'cronscaler');
 }
-
-export function renderValue(v: unknown): string {
-  if (v === undefined) return '(none)';
-  const s = JSON.stringify(v);
-  return s.length > 120 ? `${s.slice(0, 117)}...` : s;
-}
