@@ -1,0 +1,43 @@
+/** Target stage: where on each cloud the deployment lands (region, stack or service name, network). */
+import type { AlibabaTargetIR, AwsTargetIR } from '../ir';
+import type { DeploymentSpec } from '../spec/schema';
+import { DeploymentContext, pick } from './context';
+
+export function awsTarget(d: DeploymentSpec, ctx: DeploymentContext, region: string): AwsTargetIR {
+  const t = d.targets?.aws ?? {};
+  const kmsKey = pick(d.security?.kmsKey, 'aws');
+  const role = pick(d.security?.role, 'aws');
+  return {
+    kind: 'aws',
+    region,
+    ...(t.account ? { account: t.account } : {}),
+    stackName: t.stackName ?? `inferstack-${ctx.name}`,
+    ...(t.endpointName ? { endpointName: t.endpointName } : {}),
+    tags: { ...(t.tags ?? {}) },
+    ...(d.network?.aws ? { subnets: d.network.aws.subnets, securityGroups: d.network.aws.securityGroups } : {}),
+    ...(kmsKey ? { kmsKey } : {}),
+    ...(role ? { role } : {}),
+  };
+}
+
+/** EAS service names: lowercase letters, digits and underscores. */
+export function easServiceName(deployment: string): string {
+  return deployment.replace(/-/g, '_');
+}
+
+export function alibabaTarget(d: DeploymentSpec, ctx: DeploymentContext, region: string): AlibabaTargetIR {
+  const t = d.targets?.alibaba ?? {};
+  const r = d.resources?.alibaba ?? {};
+  return {
+    kind: 'alibaba',
+    region,
+    serviceName: t.serviceName ?? easServiceName(ctx.name),
+    ...(t.workspaceId ? { workspaceId: t.workspaceId } : {}),
+    ...(t.gateway ? { gateway: t.gateway } : {}),
+    labels: { ...(t.labels ?? {}) },
+    fallback: r.fallback ?? [],
+    ...(r.spot ? { spotMaxPrice: r.spot.maxPrice } : {}),
+    ...(r.resourceGroup ? { resourceGroup: r.resourceGroup } : {}),
+    ...(d.network?.alibaba ? { vpc: d.network.alibaba } : {}),
+  };
+}
