@@ -9,6 +9,8 @@ export interface AcceleratorInfo {
   readonly memoryGiB: number;
   readonly fp8: boolean;
   readonly bf16: boolean;
+  /** CUDA compute capability (NVIDIA only), e.g. 8.6 for A10G; engines refuse bf16 below 8.0. */
+  readonly computeCapability?: number;
   /** NeuronCores per device (Neuron only). */
   readonly coresPerDevice?: number;
   /** Names of equivalent accelerators on another cloud (A10G on AWS ~ A10 on Alibaba). */
