@@ -16,7 +16,7 @@ export interface ModelIR {
   readonly uri: string;
   readonly uriKind: UriKind;
   readonly format: ModelFormat;
-  readonly task: 'text-generation' | 'embedding' | 'other';
+  readonly task: 'text-generation' | 'embedding' | 'rerank' | 'other';
   readonly generative: boolean;
   readonly family?: string;
   readonly parameters?: number;
@@ -24,6 +24,11 @@ export interface ModelIR {
   readonly architecture?: { readonly layers: number; readonly kvHeads: number; readonly headDim: number; readonly attentionHeads?: number };
   /** Where the architecture came from: the spec, or the built-in table of known models. */
   readonly architectureSource?: 'spec' | 'catalog';
+  /** Framework containers: the script in the artifact's code/ directory. */
+  readonly entryPoint?: string;
+  /** Framework containers / PAI-EAS processors: the framework version that serves the model. */
+  readonly frameworkVersion?: string;
+  readonly trustRemoteCode: boolean;
 }
 
 export interface EngineIR {

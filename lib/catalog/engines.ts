@@ -6,7 +6,7 @@
  */
 import type { TargetName } from '../spec/schema';
 
-export type EngineName = 'vllm' | 'bladellm' | 'sglang' | 'tgi' | 'lmi' | 'tensorrt-llm' | 'triton' | 'framework' | 'custom';
+export type EngineName = 'vllm' | 'bladellm' | 'sglang' | 'tgi' | 'lmi' | 'tensorrt-llm' | 'tei' | 'triton' | 'framework' | 'custom';
 export type DeviceKind = 'nvidia' | 'neuron' | 'cpu';
 
 export interface EngineCapabilities {
@@ -100,6 +100,8 @@ export const ENGINE_CAPABILITIES: Record<EngineName, EngineCapabilities> = {
     healthPath: '/health',
     readinessPath: '/v1/models',
   },
+  // Text Embeddings Inference: embedding and reranking models; contract and images in lib/engines (issue #12).
+  tei: { ...CLASSIC, targets: { aws: ['nvidia', 'cpu'], alibaba: ['nvidia', 'cpu'] } },
   triton: { ...CLASSIC, targets: { aws: ['nvidia', 'cpu'], alibaba: ['nvidia'] } },
   framework: { ...CLASSIC, targets: { aws: ['nvidia', 'cpu', 'neuron'], alibaba: ['nvidia', 'cpu'] } },
   custom: { ...CLASSIC, targets: { aws: ['nvidia', 'cpu', 'neuron'], alibaba: ['nvidia', 'cpu'] } },

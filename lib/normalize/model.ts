@@ -68,6 +68,9 @@ export function normalizeModel(d: DeploymentSpec, ctx: DeploymentContext): Model
     dtype: (m.dtype ?? (generative ? 'bf16' : 'fp32')) as WeightDtype,
     ...(architecture ? { architecture } : {}),
     ...(architectureSource ? { architectureSource } : {}),
+    ...(m.entryPoint ? { entryPoint: m.entryPoint } : {}),
+    ...(m.frameworkVersion ? { frameworkVersion: m.frameworkVersion } : {}),
+    trustRemoteCode: m.trustRemoteCode ?? false,
   };
 }
 

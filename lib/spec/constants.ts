@@ -3,9 +3,9 @@ export const TARGETS = ['aws', 'alibaba'] as const;
 export type TargetName = (typeof TARGETS)[number];
 
 export const MODEL_FORMATS = ['huggingface', 'pytorch', 'tensorflow', 'onnx', 'xgboost', 'sklearn', 'pmml', 'triton', 'custom'] as const;
-export const MODEL_TASKS = ['text-generation', 'embedding', 'other'] as const;
+export const MODEL_TASKS = ['text-generation', 'embedding', 'rerank', 'other'] as const;
 export const DTYPES = ['bf16', 'fp16', 'fp32'] as const;
-export const ENGINES = ['auto', 'vllm', 'bladellm', 'sglang', 'tgi', 'lmi', 'tensorrt-llm', 'triton', 'framework', 'custom'] as const;
+export const ENGINES = ['auto', 'vllm', 'bladellm', 'sglang', 'tgi', 'lmi', 'tensorrt-llm', 'tei', 'triton', 'framework', 'custom'] as const;
 export const QUANTIZATION_METHODS = ['none', 'awq', 'gptq', 'fp8', 'int8', 'int4', 'smoothquant'] as const;
 export const KV_CACHE_DTYPES = ['auto', 'fp8', 'int8', 'int4'] as const;
 export const COMPILERS = ['neo', 'neuron', 'tensorrt-llm'] as const;

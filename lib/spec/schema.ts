@@ -70,6 +70,9 @@ const Model = Type.Object(
     parameters: Type.Optional(Count('parameter count; needed for LLM sizing')),
     dtype: Type.Optional(enumOf(DTYPES, 'weights dtype as stored')),
     architecture: Type.Optional(Architecture),
+    entryPoint: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_][A-Za-z0-9_./-]*\\.py$', 'x-format-hint': 'a Python file name such as inference.py, relative to the artifact\'s code/ directory', description: "framework containers: the inference script in the model artifact's code/ directory" })),
+    frameworkVersion: Type.Optional(Type.String({ pattern: '^[0-9]+(\\.[0-9]+)*(-[0-9]+)?$', 'x-format-hint': 'a version such as 1.2-1 or 2.1', description: 'framework containers and PAI-EAS processors: the framework version that serves the model' })),
+    trustRemoteCode: Type.Optional(Type.Boolean({ description: "pass the engine's trust-remote-code switch (runs code from the model repository); default false" })),
   },
   { ...strict, description: 'the model to serve' },
 );
