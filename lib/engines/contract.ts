@@ -46,3 +46,50 @@ export interface EngineContract {
   readonly options: readonly ContractOption[];
   readonly rules: readonly ContractRule[];
 }
+
+/** Options as a container receives them: env name -> value, or flag -> value ('' for a switch). */
+export type EmittedOptions = Readonly<Record<string, string>>;
+
+/**
+ * Every way `emitted` breaks `contract`: an option the pinned container does not read, a value outside the
+ * option's type or allowed values, or a broken rule. Empty when the container gets exactly what it reads.
+ */
+export function contractViolations(contract: EngineContract, emitted: EmittedOptions, kind: 'env' | 'flag'): string[] {
+  const known = new Map(contract.options.filter((o) => o.kind === kind).map((o) => [o.name, o]));
+  const problems: string[] = [];
+  for (const [name, value] of Object.entries(emitted)) {
+    const option = known.get(name);
+    if (!option) {
+      problems.push(`${contract.id}: ${kind} ${name} is not read by ${contract.image}`);
+      continue;
+    }
+    const bad = valueProblem(option, value);
+    if (bad) problems.push(`${contract.id}: ${name}=${JSON.stringify(value)} ${bad}`);
+  }
+  for (const rule of contract.rules) {
+    const broken = rule.check(emitted);
+    if (broken) problems.push(`${contract.id}: rule ${rule.id}: ${broken} (${rule.description})`);
+  }
+  return problems;
+}
+
+function valueProblem(option: ContractOption, value: string): string | undefined {
+  if (option.values && !option.values.includes(value)) return `is not one of ${option.values.join(', ')}`;
+  switch (option.type) {
+    case 'int':
+      return /^-?[0-9]+$/.test(value) ? undefined : 'is not an integer';
+    case 'float':
+      return value.trim() !== '' && Number.isFinite(Number(value)) ? undefined : 'is not a number';
+    case 'bool':
+      return option.values || ['true', 'false', ''].includes(value) ? undefined : 'is not true/false';
+    case 'json':
+      try {
+        JSON.parse(value);
+        return undefined;
+      } catch {
+        return 'is not JSON';
+      }
+    default:
+      return undefined;
+  }
+}
