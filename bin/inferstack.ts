@@ -1,37 +1,17 @@
 #!/usr/bin/env node
-/** Entry point of `inferstack`: argument parsing and wiring only; the verbs live in lib/commands. */
-import { parseArgs } from 'node:util';
-import { IoHost, OutputFormat, summarizeDiagnostics, table } from '../lib/cli/io';
-import { plan } from '../lib/commands/plan';
-import { schemaText } from '../lib/commands/schema';
-import { synth, Emitter } from '../lib/commands/synth';
-import { validate } from '../lib/commands/validate';
-import { formatBytes } from '../lib/spec/units';
-import type { TargetName } from '../lib/spec/schema';
+/**
+ * Entry point of `inferstack`: the command registry and the provider wiring only. Each command is one definition
+ * (lib/cli/builtin-commands.ts); a new command is one more `registry.register(...)` line here.
+ */
+import * as path from 'node:path';
+import { IoHost, OutputFormat } from '../lib/cli/io';
+import { BUILTIN_COMMANDS, CliServices } from '../lib/cli/builtin-commands';
+import { checkPositionals, commandHelp, CommandRegistry, generalHelp, parseCommandArgs, UsageError } from '../lib/cli/registry';
+import type { Emitter } from '../lib/commands/synth';
 
 const VERSION = '0.1.0';
 
-const USAGE = `inferstack ${VERSION} - one YAML spec for ML model serving on AWS SageMaker and Alibaba Cloud PAI-EAS
-
-Usage:
-  inferstack validate SPEC [--output json]
-  inferstack plan SPEC [--target aws|alibaba] [--output json]
-  inferstack synth SPEC [--target aws|alibaba|all] [--out DIR] [--output json]
-  inferstack diff SPEC --against DIR [--allow-destructive] [--format text|markdown] [--output json]
-  inferstack diff SPEC --against DIR [--allow-destructive] [--format text|markdown] [--output json]
-  inferstack schema
-
-Exit codes: 0 success, 1 invalid spec, 2 usage error, 3 destructive change (diff).
-`;
-
-class UsageError extends Error {}
-
-function parseTarget(value: string | undefined, allowAll: boolean): TargetName[] | undefined {
-  if (value === undefined) return undefined;
-  if (value === 'aws' || value === 'alibaba') return [value];
-  if (allowAll && value === 'all') return ['aws', 'alibaba'];
-  throw new UsageError(`--target must be aws, alibaba${allowAll ? ' or all' : ''}; got "${value}"`);
-}
+const registry = new CommandRegistry<CliServices>(BUILTIN_COMMANDS);
 
 async function loadAwsEmitter(): Promise<Emitter> {
   const { AwsEmitter } = await import('../providers/aws/emitter');
@@ -43,136 +23,57 @@ async function loadAlibabaEmitter(): Promise<Emitter> {
   return new AlibabaEmitter();
 }
 
+const services: CliServices = {
+  emitters: { aws: loadAwsEmitter, alibaba: loadAlibabaEmitter },
+  schemaPath: path.join(packageRoot(__dirname), 'schema', 'inferstack.schema.json'),
+};
+
+/** The package folder (holding package.json), from dist/bin when built or bin/ when run from sources. */
+function packageRoot(dir: string): string {
+  return path.basename(path.dirname(dir)) === 'dist' ? path.resolve(dir, '..', '..') : path.resolve(dir, '..');
+}
+
+function usageError(err: UsageError): number {
+  const command = err.command ? registry.get(err.command) : undefined;
+  const help = command ? `usage: ${commandHelp(command).split('\n')[0]!.replace(/^Usage: /, '')}\n(see: inferstack help ${command.name})\n` : 'see: inferstack help\n';
+  process.stderr.write(`inferstack: ${err.message}\n${help}`);
+  return 2;
+}
+
 export async function main(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        output: { type: 'string' },
-        target: { type: 'string' },
-        out: { type: 'string' },
-        against: { type: 'string' },
-        'allow-destructive': { type: 'boolean' },
-        format: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-        version: { type: 'boolean' },
-      },
-    });
-  } catch (err) {
-    process.stderr.write(`inferstack: ${(err as Error).message}\n\n${USAGE}`);
+  const [first, ...rest] = argv;
+  if (first === undefined) {
+    process.stderr.write(generalHelp(registry, VERSION));
     return 2;
   }
-  const { values, positionals } = parsed;
-  if (values.version) {
+  if (first === '--version' || first === '-v') {
     process.stdout.write(`${VERSION}\n`);
     return 0;
   }
-  const [command, spec, ...rest] = positionals;
-  if (values.help || !command) {
-    process.stdout.write(USAGE);
-    return command || values.help ? 0 : 2;
-  }
-  const output = (values.output ?? 'text') as OutputFormat;
-  if (output !== 'text' && output !== 'json') {
-    process.stderr.write(`inferstack: --output must be text or json; got "${String(values.output)}"\n`);
-    return 2;
-  }
-  const io = IoHost.fromProcess(output);
   try {
-    if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}"`);
-    switch (command) {
-      case 'schema':
-        io.data(schemaText());
-        return 0;
-      case 'validate': {
-        if (!spec) throw new UsageError('validate needs a SPEC file');
-        const r = validate(spec);
-        if (output === 'json') io.json({ file: r.file, ok: r.ok, diagnostics: r.diagnostics, summary: r.summary });
-        io.diagnostics(r.diagnostics);
-        if (output === 'text') {
-          io.info(r.ok ? `${spec}: valid (${r.summary.deployments} deployment(s) for ${r.summary.targets.join(', ') || 'no target'}; ${summarizeDiagnostics(r.diagnostics)})` : `${spec}: ${summarizeDiagnostics(r.diagnostics)}`);
-        }
-        return r.ok ? 0 : 1;
-      }
-      case 'plan': {
-        if (!spec) throw new UsageError('plan needs a SPEC file');
-        const target = parseTarget(values.target, false)?.[0];
-        const r = plan(spec, target);
-        if (output === 'json') {
-          io.json({ file: r.file, ok: r.ok, diagnostics: r.diagnostics, deployments: r.rows, priceSources: r.priceSources });
-        } else {
-          io.diagnostics(r.diagnostics);
-          if (r.ok) {
-            const rows = r.rows.map((p) => [
-              p.deployment,
-              `${p.target}/${p.region}`,
-              p.mode,
-              p.instanceType ?? '-',
-              p.accelerators,
-              p.memoryNeededBytes === null ? '-' : `${formatBytes(p.memoryNeededBytes)} / ${formatBytes(p.memoryAvailableBytes!)}`,
-              p.tensorParallel > 1 ? `${p.engine} (tp ${p.tensorParallel})` : p.engine,
-              p.pricePerHourUsd === null ? 'n/a' : `$${p.pricePerHourUsd.toFixed(3)}`,
-              p.pricePerMonthUsd === null ? 'n/a' : `$${p.pricePerMonthUsd.atMin.toFixed(0)} - $${p.pricePerMonthUsd.atMax.toFixed(0)} (${p.scaling.min}-${p.scaling.max})`,
-            ]);
-            io.out(table(['DEPLOYMENT', 'TARGET', 'MODE', 'INSTANCE', 'ACCELERATORS', 'MEMORY NEED/AVAIL', 'ENGINE', '$/HOUR', '$/MONTH (MIN-MAX)'], rows));
-            io.out('');
-            for (const p of r.rows) {
-              io.out(`${p.deployment} [${p.target}]: ${p.engineReason}`);
-              io.out(`  image: ${p.image ?? '-'}`);
-              if (p.pricePerHourUsd === null) io.out(`  price: ${p.priceNote}`);
-            }
-          }
-        }
-        return r.ok ? 0 : 1;
-      }
-      case 'synth': {
-        if (!spec) throw new UsageError('synth needs a SPEC file');
-        const targets = parseTarget(values.target ?? 'all', true)!;
-        const outDirs: Partial<Record<TargetName, string>> = values.out
-          ? targets.length > 1
-            ? { aws: `${values.out}/aws`, alibaba: `${values.out}/alibaba` }
-            : { [targets[0]!]: values.out }
-          : { aws: 'cdk.out', alibaba: 'eas.out' };
-        const r = await synth(spec, { targets, outDirs, emitters: { aws: loadAwsEmitter, alibaba: loadAlibabaEmitter } });
-        if (output === 'json') io.json({ file: r.file, ok: r.ok, diagnostics: r.diagnostics, files: r.files });
-        io.diagnostics(r.diagnostics);
-        if (output === 'text' && r.ok) {
-          io.out(table(['TARGET', 'DEPLOYMENT', 'WROTE', 'RESOURCES'], r.files.map((f) => [f.target, f.deployment, f.path, f.resources === undefined ? '' : String(f.resources)])));
-        }
-        return r.ok ? 0 : 1;
-      }
-      case 'diff': {
-        if (!spec) throw new UsageError('diff needs a SPEC file');
-        if (!values.against) throw new UsageError('diff needs --against DIR (a directory written by: inferstack synth SPEC --target all --out DIR)');
-        const format = values.format ?? 'text';
-        if (format !== 'text' && format !== 'markdown') throw new UsageError(`--format must be text or markdown; got "${format}"`);
-        const { diff, renderMarkdown, renderText } = await import('../lib/commands/diff');
-        const r = await diff(spec, values.against, { aws: loadAwsEmitter, alibaba: loadAlibabaEmitter });
-        io.diagnostics(r.diagnostics);
-        if (!r.ok) {
-          if (output === 'json') io.json({ file: r.file, ok: false, diagnostics: r.diagnostics });
-          return 1;
-        }
-        const blocked = r.destructive.length > 0 && !values['allow-destructive'];
-        if (output === 'json') io.json({ file: r.file, ok: !blocked, changes: r.changes, destructive: r.destructive.length, allowDestructive: !!values['allow-destructive'] });
-        else io.out(format === 'markdown' ? renderMarkdown(r) : renderText(r));
-        if (blocked) {
-          io.info(`inferstack: ${r.destructive.length} destructive change(s): ${r.destructive.map((c) => `${c.resource} (${c.classification})`).join(', ')}; rerun with --allow-destructive to accept them`);
-          return 3;
-        }
+    if (first === '--help' || first === '-h' || first === 'help') {
+      const topic = first === 'help' ? rest.find((a) => !a.startsWith('-')) : undefined;
+      if (topic === undefined) {
+        process.stdout.write(generalHelp(registry, VERSION));
         return 0;
       }
-      default:
-        throw new UsageError(`unknown command "${command}"`);
+      const command = registry.get(topic);
+      if (!command) throw registry.unknown(topic);
+      process.stdout.write(commandHelp(command));
+      return 0;
     }
+    const command = registry.get(first);
+    if (!command) throw registry.unknown(first);
+    const args = parseCommandArgs(command, rest);
+    if (args.values.help) {
+      process.stdout.write(commandHelp(command));
+      return 0;
+    }
+    checkPositionals(command, args.positionals);
+    const output = (args.values.output ?? 'text') as OutputFormat;
+    return await command.run({ args, io: IoHost.fromProcess(output), output, services });
   } catch (err) {
-    if (err instanceof UsageError) {
-      process.stderr.write(`inferstack: ${err.message}\n\n${USAGE}`);
-      return 2;
-    }
+    if (err instanceof UsageError) return usageError(err);
     throw err;
   }
 }

@@ -11,9 +11,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Diagnostic } from '../diagnostics/diagnostic';
-import { fileDiagnostic } from '../diagnostics/diagnostic';
+import { runDiagnostic } from '../diagnostics/diagnostic';
 import { Diagnostics } from '../diagnostics/registry';
 import { shortJson } from '../cli/io';
+import { detectLayout } from './output-folder';
 import { synth, SynthOptions } from './synth';
 
 export type ChangeClass = 'in-place' | 'free-replacement' | 'endpoint-replacement' | 'deletion' | 'rolling-update' | 'creation';
@@ -135,21 +136,27 @@ export function diffEasServices(oldDir: string, newDir: string): ResourceChange[
 }
 
 export async function diff(specFile: string, againstDir: string, emitters: SynthOptions['emitters']): Promise<DiffResult> {
-  if (!fs.existsSync(againstDir) || !fs.statSync(againstDir).isDirectory()) {
-    const d = fileDiagnostic(againstDir, Diagnostics.DiffMissingDir, { found: againstDir }, { hint: `write it first: inferstack synth ${specFile} --target all --out ${againstDir}` });
+  const layout = fs.existsSync(againstDir) && fs.statSync(againstDir).isDirectory() ? detectLayout(againstDir) : undefined;
+  if (!layout || layout.kind === 'none') {
+    const problem = layout ? 'it holds no synthesis (no aws/ or alibaba/ folder, no *.template.json, no *.eas.json)' : 'no such folder';
+    const d = runDiagnostic(againstDir, Diagnostics.DiffMissingDir, { found: againstDir }, { allowed: `a folder written by inferstack synth --out (${problem})`, hint: `write it first: inferstack synth ${specFile} --target all --out ${againstDir}` });
     return { file: specFile, ok: false, diagnostics: [d], changes: [], destructive: [] };
   }
+  // A single-target folder (synth --target aws|alibaba --out DIR) is compared for that target only.
+  const committed: Partial<Record<'aws' | 'alibaba', string>> = layout.kind === 'all' ? { aws: layout.aws, alibaba: layout.alibaba } : { [layout.target]: layout.dir };
   const fresh = fs.mkdtempSync(path.join(os.tmpdir(), 'inferstack-diff-'));
   try {
     const r = await synth(specFile, { targets: ['aws', 'alibaba'], outDirs: { aws: path.join(fresh, 'aws'), alibaba: path.join(fresh, 'alibaba') }, emitters });
     if (!r.ok) return { file: specFile, ok: false, diagnostics: r.diagnostics, changes: [], destructive: [] };
-    const changes = [...diffAwsTemplates(path.join(againstDir, 'aws'), path.join(fresh, 'aws')), ...diffEasServices(path.join(againstDir, 'alibaba'), path.join(fresh, 'alibaba'))];
+    const changes = [
+      ...(committed.aws ? diffAwsTemplates(committed.aws, path.join(fresh, 'aws')) : []),
+      ...(committed.alibaba ? diffEasServices(committed.alibaba, path.join(fresh, 'alibaba')) : []),
+    ];
     return { file: specFile, ok: true, diagnostics: r.diagnostics, changes, destructive: changes.filter((c) => DESTRUCTIVE.includes(c.classification)) };
   } finally {
     fs.rmSync(fresh, { recursive: true, force: true });
   }
 }
-
 const LABEL: Record<ChangeClass, string> = {
   'in-place': 'in place',
   'free-replacement': 'replaced (SageMaker replaces it freely; the endpoint stays up)',

@@ -2,8 +2,13 @@
  * `inferstack synth`: emit each target's artifacts. Emitters are injected by the entry point so the core
  * never imports a provider (and `deploy-eas` never loads aws-cdk-lib).
  */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { compileSpecFile } from '../compile';
-import type { Diagnostic } from '../diagnostics/diagnostic';
+import { Diagnostic, runDiagnostic } from '../diagnostics/diagnostic';
+import { Diagnostics } from '../diagnostics/registry';
+import { checkOutputFolder, FolderProblem, installSynthesis, listFilesRecursively, removePreviousSynthesis } from './output-folder';
 import type { DeploymentIR } from '../ir';
 import type { TargetName } from '../spec/schema';
 
@@ -23,6 +28,8 @@ export interface SynthOptions {
   readonly targets: readonly TargetName[];
   readonly outDirs: Partial<Record<TargetName, string>>;
   readonly emitters: Partial<Record<TargetName, () => Promise<Emitter>>>;
+  /** Write into a non-empty folder that no earlier synthesis wrote (its files stay). @default false */
+  readonly force?: boolean;
 }
 
 export interface SynthResult {
@@ -32,17 +39,52 @@ export interface SynthResult {
   readonly files: readonly EmittedFile[];
 }
 
+function folderDiagnostic(problem: FolderProblem): Diagnostic {
+  switch (problem.kind) {
+    case 'not-ours':
+      return runDiagnostic(problem.dir, Diagnostics.OutDirNotOurs, { found: problem.dir }, {
+        allowed: 'an absent or empty folder, or one an earlier synth wrote (it keeps a .inferstack-synth.json manifest)',
+        hint: `choose another --out, or add --force to write next to its ${problem.entries.length} entr${problem.entries.length === 1 ? 'y' : 'ies'} (${problem.entries.slice(0, 3).join(', ')}${problem.entries.length > 3 ? ', ...' : ''}), which stay`,
+      });
+    case 'link':
+      return runDiagnostic(problem.path, Diagnostics.OutDirLink, { found: problem.path }, { hint: 'remove the link or choose another --out; synth never writes through a link' });
+    case 'not-a-folder':
+      return runDiagnostic(problem.path, Diagnostics.OutDirNotFolder, { found: problem.path }, { hint: 'choose another --out' });
+  }
+}
+
+/**
+ * Emits into a private staging folder first, so nothing reaches the output folders unless every target's emission
+ * succeeded and every output folder may be written; then replaces exactly what the previous synthesis wrote.
+ */
 export async function synth(specFile: string, options: SynthOptions): Promise<SynthResult> {
   const compiled = compileSpecFile(specFile);
   if (!compiled.ok) return { file: specFile, ok: false, diagnostics: compiled.diagnostics, files: [] };
-  const files: EmittedFile[] = [];
-  for (const target of options.targets) {
-    const deployments = compiled.deployments.filter((d) => d.target === target);
-    if (deployments.length === 0) continue;
-    const load = options.emitters[target];
-    if (!load) continue;
-    const emitter = await load();
-    files.push(...(await emitter.emit(deployments, options.outDirs[target]!, specFile)));
+  const staging = fs.mkdtempSync(path.join(os.tmpdir(), 'inferstack-synth-'));
+  try {
+    const staged: Array<{ target: TargetName; dir: string; files: EmittedFile[] }> = [];
+    for (const target of options.targets) {
+      const deployments = compiled.deployments.filter((d) => d.target === target);
+      if (deployments.length === 0) continue;
+      const load = options.emitters[target];
+      if (!load) continue;
+      const emitter = await load();
+      const dir = path.join(staging, target);
+      staged.push({ target, dir, files: await emitter.emit(deployments, dir, specFile) });
+    }
+    const problems = staged
+      .map((s) => checkOutputFolder(options.outDirs[s.target]!, listFilesRecursively(s.dir), options.force ?? false))
+      .filter((p): p is FolderProblem => p !== undefined);
+    if (problems.length > 0) return { file: specFile, ok: false, diagnostics: [...compiled.diagnostics, ...problems.map(folderDiagnostic)], files: [] };
+    const files: EmittedFile[] = [];
+    for (const s of staged) {
+      const outDir = options.outDirs[s.target]!;
+      removePreviousSynthesis(outDir);
+      installSynthesis(s.dir, outDir, s.target);
+      files.push(...s.files.map((f) => ({ ...f, path: path.join(outDir, path.relative(s.dir, f.path)) })));
+    }
+    return { file: specFile, ok: true, diagnostics: compiled.diagnostics, files };
+  } finally {
+    fs.rmSync(staging, { recursive: true, force: true });
   }
-  return { file: specFile, ok: true, diagnostics: compiled.diagnostics, files };
 }

@@ -133,6 +133,19 @@ export function sortDiagnostics(items: readonly Diagnostic[]): Diagnostic[] {
   );
 }
 
+/**
+ * A diagnostic about the run rather than a line of the spec (credentials, confirmation, a folder argument): line
+ * and column 0, which the printer shows as the file alone instead of a misleading `spec:1:1`.
+ */
+export function runDiagnostic(
+  file: string,
+  definition: DiagnosticDefinition,
+  args: Record<string, string | number>,
+  extra: { hint?: string; allowed?: string } = {},
+): Diagnostic {
+  return fileDiagnostic(file, definition, args, { ...extra, line: 0, column: 0 });
+}
+
 /** A diagnostic about a file that could not be read or parsed at all (no useful position). */
 export function fileDiagnostic(
   file: string,

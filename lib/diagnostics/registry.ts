@@ -36,6 +36,10 @@ export const Diagnostics = {
   CannotRead: def('IS1015', 'error', 'cannot read the spec: {detail}'),
   EmptySpec: def('IS1016', 'error', 'the spec is empty'),
   MultipleDocuments: def('IS1017', 'error', 'the spec holds {found} YAML documents; inferstack reads exactly one'),
+  // IS1100-IS1199: files and folders around the spec (issue 17)
+  OutDirNotOurs: def('IS1101', 'error', 'output folder {found} is not empty and was not written by inferstack synth'),
+  OutDirLink: def('IS1102', 'error', '{found} is a symbolic link; synth does not write through links'),
+  OutDirNotFolder: def('IS1103', 'error', 'output folder {found} exists and is not a folder'),
 
   // --- spec semantics (target-independent)
   NoDeployments: def('IS2001', 'error', 'the spec has no deployments'),

@@ -93,7 +93,7 @@ export function loadSpecText(file: string, input: string | Uint8Array): LoadResu
   }
   if (diagnostics.length > 0) return { ok: false, diagnostics };
   if (docs.length === 0 || (docs.length === 1 && docs[0]!.contents === null)) {
-    return fail(fileDiagnostic(file, Diagnostics.EmptySpec, {}, { hint: 'start from examples/qwen-chat.yaml' }));
+    return fail(fileDiagnostic(file, Diagnostics.EmptySpec, {}, { hint: 'run `inferstack init` to write a commented starter spec' }));
   }
   if (docs.length > 1) {
     const second = docs[1]!.range?.[0] ?? 0;

@@ -1,0 +1,73 @@
+/**
+ * `inferstack explain CODE`: what a diagnostic means, when it fires and how to fix it. The message comes from
+ * the registry's template; `when` and `fix` from here (codes without an entry get their range's explanation).
+ */
+import { allDefinitions, DiagnosticDefinition } from './registry';
+
+export interface Explanation {
+  readonly when: string;
+  readonly fix: string;
+}
+
+const EXPLANATIONS: Readonly<Record<string, Explanation>> = {
+  IS1001: { when: 'the file is not well-formed YAML (an unclosed quote or bracket, a tab in the indentation, a key without a colon).', fix: 'fix the YAML at the reported position; an editor with the schema comment shows the error as you type.' },
+  IS1002: { when: 'a key holds the wrong kind of value, e.g. a list where a mapping is expected, or text where a number is expected.', fix: 'write the kind of value named under "allowed". A key that is indented too little or too much often shows up as this error on its parent.' },
+  IS1003: { when: 'a key is not part of the spec format at that place: a typo, or a key indented under the wrong parent.', fix: 'use the suggested key, or move the key to the parent it belongs to; see the spec reference in the README.' },
+  IS1004: { when: 'a key the format requires at that place is absent.', fix: 'add the key; `inferstack init` writes a starter spec with every required key.' },
+  IS1005: { when: 'a value is not one of the fixed choices of its key.', fix: 'use one of the values listed under "allowed".' },
+  IS1006: { when: 'a duration, size or count is written with a unit inferstack does not know, or without one.', fix: 'durations: 50ms, 90s, 15m, 1h; sizes: binary units 512Mi, 16Gi; counts: a whole number, or K/M/B suffixes where the key allows them.' },
+  IS1007: { when: 'a text value does not follow the format of its key (a name, an id, a URI).', fix: 'rewrite the value as described under "allowed".' },
+  IS1008: { when: 'a number is below the minimum or above the maximum of its key, or is not a finite number (.inf, .nan).', fix: 'use a value within the range under "allowed".' },
+  IS1010: { when: 'the same key appears twice in one mapping; YAML would silently keep only one of them.', fix: 'remove or rename one of the entries.' },
+  IS1015: { when: 'the spec cannot be read: it does not exist, is a directory, a device or a pipe, or leaves the working tree through a link.', fix: 'pass the path of a regular .yaml file inside your project.' },
+  IS1016: { when: 'the spec file has no content.', fix: 'run `inferstack init` to write a commented starter spec.' },
+  IS2001: { when: 'the spec has an empty `deployments` mapping.', fix: 'add at least one deployment; `inferstack init` writes one.' },
+  IS2002: { when: 'a deployment has no `targets` (and none in `defaults.targets`), so it would go nowhere.', fix: 'add `targets: { aws: {} }` and/or `alibaba: {}` to the deployment or to defaults.' },
+  IS2003: { when: 'a target is named but no region is set for it.', fix: 'set `targets.<target>.region`, or `defaults.targets.<target>.region`.' },
+  IS2004: { when: 'model.uri gives no location that the named target can read.', fix: 'give model.uri per target: { aws: "s3://...", alibaba: "oss://..." }.' },
+  IS2006: { when: 'a generative model has no parameter count, so its memory cannot be sized.', fix: 'set model.parameters, e.g. 7.6B.' },
+  IS2008: { when: 'resources.accelerator is not in the accelerator catalog.', fix: 'use a catalog name such as nvidia-a10g, nvidia-l4 or aws-inferentia2, or cpu, or auto.' },
+  IS2009: { when: 'resources.instanceType names an instance type the catalog does not know for that target.', fix: 'check the spelling, or remove instanceType and let inferstack choose from resources.accelerator.' },
+  IS2010: { when: 'the weights plus the KV cache need more accelerator memory than the chosen instance has.', fix: 'raise resources.count, choose a larger accelerator, lower llm.maxContextLength or llm.maxConcurrentSequences, or quantize.' },
+  IS2011: { when: 'with resources.accelerator auto (or a count), no instance type of the target has enough accelerator memory for the model.', fix: 'quantize (acceleration.quantization), lower llm.maxContextLength / maxConcurrentSequences, or use tensor parallelism across more accelerators.' },
+  IS2012: { when: 'the model architecture (layers, KV heads, head size) is unknown, so the KV cache is not counted in the memory estimate.', fix: 'set model.architecture, or use a family and size inferstack knows (plan shows the estimate).' },
+  IS2015: { when: 'scaling.min is greater than scaling.max.', fix: 'make min <= max.' },
+  IS2016: { when: 'a setting has no effect on one target; the other targets still use it.', fix: 'remove it, or move it under the target it applies to; the warning does not stop synthesis.' },
+  IS2017: { when: 'a target cannot honour a setting, so deploying there would silently drop it.', fix: 'remove the setting, or the target from the deployment.' },
+  IS2018: { when: 'the chosen engine does not exist on that target.', fix: 'use engine: auto, or an engine the target offers.' },
+  IS2022: { when: 'a GPU serving engine was chosen for an instance without accelerators.', fix: 'choose a GPU accelerator, or an engine that runs on CPU (framework, custom).' },
+  IS2025: { when: 'a schedule cron is not five fields (minute hour day-of-month month day-of-week) with values in range.', fix: 'write e.g. "0 8 * * 1-5"; steps must be at least 1 (*/5, not */0).' },
+  IS2026: { when: 'a schedule time zone is not an IANA time zone name.', fix: 'write e.g. Asia/Shanghai or UTC.' },
+  IS2030: { when: 'resources.count asks for a number of accelerators no instance type of that accelerator offers, or accelerators for an engine that runs without them.', fix: 'use one of the offered counts, or remove resources.count.' },
+  IS2036: { when: 'model.parameters is not a plausible parameter count (e.g. 16k where 16 billion was meant).', fix: 'write the count with its suffix: 7.6B, 350M.' },
+  IS5001: { when: 'deploy-eas found no Alibaba Cloud credentials in the default credential chain. Even --dry-run reads what runs on PAI-EAS, so it needs them too.', fix: 'set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET, or configure a profile with `aliyun configure`.' },
+  IS5006: { when: 'deploy-eas has changes to apply but no terminal to ask on, and --yes was not given.', fix: 'review the plan, then run again with --yes.' },
+  IS6002: { when: '`diff --against DIR` cannot read a synthesis in DIR.', fix: 'write it first: inferstack synth SPEC --target all --out DIR.' },
+};
+
+const RANGES: ReadonlyArray<{ readonly prefix: string; readonly explanation: Explanation }> = [
+  { prefix: 'IS1', explanation: { when: 'the spec file or its structure does not match the spec format (checked before anything else).', fix: 'follow "allowed" and "fix" in the message; the spec reference in the README lists every key.' } },
+  { prefix: 'IS2', explanation: { when: 'the spec is well-formed but its settings do not make sense together for a target.', fix: 'follow "allowed" and "fix" in the message; `inferstack plan` shows what inferstack chose and why.' } },
+  { prefix: 'IS3', explanation: { when: 'the deployment asks for something SageMaker cannot do (checked for deployments that target aws).', fix: 'change the setting as the message says, or deploy that deployment to alibaba only.' } },
+  { prefix: 'IS4', explanation: { when: 'the deployment asks for something PAI-EAS cannot do (checked for deployments that target alibaba).', fix: 'change the setting as the message says, or deploy that deployment to aws only.' } },
+  { prefix: 'IS5', explanation: { when: 'deploy-eas could not plan or apply a change on PAI-EAS.', fix: 'follow the "fix" line of the message; the run changed nothing it did not report.' } },
+  { prefix: 'IS6', explanation: { when: '`inferstack diff` could not compare the syntheses.', fix: 'follow the "fix" line of the message.' } },
+];
+
+export interface ExplainResult {
+  readonly code: string;
+  readonly severity: DiagnosticDefinition['severity'];
+  /** The message template with its placeholders shown as <name>. */
+  readonly message: string;
+  readonly when: string;
+  readonly fix: string;
+}
+
+/** The explanation of one code, or undefined for a code the registry does not have. */
+export function explain(code: string): ExplainResult | undefined {
+  const wanted = code.trim().toUpperCase();
+  const definition = allDefinitions().find((d) => d.code === wanted);
+  if (!definition) return undefined;
+  const explanation = EXPLANATIONS[wanted] ?? RANGES.find((r) => wanted.startsWith(r.prefix))?.explanation ?? { when: 'see the message.', fix: 'follow the "fix" line of the message.' };
+  return { code: definition.code, severity: definition.severity, message: definition.template.replace(/\{(\w+)\}/g, '<$1>'), ...explanation };
+}
