@@ -2,7 +2,7 @@
 import { Diagnostic, DiagnosticBag, sortDiagnostics } from './diagnostics/diagnostic';
 import type { DeploymentIR } from './ir';
 import { loadSpecFile, loadSpecText } from './spec/load';
-import type { Spec } from './spec/schema';
+import type { Spec, TargetName } from './spec/schema';
 import { validateSchema } from './spec/validate-schema';
 import { normalizeSpec } from './normalize/normalize';
 
@@ -11,12 +11,34 @@ export interface CompileResult {
   readonly ok: boolean;
   readonly diagnostics: readonly Diagnostic[];
   readonly deployments: readonly DeploymentIR[];
+  /** Deployments of the targets that have no error (what `selectTargets` may hand on). */
+  readonly candidates?: readonly DeploymentIR[];
 }
 
-export function compileSpecFile(file: string): CompileResult {
+/**
+ * Compiles the spec; with `targets`, only errors that apply to those targets (or to no target in particular) block,
+ * and the other targets' errors are kept as notes: `synth --target aws` is not stopped by an Alibaba-only problem.
+ */
+export function compileSpecFile(file: string, targets?: readonly TargetName[]): CompileResult {
   const loaded = loadSpecFile(file);
   if (!loaded.ok) return { file, ok: false, diagnostics: sortDiagnostics(loaded.diagnostics), deployments: [] };
-  return compileLoaded(loaded.spec.data, new DiagnosticBag(loaded.spec.locator), file);
+  const result = compileLoaded(loaded.spec.data, new DiagnosticBag(loaded.spec.locator), file);
+  return targets ? selectTargets(result, targets) : result;
+}
+
+function appliesTo(d: Diagnostic, targets: readonly TargetName[]): boolean {
+  const of = d.targets ?? (d.target ? [d.target] : undefined);
+  return of === undefined || of.some((t) => (targets as readonly string[]).includes(t));
+}
+
+export function selectTargets(result: CompileResult, targets: readonly TargetName[]): CompileResult {
+  // Other targets' errors stay visible as notes; their warnings are not this command's concern.
+  const diagnostics = result.diagnostics
+    .filter((d) => d.severity !== 'warning' || appliesTo(d, targets))
+    .map((d) => (d.severity === 'error' && !appliesTo(d, targets) ? { ...d, severity: 'note' as const } : d));
+  const ok = !diagnostics.some((d) => d.severity === 'error');
+  const pool = result.candidates ?? result.deployments;
+  return { file: result.file, ok, diagnostics, deployments: ok ? pool.filter((d) => targets.includes(d.target)) : [] };
 }
 
 export function compileSpecText(file: string, text: string | Uint8Array): CompileResult {
@@ -33,5 +55,8 @@ function compileLoaded(data: unknown, bag: DiagnosticBag, file: string): Compile
   const deployments = skeleton ? normalizeSpec(data as Spec, bag) : [];
   const diagnostics = bag.all;
   const ok = !bag.hasErrors;
-  return { file, ok, diagnostics, deployments: ok ? deployments : [] };
+  // Deployments of targets without errors stay available to selectTargets.
+  const blocked = (target: TargetName) => diagnostics.some((d) => d.severity === 'error' && appliesTo(d, [target]));
+  const candidates = deployments.filter((d) => !blocked(d.target));
+  return { file, ok, diagnostics, deployments: ok ? deployments : [], candidates };
 }

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { CLI, ROOT } from './helpers/paths';
 
 function run(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}) {
-  const env = { ...process.env, NO_COLOR: '1', ...options.env };
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', ...options.env };
   delete env.COLUMNS;
   if (options.env?.COLUMNS) env.COLUMNS = options.env.COLUMNS;
   const r = spawnSync(process.execPath, [CLI, ...args], { cwd: options.cwd ?? ROOT, encoding: 'utf8', env });

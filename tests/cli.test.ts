@@ -115,18 +115,9 @@ describe('every invalid fixture through the built CLI: exit 1, the recorded diag
 });
 
 describe('synth output directories', () => {
-  it('replaces a previous synthesis but never deletes unrelated files', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'out-'));
-    fs.writeFileSync(path.join(dir, 'notes.txt'), 'keep me');
-    fs.writeFileSync(path.join(dir, 'Stale.template.json'), '{}');
-    expect(run(['synth', 'examples/xgboost-mme.yaml', '--target', 'aws', '--out', dir]).code).toBe(0);
-    expect(fs.readFileSync(path.join(dir, 'notes.txt'), 'utf8')).toBe('keep me');
-    expect(fs.existsSync(path.join(dir, 'Stale.template.json'))).toBe(false);
-    expect(fs.existsSync(path.join(dir, 'FraudMme.template.json'))).toBe(true);
-    const eas = fs.mkdtempSync(path.join(os.tmpdir(), 'eas-'));
-    fs.writeFileSync(path.join(eas, 'removed.eas.json'), '{}');
-    fs.writeFileSync(path.join(eas, 'README'), 'keep');
+  it('a synthesis into a fresh folder holds only its files and manifest (details: tests/cli-first-run.test.ts)', () => {
+    const eas = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'eas-')), 'out');
     expect(run(['synth', 'examples/eas-qwen-vllm.yaml', '--target', 'alibaba', '--out', eas]).code).toBe(0);
-    expect(fs.readdirSync(eas).sort()).toEqual(['README', 'qwen7b-vllm.eas.json']);
+    expect(fs.readdirSync(eas).sort()).toEqual(['.inferstack-synth.json', 'qwen7b-vllm.eas.json']);
   });
 });

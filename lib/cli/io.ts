@@ -63,7 +63,7 @@ export class IoHost {
   }
 
   formatDiagnostic(d: Diagnostic): string {
-    const sev = d.severity === 'error' ? this.paint('31', 'error') : this.paint('33', 'warning');
+    const sev = d.severity === 'error' ? this.paint('31', 'error') : d.severity === 'note' ? this.paint('36', 'note') : this.paint('33', 'warning');
     const position = d.line > 0 ? `${d.file}:${d.line}:${d.column}` : d.file;
     const where = this.paint('1', escapeControl(position));
     const target = d.target ? ` [${escapeControl(d.target)}]` : '';
@@ -81,8 +81,9 @@ export class IoHost {
 
 export function summarizeDiagnostics(items: readonly Diagnostic[]): string {
   const errors = items.filter((d) => d.severity === 'error').length;
-  const warnings = items.length - errors;
-  return `${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}`;
+  const warnings = items.filter((d) => d.severity === 'warning').length;
+  const notes = items.filter((d) => d.severity === 'note').length;
+  return `${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}${notes > 0 ? `, ${notes} note${notes === 1 ? '' : 's'} about other targets` : ''}`;
 }
 
 /**

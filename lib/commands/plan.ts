@@ -69,8 +69,8 @@ function round2(n: number): number {
 
 /** `inferstack plan SPEC [--target]`: what would be deployed where, and what it costs. */
 export function plan(specFile: string, targets?: TargetName | readonly TargetName[]): PlanResult {
-  const result = compileSpecFile(specFile);
   const wanted = targets === undefined ? undefined : typeof targets === 'string' ? [targets] : targets;
+  const result = compileSpecFile(specFile, wanted);
   const rows = result.deployments.filter((d) => !wanted || wanted.includes(d.target)).map(planRow);
   return { file: specFile, ok: result.ok, diagnostics: result.diagnostics, rows, priceSources: PRICE_SOURCES };
 }

@@ -10,7 +10,8 @@ export interface SourcePosition {
 
 export interface Diagnostic {
   readonly code: string;
-  readonly severity: Severity;
+  /** `note`: an error of a target the command was not asked for, shown but not blocking. */
+  readonly severity: Severity | 'note';
   readonly message: string;
   readonly file: string;
   readonly line: number;
@@ -23,8 +24,10 @@ export interface Diagnostic {
   readonly allowed?: string;
   /** How to fix it. */
   readonly hint?: string;
-  /** Which target the diagnostic is about, when it is target-specific. */
+  /** Which target the diagnostic is about, when it is target-specific (several: joined with ", "). */
   readonly target?: string;
+  /** Every target it applies to, when target-specific. */
+  readonly targets?: readonly string[];
 }
 
 export interface DiagnosticDetails {
@@ -108,7 +111,7 @@ export class DiagnosticBag {
   }
 
   get all(): readonly Diagnostic[] {
-    return sortDiagnostics(this.items);
+    return sortDiagnostics(mergeAcrossTargets(this.items));
   }
 
   get hasErrors(): boolean {
@@ -119,6 +122,26 @@ export class DiagnosticBag {
     const p = pathToString(prefix);
     return this.items.filter((d) => d.severity === 'error' && (d.path === p || d.path.startsWith(`${p}.`))).length;
   }
+}
+
+const TARGET_ORDER = ['aws', 'alibaba'];
+
+/**
+ * One diagnostic per problem: the same message at the same place reported for several targets becomes one
+ * diagnostic naming all of them (`[aws, alibaba]`), instead of one copy per target.
+ */
+export function mergeAcrossTargets(items: readonly Diagnostic[]): Diagnostic[] {
+  const groups = new Map<string, Diagnostic[]>();
+  for (const d of items) {
+    const key = d.target === undefined ? `untargeted|${groups.size}` : `${d.code}|${d.line}|${d.column}|${d.severity}|${d.message}|${d.found ?? ''}|${d.allowed ?? ''}|${d.hint ?? ''}`;
+    groups.set(key, [...(groups.get(key) ?? []), d]);
+  }
+  return [...groups.values()].map((group) => {
+    const first = group[0]!;
+    if (first.target === undefined) return first;
+    const targets = [...new Set(group.flatMap((d) => d.targets ?? [d.target!]))].sort((a, b) => TARGET_ORDER.indexOf(a) - TARGET_ORDER.indexOf(b));
+    return { ...first, target: targets.join(', '), targets };
+  });
 }
 
 export function sortDiagnostics(items: readonly Diagnostic[]): Diagnostic[] {

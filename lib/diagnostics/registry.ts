@@ -76,6 +76,8 @@ export const Diagnostics = {
   KvCacheDtypeUnsupported: def('IS2033', 'error', 'kvCacheDtype {found} is not supported by {engine}'),
   CompileUnsupported: def('IS2034', 'error', 'compile.compiler {compiler} is not available on {target}: {reason}'),
   RolloutNeedsInstances: def('IS2035', 'error', 'rollout {strategy} needs at least {needed} instances, scaling.min is {found}'),
+  // IS2400-IS2499: issue 17
+  EngineNotOnAccelerator: def('IS2401', 'error', 'engine {engine} does not run on {accelerator}; it runs on {devices}'),
   ParametersUnsafe: def('IS2036', 'error', 'model.parameters {found} is not a plausible parameter count'),
 
   // --- AWS capability

@@ -9,7 +9,7 @@ import { availableBytes, KvDtype, memoryNeed, MemoryNeed } from '../sizing';
 import type { DeploymentSpec } from '../spec/schema';
 import { formatBytes, parseSizeBytes } from '../spec/units';
 import { DeploymentContext, pick } from './context';
-import { place } from './placement';
+import { deviceKindOf, place } from './placement';
 
 const GIB = 1024 ** 3;
 
@@ -35,6 +35,8 @@ export function sizingFunction(model: ModelIR, quantization: QuantizationIR, kvC
 export interface PlacementRequest {
   readonly region: string;
   readonly devices: DeviceKind[];
+  /** The engine asked for (`auto` or a name), for messages. */
+  readonly engine?: string;
   readonly utilization: number;
   readonly sizingFor: SizingFunction;
 }
@@ -105,7 +107,7 @@ function placedInstance(d: DeploymentSpec, ctx: DeploymentContext, accelRequest:
   });
   if (result.chosen) return result.chosen;
   if (accelRequest !== 'auto' && accelRequest !== 'cpu' && result.considered === 0) {
-    reportAcceleratorNotPlaceable(ctx, accelRequest, resources.count);
+    reportAcceleratorNotPlaceable(ctx, accelRequest, resources.count, req);
     return undefined;
   }
   const needed = req.sizingFor(1);
@@ -118,7 +120,7 @@ function placedInstance(d: DeploymentSpec, ctx: DeploymentContext, accelRequest:
   return undefined;
 }
 
-function reportAcceleratorNotPlaceable(ctx: DeploymentContext, accelRequest: string, count: number | undefined): void {
+function reportAcceleratorNotPlaceable(ctx: DeploymentContext, accelRequest: string, count: number | undefined, req: PlacementRequest): void {
   const target = ctx.target;
   const offered = instanceTypes(target).filter((i) => acceleratorInfo(i.accelerator)?.name && (i.accelerator === accelRequest || acceleratorInfo(accelRequest)?.aliases.includes(i.accelerator)));
   if (offered.length === 0) {
@@ -130,10 +132,21 @@ function reportAcceleratorNotPlaceable(ctx: DeploymentContext, accelRequest: str
     });
     return;
   }
+  if (!offered.some((i) => req.devices.includes(deviceKindOf(i)))) {
+    // The accelerator exists on the target, but the engine does not run on that kind of device: name the engine.
+    const engine = req.engine && req.engine !== 'auto' ? req.engine : 'the engine chosen for this model';
+    ctx.report(Diagnostics.EngineNotOnAccelerator, ['resources', 'accelerator'], {
+      args: { engine, accelerator: accelRequest, devices: req.devices.join(' or ') },
+      found: accelRequest,
+      allowed: req.devices.includes('cpu') && req.devices.length === 1 ? 'cpu' : req.devices.join(', '),
+      hint: req.devices.includes('cpu') && req.devices.length === 1 ? `${engine} serves this model on CPU: write resources.accelerator: cpu, or choose an engine that uses ${accelRequest}` : `choose an accelerator of kind ${req.devices.join(' or ')}, or another engine`,
+    });
+    return;
+  }
   const counts = [...new Set(offered.map((i) => i.count))].sort((a, b) => a - b);
   ctx.report(Diagnostics.CountAmbiguous, ['resources', 'count'], {
     args: { accelerator: accelRequest, allowed: counts.join(', ') },
-    found: count,
+    found: count ?? 1,
     allowed: counts.join(', '),
     hint: `use count ${counts.find((c) => c >= (count ?? 1)) ?? counts[counts.length - 1]}`,
   });

@@ -76,6 +76,7 @@ function normalizeForTarget(d: DeploymentSpec, ctx: DeploymentContext): Deployme
   const req: PlacementRequest = {
     region: region ?? '',
     devices: engineDevices(requested, model, target, mode),
+    engine: String(requested),
     utilization: llm?.gpuMemoryUtilization ?? 0.9,
     sizingFor: sizingFunction(model, quantization, kvCacheDtype, llm),
   };

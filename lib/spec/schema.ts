@@ -45,7 +45,7 @@ function PerTarget<T extends TSchema>(schema: T, description: string) {
 }
 
 const StringMap = (description: string) =>
-  Type.Record(Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_.-]*$' }), Type.Union([Type.String(), Type.Number(), Type.Boolean()]), {
+  Type.Record(Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_.-]*$', 'x-format-hint': 'a letter or "_", then letters, digits, "_", "." or "-"' }), Type.Union([Type.String(), Type.Number(), Type.Boolean()]), {
     description,
     additionalProperties: false,
     'x-format-hint': 'environment variable names: a letter or "_", then letters, digits, "_", "." or "-"',
@@ -66,7 +66,7 @@ const Model = Type.Object(
     uri: Type.Optional(PerTarget(Type.String({ minLength: 1 }), 'model location: s3://, oss://, nas:// or a hub id (hf://org/name)')),
     format: Type.Optional(enumOf(MODEL_FORMATS, 'how the model is stored')),
     task: Type.Optional(enumOf(MODEL_TASKS, 'what the model does (default: other)')),
-    family: Type.Optional(Type.String({ pattern: '^[a-z][a-z0-9._-]*$', description: 'model family, e.g. qwen2, llama3' })),
+    family: Type.Optional(Type.String({ pattern: '^[a-z][a-z0-9._-]*$', 'x-format-hint': 'a lowercase letter, then lowercase letters, digits, ".", "_" or "-" (e.g. qwen2, llama3)', description: 'model family, e.g. qwen2, llama3' })),
     parameters: Type.Optional(Count('parameter count; needed for LLM sizing')),
     dtype: Type.Optional(enumOf(DTYPES, 'weights dtype as stored')),
     architecture: Type.Optional(Architecture),
@@ -79,7 +79,7 @@ const Model = Type.Object(
 
 const HealthCheck = Type.Object(
   {
-    path: Type.Optional(Type.String({ pattern: '^/', description: 'HTTP path' })),
+    path: Type.Optional(Type.String({ pattern: '^/', 'x-format-hint': 'an HTTP path starting with "/", e.g. /health', description: 'HTTP path' })),
     startupTimeout: Type.Optional(Duration('how long loading may take before the container is restarted')),
   },
   strict,
@@ -136,7 +136,7 @@ const Compile = Type.Object(
     target: Type.Optional(Type.String({ description: 'Neo target device (ml_c5, ml_g4dn, ml_inf2, ...); auto = from the instance family' })),
     compilerOptions: Type.Optional(Type.Record(Type.String(), Type.Union([Type.String(), Type.Number(), Type.Boolean()]))),
     maxRuntime: Type.Optional(Duration('longest time the compilation job may run')),
-    output: Type.Optional(Type.String({ pattern: '^s3://[^/]+/', description: 'S3 prefix for the compiled model (default: <model bucket>/inferstack-optimized/<deployment>/)' })),
+    output: Type.Optional(Type.String({ pattern: '^s3://[^/]+/', 'x-format-hint': 'an S3 prefix: s3://BUCKET/ followed by a path', description: 'S3 prefix for the compiled model (default: <model bucket>/inferstack-optimized/<deployment>/)' })),
   },
   strict,
 );
@@ -165,7 +165,7 @@ const AlibabaResources = Type.Object(
   {
     fallback: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { minItems: 1, maxItems: 10, description: 'ordered instance types' })),
     spot: Type.Optional(Type.Object({ maxPrice: Type.Number({ exclusiveMinimum: 0, description: 'USD per hour' }) }, strict)),
-    resourceGroup: Type.Optional(Type.String({ pattern: '^eas-r-[a-z0-9]+$', description: 'dedicated resource group id' })),
+    resourceGroup: Type.Optional(Type.String({ pattern: '^eas-r-[a-z0-9]+$', 'x-format-hint': 'a resource group id: "eas-r-" then lowercase letters and digits', description: 'dedicated resource group id' })),
   },
   strict,
 );
@@ -193,13 +193,13 @@ const Serverless = Type.Object(
 
 const Async = Type.Object(
   {
-    output: Type.Optional(Type.String({ pattern: '^s3://[^/]+/', description: 'S3 prefix for results' })),
-    failure: Type.Optional(Type.String({ pattern: '^s3://[^/]+/', description: 'S3 prefix for failures' })),
+    output: Type.Optional(Type.String({ pattern: '^s3://[^/]+/', 'x-format-hint': 'an S3 prefix: s3://BUCKET/ followed by a path', description: 'S3 prefix for results' })),
+    failure: Type.Optional(Type.String({ pattern: '^s3://[^/]+/', 'x-format-hint': 'an S3 prefix: s3://BUCKET/ followed by a path', description: 'S3 prefix for failures' })),
     notify: Type.Optional(
       Type.Object(
         {
-          success: Type.Optional(Type.String({ pattern: '^arn:aws[a-z-]*:sns:' })),
-          error: Type.Optional(Type.String({ pattern: '^arn:aws[a-z-]*:sns:' })),
+          success: Type.Optional(Type.String({ pattern: '^arn:aws[a-z-]*:sns:', 'x-format-hint': 'an SNS topic ARN (arn:aws:sns:REGION:ACCOUNT:TOPIC)' })),
+          error: Type.Optional(Type.String({ pattern: '^arn:aws[a-z-]*:sns:', 'x-format-hint': 'an SNS topic ARN (arn:aws:sns:REGION:ACCOUNT:TOPIC)' })),
         },
         strict,
       ),
@@ -265,8 +265,8 @@ const Network = Type.Object(
     aws: Type.Optional(
       Type.Object(
         {
-          subnets: Type.Array(Type.String({ pattern: '^subnet-[0-9a-f]+$' }), { minItems: 1, maxItems: 16 }),
-          securityGroups: Type.Array(Type.String({ pattern: '^sg-[0-9a-f]+$' }), { minItems: 1, maxItems: 5 }),
+          subnets: Type.Array(Type.String({ pattern: '^subnet-[0-9a-f]+$', 'x-format-hint': 'a subnet id: "subnet-" then hexadecimal digits' }), { minItems: 1, maxItems: 16 }),
+          securityGroups: Type.Array(Type.String({ pattern: '^sg-[0-9a-f]+$', 'x-format-hint': 'a security group id: "sg-" then hexadecimal digits' }), { minItems: 1, maxItems: 5 }),
         },
         strict,
       ),
@@ -274,9 +274,9 @@ const Network = Type.Object(
     alibaba: Type.Optional(
       Type.Object(
         {
-          vpcId: Type.String({ pattern: '^vpc-[a-z0-9]+$' }),
-          vswitchId: Type.String({ pattern: '^vsw-[a-z0-9]+(,vsw-[a-z0-9]+)*$' }),
-          securityGroupId: Type.String({ pattern: '^sg-[a-z0-9]+$' }),
+          vpcId: Type.String({ pattern: '^vpc-[a-z0-9]+$', 'x-format-hint': 'a VPC id: "vpc-" then lowercase letters and digits' }),
+          vswitchId: Type.String({ pattern: '^vsw-[a-z0-9]+(,vsw-[a-z0-9]+)*$', 'x-format-hint': 'one or more vSwitch ids ("vsw-" then lowercase letters and digits), separated by commas without spaces' }),
+          securityGroupId: Type.String({ pattern: '^sg-[a-z0-9]+$', 'x-format-hint': 'a security group id: "sg-" then lowercase letters and digits' }),
         },
         strict,
       ),
@@ -300,7 +300,7 @@ const Observability = Type.Object(
       Type.Object(
         {
           percent: Type.Integer({ minimum: 1, maximum: 100 }),
-          destination: Type.String({ pattern: '^s3://[^/]+/' }),
+          destination: Type.String({ pattern: '^s3://[^/]+/', 'x-format-hint': 'an S3 prefix: s3://BUCKET/ followed by a path' }),
         },
         strict,
       ),
@@ -313,8 +313,8 @@ const AwsTarget = Type.Object(
   {
     region: Type.Optional(Type.String({ pattern: '^[a-z]{2}(-[a-z]+)+-[0-9]$', 'x-format-hint': 'an AWS region such as us-east-1' })),
     account: Type.Optional(Type.String({ pattern: '^[0-9]{12}$', 'x-format-hint': 'a 12-digit AWS account id' })),
-    stackName: Type.Optional(Type.String({ pattern: '^[A-Za-z][A-Za-z0-9-]{0,127}$' })),
-    endpointName: Type.Optional(Type.String({ pattern: '^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$' })),
+    stackName: Type.Optional(Type.String({ pattern: '^[A-Za-z][A-Za-z0-9-]{0,127}$', 'x-format-hint': 'a letter, then up to 127 letters, digits or hyphens' })),
+    endpointName: Type.Optional(Type.String({ pattern: '^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$', 'x-format-hint': 'letters, digits and hyphens, at most 63, not starting or ending with a hyphen' })),
     tags: Type.Optional(Type.Record(Type.String(), Type.String())),
   },
   strict,
@@ -323,8 +323,8 @@ const AwsTarget = Type.Object(
 const AlibabaTarget = Type.Object(
   {
     region: Type.Optional(Type.String({ pattern: '^[a-z]{2}(-[a-z0-9]+)+$', 'x-format-hint': 'an Alibaba Cloud region such as cn-hangzhou' })),
-    workspaceId: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
-    gateway: Type.Optional(Type.String({ pattern: '^gw-[a-z0-9]+$' })),
+    workspaceId: Type.Optional(Type.String({ pattern: '^[0-9]+$', 'x-format-hint': 'a workspace id: digits only, quoted ("12345")' })),
+    gateway: Type.Optional(Type.String({ pattern: '^gw-[a-z0-9]+$', 'x-format-hint': 'a dedicated gateway id: "gw-" then lowercase letters and digits' })),
     serviceName: Type.Optional(Type.String({ description: 'overrides the service name derived from the deployment name' })),
     labels: Type.Optional(Type.Record(Type.String(), Type.String())),
   },

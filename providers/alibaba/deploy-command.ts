@@ -96,8 +96,9 @@ function parse(argv: string[]): Options | 'help' | 'version' {
   };
 }
 
+/** A diagnostic about the run (credentials, endpoint, confirmation), not about a line of the spec. */
 function cliDiagnostic(spec: string, def: (typeof DiagnosticsRegistry)[keyof typeof DiagnosticsRegistry], args: Record<string, string>, hint: string): Diagnostic {
-  return lazy.diagnostic().fileDiagnostic(spec, def, args, { hint });
+  return lazy.diagnostic().runDiagnostic(spec, def, args, { hint });
 }
 
 async function confirm(io: IoHost, question: string): Promise<boolean> {
@@ -134,9 +135,10 @@ export async function main(argv: string[]): Promise<number> {
   };
 
   // 1. Compile (no cloud call until the spec is valid)
-  const compiled = lazy.compile().compileSpecFile(opts.spec);
-  io.diagnostics(compiled.diagnostics.filter((d) => d.severity === 'warning' && d.target !== 'aws'));
-  if (!compiled.ok) return fail(compiled.diagnostics.filter((d) => d.target !== 'aws' || d.severity === 'error'));
+  // AWS-only errors do not block PAI-EAS deployments (they are shown as notes).
+  const compiled = lazy.compile().compileSpecFile(opts.spec, ['alibaba']);
+  if (!compiled.ok) return fail(compiled.diagnostics);
+  io.diagnostics(compiled.diagnostics);
   let deployments: DeploymentIR[] = compiled.deployments.filter((d) => d.target === 'alibaba');
   for (const name of opts.deployments) {
     if (!deployments.some((d) => d.name === name)) {
@@ -225,8 +227,9 @@ export async function main(argv: string[]): Promise<number> {
     }
     const ok = await confirm(io, `Apply ${pending.length} change(s)? [y/N] `);
     if (!ok) {
+      // Declining is the user's choice, not a failed deployment: exit 2, as documented.
       io.info('Cancelled; nothing was changed.');
-      return 1;
+      return 2;
     }
   }
 
@@ -246,9 +249,10 @@ export async function main(argv: string[]): Promise<number> {
         if (o.token) io.out(`    token: ${o.token}${opts.showToken ? '' : ' (masked; --show-token prints it)'}`);
         if (o.callHint) io.out(`    call: ${o.callHint}`);
       } else {
-        io.info(`${io.paint('31', '✗')} ${o.service} (${o.deployment}): ${o.error}`);
-        for (const e of o.events ?? []) io.info(`    event: ${e}`);
-        if (o.hint) io.info(`    fix: ${o.hint}`);
+        const safe = lazy.io().escapeControl;
+        io.info(`${io.paint('31', '✗')} ${o.service} (${o.deployment}): ${safe(String(o.error))}`);
+        for (const e of o.events ?? []) io.info(`    event: ${safe(String(e))}`);
+        if (o.hint) io.info(`    fix: ${safe(o.hint)}`);
       }
     }
   }
