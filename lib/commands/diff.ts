@@ -13,7 +13,7 @@ import * as path from 'node:path';
 import type { Diagnostic } from '../diagnostics/diagnostic';
 import { runDiagnostic } from '../diagnostics/diagnostic';
 import { Diagnostics } from '../diagnostics/registry';
-import { shortJson } from '../cli/io';
+import { escapeControl, shortJson } from '../cli/io';
 import { detectLayout } from './output-folder';
 import { synth, SynthOptions } from './synth';
 
@@ -187,12 +187,12 @@ export function renderText(r: DiffResult): string {
     }
   }
   lines.push(`${r.changes.length} change(s), ${r.destructive.length} destructive`);
-  return lines.join('\n');
+  return lines.map(escapeControl).join('\n');
 }
 
 export function renderMarkdown(r: DiffResult): string {
   if (r.changes.length === 0) return '### inferstack diff\n\nNo changes: the synthesis matches the committed one.\n';
-  const esc = (s: string) => s.replace(/\|/g, '\\|').replace(/`/g, "'");
+  const esc = (s: string) => escapeControl(s).replace(/\|/g, '\\|').replace(/`/g, "'");
   const lines = ['### inferstack diff', '', r.destructive.length > 0 ? `> **${r.destructive.length} destructive change(s)** — needs \`--allow-destructive\`.` : '> No destructive change.', '', '| Target | Artifact | Resource | Change | Fields |', '|---|---|---|---|---|'];
   for (const c of r.changes) {
     const fields = c.fields.slice(0, 8).map((f) => `\`${esc(f.path)}\`: ${esc(value(f.from))} → ${esc(value(f.to))}`).join('<br>') + (c.fields.length > 8 ? `<br>… ${c.fields.length - 8} more` : '');

@@ -40,6 +40,11 @@ export const Diagnostics = {
   OutDirNotOurs: def('IS1101', 'error', 'output folder {found} is not empty and was not written by inferstack synth'),
   OutDirLink: def('IS1102', 'error', '{found} is a symbolic link; synth does not write through links'),
   OutDirNotFolder: def('IS1103', 'error', 'output folder {found} exists and is not a folder'),
+  NotFinite: def('IS1104', 'error', '{path}: {found} is not a finite number'),
+  YamlTag: def('IS1105', 'error', 'YAML tag {found} is not supported'),
+  ReservedKey: def('IS1106', 'error', 'the key "{key}" is not allowed'),
+  NotRegularFile: def('IS1107', 'error', 'the spec is not a regular file: {detail}'),
+  SpecOutsideTree: def('IS1108', 'error', 'the spec is a link to {found}, outside the working folder'),
 
   // --- spec semantics (target-independent)
   NoDeployments: def('IS2001', 'error', 'the spec has no deployments'),
@@ -78,6 +83,8 @@ export const Diagnostics = {
   RolloutNeedsInstances: def('IS2035', 'error', 'rollout {strategy} needs at least {needed} instances, scaling.min is {found}'),
   // IS2400-IS2499: issue 17
   EngineNotOnAccelerator: def('IS2401', 'error', 'engine {engine} does not run on {accelerator}; it runs on {devices}'),
+  CronOutOfRange: def('IS2402', 'error', 'cron {found} is out of range: {problem}'),
+  AwsEndpointName: def('IS2403', 'error', 'endpoint name {found} is not valid for SageMaker'),
   ParametersUnsafe: def('IS2036', 'error', 'model.parameters {found} is not a plausible parameter count'),
 
   // --- AWS capability

@@ -6,6 +6,31 @@ import type { DeploymentContext } from './context';
 
 const CRON_FIELD = /^(\*|[0-9]+(-[0-9]+)?)(\/[0-9]+)?(,(\*|[0-9]+(-[0-9]+)?)(\/[0-9]+)?)*$|^[A-Za-z]{3}(-[A-Za-z]{3})?$/;
 
+/** Value ranges of the five fields (minute hour day-of-month month day-of-week; 7 is Sunday too). */
+export const CRON_RANGES: ReadonlyArray<{ readonly name: string; readonly min: number; readonly max: number }> = [
+  { name: 'minute', min: 0, max: 59 },
+  { name: 'hour', min: 0, max: 23 },
+  { name: 'day of month', min: 1, max: 31 },
+  { name: 'month', min: 1, max: 12 },
+  { name: 'day of week', min: 0, max: 7 },
+];
+
+/** The first out-of-range value or zero step of a five-field cron expression, in words; undefined when in range. */
+export function cronRangeProblem(expr: string): string | undefined {
+  const fields = expr.trim().split(/\s+/);
+  for (let i = 0; i < fields.length && i < CRON_RANGES.length; i++) {
+    const range = CRON_RANGES[i]!;
+    for (const part of fields[i]!.split(',')) {
+      const [values, step] = part.split('/');
+      if (step !== undefined && /^[0-9]+$/.test(step) && (Number(step) < 1 || Number(step) > range.max + 1)) return `the ${range.name} step /${step} must be 1 to ${range.max + 1}`;
+      for (const v of (values ?? '').split('-')) {
+        if (/^[0-9]+$/.test(v) && (Number(v) < range.min || Number(v) > range.max)) return `the ${range.name} ${v} is outside ${range.min}-${range.max}`;
+      }
+    }
+  }
+  return undefined;
+}
+
 export function isFiveFieldCron(expr: string): boolean {
   const fields = expr.trim().split(/\s+/);
   return fields.length === 5 && fields.every((f) => CRON_FIELD.test(f) || f === '?');
@@ -67,11 +92,19 @@ export function normalizeScaling(d: DeploymentSpec, model: ModelIR, llm: LlmIR |
   const metric = (s.metric ?? defaultMetric(model, mode)) as ScalingMetric;
   const schedule: ScheduleIR[] = [];
   (s.schedule ?? []).forEach((entry, i) => {
+    const rangeProblem = isFiveFieldCron(entry.cron) ? cronRangeProblem(entry.cron) : undefined;
     if (!isFiveFieldCron(entry.cron)) {
       ctx.report(Diagnostics.BadCron, ['scaling', 'schedule', i, 'cron'], {
         found: entry.cron,
         allowed: 'minute hour day-of-month month day-of-week, e.g. "0 8 * * 1-5"',
         hint: 'write five space-separated fields',
+      });
+    } else if (rangeProblem) {
+      ctx.report(Diagnostics.CronOutOfRange, ['scaling', 'schedule', i, 'cron'], {
+        found: entry.cron,
+        args: { problem: rangeProblem },
+        allowed: CRON_RANGES.map((r) => `${r.name} ${r.min}-${r.max}`).join(', ') + '; steps of at least 1',
+        hint: 'e.g. "*/15 8-18 * * 1-5" (every 15 minutes, 8:00-18:59, Monday to Friday)',
       });
     }
     const timezone = entry.timezone ?? 'UTC';

@@ -1,10 +1,22 @@
 /** Target stage: where on each cloud the deployment lands (region, stack or service name, network). */
 import type { AlibabaTargetIR, AwsTargetIR } from '../ir';
 import type { DeploymentSpec } from '../spec/schema';
+import { Diagnostics } from '../diagnostics/registry';
 import { DeploymentContext, pick } from './context';
+
+/** SageMaker endpoint names (CreateEndpoint API reference, EndpointName pattern), checked 2026-11-25. */
+export const SAGEMAKER_ENDPOINT_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
 
 export function awsTarget(d: DeploymentSpec, ctx: DeploymentContext, region: string): AwsTargetIR {
   const t = d.targets?.aws ?? {};
+  if (!t.endpointName && !SAGEMAKER_ENDPOINT_NAME.test(ctx.name)) {
+    // The deployment name becomes the endpoint name; a trailing hyphen is a valid deployment name but not an endpoint.
+    ctx.report(Diagnostics.AwsEndpointName, ['targets', 'aws'], {
+      found: ctx.name,
+      allowed: 'letters, digits and hyphens, at most 63, ending with a letter or digit',
+      hint: `rename the deployment (e.g. "${ctx.name.replace(/-+$/, '')}"), or set targets.aws.endpointName`,
+    });
+  }
   const kmsKey = pick(d.security?.kmsKey, 'aws');
   const role = pick(d.security?.role, 'aws');
   return {

@@ -3,6 +3,7 @@
  * non-UTF-8, directories) becomes a diagnostic, never an exception.
  */
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { isMap, isPair, isScalar, isSeq, LineCounter, Node, parseAllDocuments, Document } from 'yaml';
 import { Diagnostic, fileDiagnostic, Locator, SourcePosition, SpecPath } from '../diagnostics/diagnostic';
 import { Diagnostics } from '../diagnostics/registry';
@@ -20,21 +21,49 @@ export interface LoadedSpec {
 
 export type LoadResult = { ok: true; spec: LoadedSpec } | { ok: false; diagnostics: Diagnostic[] };
 
+/** Folders whose files are process or device state, never a spec (their "regular" files can hold secrets). */
+const SYSTEM_FOLDERS = ['/proc/', '/sys/', '/dev/'];
+
+function isWithin(child: string, parent: string): boolean {
+  const rel = path.relative(parent, child);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
+
+/**
+ * Reads the spec: only a regular file (a FIFO or device would block or stream forever), never under /proc, /sys or
+ * /dev, and not through a symbolic link that leaves the working folder. Opened non-blocking, then checked on the
+ * open descriptor, so the file cannot be swapped between the check and the read.
+ */
 export function loadSpecFile(file: string): LoadResult {
   let bytes: Buffer;
+  let fd: number | undefined;
   try {
-    const stat = fs.statSync(file);
+    const real = fs.realpathSync(file);
+    if (SYSTEM_FOLDERS.some((folder) => `${real}/`.startsWith(folder))) {
+      return fail(fileDiagnostic(file, Diagnostics.NotRegularFile, { detail: 'it is process or device state, not a spec' }, { line: 0, column: 0, hint: 'pass the path of a .yaml file' }));
+    }
+    if (fs.lstatSync(file).isSymbolicLink() && !isWithin(real, fs.realpathSync(process.cwd()))) {
+      return fail(fileDiagnostic(file, Diagnostics.SpecOutsideTree, { found: real }, { line: 0, column: 0, hint: 'copy the spec into your project, or pass its real path' }));
+    }
+    fd = fs.openSync(file, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
+    const stat = fs.fstatSync(fd);
     if (stat.isDirectory()) {
-      return fail(fileDiagnostic(file, Diagnostics.CannotRead, { detail: 'it is a directory' }, { hint: 'pass the path of a .yaml file' }));
+      return fail(fileDiagnostic(file, Diagnostics.CannotRead, { detail: 'it is a directory' }, { line: 0, column: 0, hint: 'pass the path of a .yaml file' }));
+    }
+    if (!stat.isFile()) {
+      const kind = stat.isFIFO() ? 'a named pipe (FIFO)' : stat.isCharacterDevice() || stat.isBlockDevice() ? 'a device' : stat.isSocket() ? 'a socket' : 'not a regular file';
+      return fail(fileDiagnostic(file, Diagnostics.NotRegularFile, { detail: `it is ${kind}` }, { line: 0, column: 0, hint: 'pass the path of a .yaml file' }));
     }
     if (stat.size > MAX_SPEC_BYTES) {
       return fail(fileDiagnostic(file, Diagnostics.FileTooLarge, { found: stat.size, limit: MAX_SPEC_BYTES }, { hint: 'split the spec into several files' }));
     }
-    bytes = fs.readFileSync(file);
+    bytes = fs.readFileSync(fd);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    const detail = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : String((err as Error).message);
-    return fail(fileDiagnostic(file, Diagnostics.CannotRead, { detail }, { hint: 'check the path' }));
+    const detail = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'ELOOP' ? 'too many levels of symbolic links' : `error ${code ?? 'reading it'}`;
+    return fail(fileDiagnostic(file, Diagnostics.CannotRead, { detail }, { line: 0, column: 0, hint: 'check the path' }));
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
   }
   return loadSpecText(file, bytes);
 }
@@ -113,6 +142,9 @@ export function loadSpecText(file: string, input: string | Uint8Array): LoadResu
     return fail(fileDiagnostic(file, Diagnostics.YamlSyntax, { detail: oneLine(message) }, { hint: 'fix the YAML syntax' }));
   }
   if (valueDepth(data) > MAX_DEPTH) return fail(fileDiagnostic(file, Diagnostics.TooDeep, { limit: MAX_DEPTH }, { hint: 'flatten the structure; a spec needs only a few levels' }));
+  const valueProblems = checkValues(doc.contents, [], file, position);
+  if (valueProblems.length > 0) return { ok: false, diagnostics: valueProblems };
+  keepEnvSourceText(doc.contents, [], data);
 
   const locator: Locator = {
     file,
@@ -122,6 +154,79 @@ export function loadSpecText(file: string, input: string | Uint8Array): LoadResu
     },
   };
   return { ok: true, spec: { file, source, data, locator } };
+}
+
+/** Explicit tags that only restate a core type; every other tag (`!Ref`, `!!js/function`, `!!binary`) is refused. */
+const HARMLESS_TAGS = new Set(['tag:yaml.org,2002:str', 'tag:yaml.org,2002:int', 'tag:yaml.org,2002:float', 'tag:yaml.org,2002:bool', 'tag:yaml.org,2002:map', 'tag:yaml.org,2002:seq']);
+const RESERVED_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+function shortTag(tag: string): string {
+  return tag.startsWith('tag:yaml.org,2002:') ? `!!${tag.slice('tag:yaml.org,2002:'.length)}` : tag;
+}
+
+/**
+ * YAML features that would change values silently: tags (CloudFormation's `!Ref`, `!!js/function`), numbers that
+ * are not finite (`.inf`, `.nan`, `1e400` would become null in JSON), and keys that JavaScript objects treat
+ * specially (`__proto__`).
+ */
+function checkValues(node: unknown, at: (string | number)[], file: string, position: (offset: number) => SourcePosition): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const where = (n: unknown) => position((n as Node | null)?.range?.[0] ?? 0);
+  const dotted = (p: (string | number)[]) => p.map(String).join('.') || '(root)';
+  const visit = (n: unknown, p: (string | number)[]) => {
+    const tag = (n as { tag?: string } | null)?.tag;
+    if (tag && !HARMLESS_TAGS.has(tag)) {
+      out.push(fileDiagnostic(file, Diagnostics.YamlTag, { found: shortTag(tag) }, { ...where(n), allowed: 'plain YAML values (inferstack specs use no tags)', hint: tag === '!Ref' || tag.startsWith('!Fn') || tag === '!Sub' ? 'inferstack generates the CloudFormation; write the value itself' : 'remove the tag and write the value itself' }));
+      return;
+    }
+    if (isScalar(n)) {
+      if (typeof n.value === 'number' && !Number.isFinite(n.value)) {
+        out.push(fileDiagnostic(file, Diagnostics.NotFinite, { path: dotted(p), found: n.source ?? String(n.value) }, { ...where(n), allowed: `numbers up to ${Number.MAX_VALUE.toExponential(3)}`, hint: 'write a finite number, or quote it to make it text' }));
+      }
+      return;
+    }
+    if (isMap(n)) {
+      for (const pair of n.items) {
+        const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+        if (RESERVED_KEYS.has(key)) {
+          out.push(fileDiagnostic(file, Diagnostics.ReservedKey, { key }, { ...where(pair.key), allowed: 'any other key', hint: `rename "${key}"; it has a special meaning for JavaScript objects` }));
+          continue;
+        }
+        visit(pair.key, p);
+        visit(pair.value, [...p, key]);
+      }
+      return;
+    }
+    if (isSeq(n)) n.items.forEach((item, i) => visit(item, [...p, i]));
+  };
+  visit(node, at);
+  return out;
+}
+
+/**
+ * Environment variables are text: an unquoted `1.10`, `0o755` or a 20-digit number keeps the text written in the
+ * spec instead of JavaScript's rendering of the number (`1.1`, `493`, a rounded integer).
+ */
+function keepEnvSourceText(node: unknown, at: (string | number)[], data: unknown): void {
+  const set = (p: (string | number)[], value: string) => {
+    let target = data as Record<string | number, unknown>;
+    for (const segment of p.slice(0, -1)) target = target[segment] as Record<string | number, unknown>;
+    target[p[p.length - 1]!] = value;
+  };
+  const visit = (n: unknown, p: (string | number)[]) => {
+    if (isMap(n)) {
+      for (const pair of n.items) {
+        const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+        if (key === 'env' && isMap(pair.value)) {
+          for (const entry of pair.value.items) {
+            if (isScalar(entry.value) && typeof entry.value.value === 'number' && entry.value.source !== undefined && isScalar(entry.key)) set([...p, key, String(entry.key.value)], entry.value.source);
+          }
+        }
+        visit(pair.value, [...p, key]);
+      }
+    } else if (isSeq(n)) n.items.forEach((item, i) => visit(item, [...p, i]));
+  };
+  visit(node, at);
 }
 
 function fail(d: Diagnostic): LoadResult {

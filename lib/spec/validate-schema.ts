@@ -48,8 +48,14 @@ type SchemaNode = Record<string, unknown>;
 export function validateSchema(data: unknown, bag: DiagnosticBag): void {
   const validate = validator();
   if (validate(data)) return;
-  const errors = selectUnionBranches(validate.errors ?? []);
+  const errors = withoutRedundant(selectUnionBranches(validate.errors ?? []));
   for (const e of errors) translate(e, bag);
+}
+
+/** `version: "1"` fails both `type` and `const`: one error per place is enough (the type error says it all). */
+function withoutRedundant(errors: ErrorObject[]): ErrorObject[] {
+  const typed = new Set(errors.filter((e) => e.keyword === 'type').map((e) => e.instancePath));
+  return errors.filter((e) => !((e.keyword === 'const' || e.keyword === 'enum') && typed.has(e.instancePath)));
 }
 
 function pointerToPath(pointer: string): (string | number)[] {
@@ -145,11 +151,12 @@ function translate(e: ErrorObject, bag: DiagnosticBag): void {
       }
       const allowed = Object.keys((parent.properties as object) ?? {});
       const suggestion = closest(key, allowed);
+      const home = suggestion ? undefined : misindentedHome(path, key);
       bag.add(Diagnostics.UnknownKey, [...path, key], {
         atKey: true,
         args: { key, parent: parentName },
         allowed: allowed.join(', '),
-        hint: suggestion ? `did you mean "${suggestion}"?` : `remove "${key}"`,
+        hint: suggestion ? `did you mean "${suggestion}"?` : home ? `"${key}" looks mis-indented: it belongs ${home}` : `remove "${key}"`,
       });
       return;
     }
@@ -166,9 +173,11 @@ function translate(e: ErrorObject, bag: DiagnosticBag): void {
         return;
       }
       const expected = e.keyword === 'anyOf' ? describeExpected(parent) : describeExpected(parent);
+      // A whole document that is not a mapping is probably not a spec at all: name its kind, never echo its content.
+      const whole = path.length === 0;
       bag.add(Diagnostics.WrongType, path, {
-        found: e.data,
-        args: { expected, found: describeFound(e.data) },
+        ...(whole ? {} : { found: e.data }),
+        args: { expected, found: whole ? `${describeKind(e.data)} (is this an inferstack spec?)` : describeFound(e.data) },
         allowed: expected,
         hint: hintForType(parent, e.data),
       });
@@ -186,7 +195,7 @@ function translate(e: ErrorObject, bag: DiagnosticBag): void {
     }
     case 'const': {
       const allowed = JSON.stringify((e.params as { allowedValue: unknown }).allowedValue);
-      bag.add(Diagnostics.NotAllowed, path, { found: e.data, allowed, hint: `write ${allowed}` });
+      bag.add(Diagnostics.NotAllowed, path, { found: e.data, allowed, hint: typeof e.data === 'string' && e.data === JSON.parse(allowed)?.toString() ? `remove the quotes: ${allowed}` : `write ${allowed}` });
       return;
     }
     case 'pattern': {
@@ -195,7 +204,8 @@ function translate(e: ErrorObject, bag: DiagnosticBag): void {
         bag.add(Diagnostics.BadUnit, path, { found: e.data, args: { unitKind: unit }, allowed: describeExpected(parent), hint: unitHint(unit, e.data) });
         return;
       }
-      const formatHint = (parent['x-format-hint'] as string | undefined) ?? `text matching ${String((e.params as { pattern: string }).pattern)}`;
+      // Every pattern in the schema carries its rule in words (a test checks it); never show a regular expression.
+      const formatHint = (parent['x-format-hint'] as string | undefined) ?? 'the format described in the spec reference';
       bag.add(Diagnostics.BadFormat, path, { found: e.data, allowed: formatHint, hint: `write ${formatHint}` });
       return;
     }
@@ -232,6 +242,11 @@ function translate(e: ErrorObject, bag: DiagnosticBag): void {
   }
 }
 
+function describeKind(v: unknown): string {
+  const t = jsType(v);
+  return t === 'object' ? 'a mapping' : t === 'array' ? 'a list' : t === 'null' ? 'nothing' : t === 'integer' || t === 'number' ? 'a number' : `a ${t}`;
+}
+
 function describeFound(v: unknown): string {
   const t = jsType(v);
   if (t === 'object') return 'a mapping';
@@ -241,10 +256,20 @@ function describeFound(v: unknown): string {
 }
 
 function hintForType(schema: SchemaNode, data: unknown): string {
+  if ('const' in schema && typeof data === 'string' && data === String(schema.const)) return `remove the quotes: ${String(schema.const)}`;
   if (schema.type === 'array' && data !== null && typeof data !== 'object') return 'write a list: [a, b] or one "- item" per line';
   if (schema.type === 'object' && data === null) return 'fill in the mapping or remove the key';
   if (schema.type === 'string' && typeof data === 'number') return `quote it: "${String(data)}"`;
   if (schema.type === 'integer' && typeof data === 'string' && /^[0-9]+$/.test(data)) return `remove the quotes: ${data}`;
+  if ((schema.type === 'integer' || schema.type === 'number') && typeof data === 'string') {
+    const m = /^\s*([0-9]+(?:\.[0-9]+)?)\s*([kKmM])\s*$/.exec(data);
+    if (m) {
+      const n = Number(m[1]);
+      const binary = m[2]!.toLowerCase() === 'k' ? n * 1024 : n * 1024 * 1024;
+      const decimal = m[2]!.toLowerCase() === 'k' ? n * 1000 : n * 1000 * 1000;
+      if (Number.isInteger(binary)) return `write the whole number: ${binary} (${m[1]} x ${m[2]!.toLowerCase() === 'k' ? '1024' : '1024 x 1024'}) or ${decimal}; K/M/B suffixes are for model.parameters only`;
+    }
+  }
   if (schema.type === 'boolean' && typeof data === 'string') return 'write true or false without quotes';
   return `write ${describeExpected(schema)}`;
 }
@@ -257,4 +282,63 @@ function suggestName(name: string): string {
     .slice(0, 40)
     .replace(/-+$/, '');
   return cleaned || 'my-model';
+}
+
+type Json = Record<string, unknown>;
+
+let schemaDocument: Json | undefined;
+
+/** The committed JSON Schema (schema/ next to lib/ from sources, or next to dist/ when built); read on first use. */
+function committedSchema(): Json | undefined {
+  if (!schemaDocument) {
+    for (const up of [['..', '..'], ['..', '..', '..']]) {
+      const file = path.resolve(__dirname, ...up, 'schema', 'inferstack.schema.json');
+      if (fs.existsSync(file)) {
+        schemaDocument = JSON.parse(fs.readFileSync(file, 'utf8')) as Json;
+        break;
+      }
+    }
+  }
+  return schemaDocument;
+}
+
+/** The object schemas that can describe the value at `path` (following $ref, allOf, anyOf, records). */
+function schemasAt(root: Json, path: SpecPath): Json[] {
+  const resolve = (n: Json | undefined): Json[] => {
+    if (!n) return [];
+    if (typeof n.$ref === 'string') return resolve((root.definitions as Record<string, Json>)[n.$ref.replace('#/definitions/', '')]);
+    if (Array.isArray(n.allOf)) return (n.allOf as Json[]).flatMap(resolve);
+    if (Array.isArray(n.anyOf)) return (n.anyOf as Json[]).flatMap(resolve);
+    return n.type === 'object' ? [n] : [];
+  };
+  let nodes = resolve(root);
+  for (const segment of path) {
+    nodes = nodes.flatMap((n) => {
+      const props = (n.properties ?? {}) as Record<string, Json>;
+      if (typeof segment === 'string' && props[segment]) return resolve(props[segment]);
+      if (n.patternProperties) return Object.values(n.patternProperties as Record<string, Json>).flatMap(resolve);
+      return [];
+    });
+  }
+  return nodes;
+}
+
+function hasProperty(n: Json, key: string): boolean {
+  return Object.prototype.hasOwnProperty.call(n.properties ?? {}, key);
+}
+
+/** Where an unknown key would be allowed nearby: under a sibling key (indented too little) or one level up. */
+function misindentedHome(path: SpecPath, key: string): string | undefined {
+  const root = committedSchema();
+  if (!root) return undefined;
+  for (const node of schemasAt(root, path)) {
+    for (const [name, child] of Object.entries((node.properties ?? {}) as Record<string, Json>)) {
+      if (schemasAt(root, [...path, name]).some((c) => hasProperty(c, key)) && child) return `under "${name}" (indent it below ${name}:)`;
+    }
+  }
+  if (path.length > 0 && schemasAt(root, path.slice(0, -1)).some((n) => hasProperty(n, key))) {
+    const up = path.length > 1 ? `"${String(path[path.length - 2])}"` : 'the top level';
+    return `one level up, in ${up} (indent it less)`;
+  }
+  return undefined;
 }
