@@ -211,3 +211,70 @@ describe('diff --against detects the layout of the folder', () => {
     expect(r.stderr).not.toMatch(/:1:1: error/);
   });
 });
+
+describe('the README and the examples say what the tool does', () => {
+  it('the comment of examples/qwen-chat.yaml names the engine plan chooses on each cloud', () => {
+    const header = fs.readFileSync(path.join(ROOT, 'examples', 'qwen-chat.yaml'), 'utf8').split('\n').filter((l) => l.startsWith('#')).join(' ');
+    const rows = JSON.parse(run(['plan', 'examples/qwen-chat.yaml', '--output', 'json']).stdout).deployments as Array<{ target: string; engine: string }>;
+    const label: Record<string, string> = { lmi: 'LMI', vllm: 'vLLM', bladellm: 'BladeLLM', sglang: 'SGLang', tgi: 'TGI' };
+    const aws = rows.find((r) => r.target === 'aws')!;
+    const alibaba = rows.find((r) => r.target === 'alibaba')!;
+    expect(header).toMatch(new RegExp(`${label[aws.engine]}\\S* on a SageMaker`));
+    expect(header).toMatch(new RegExp(`[ ,]${label[alibaba.engine]} on a PAI-EAS`));
+  });
+
+  it('the README links no file outside the repository and walks through the first hour', () => {
+    const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    expect(readme).not.toMatch(/\.\.\/shared|\]\(\.\.\//);
+    const firstHour = readme.slice(readme.indexOf('## The first hour'));
+    for (const step of ['inferstack init', 'inferstack validate', 'inferstack synth', 'fake-eas-server', 'deploy-eas inferstack.yaml --endpoint', '--dry-run', 'cdk bootstrap', 'npm pack']) {
+      expect(readme.includes(step), step).toBe(true);
+    }
+    expect(firstHour.indexOf('inferstack init')).toBeLessThan(firstHour.indexOf('inferstack synth'));
+    expect(firstHour.indexOf('inferstack synth')).toBeLessThan(firstHour.indexOf('--dry-run'));
+  });
+});
+
+describe('errors of one target do not block the other', () => {
+  const SPEC = `version: 1
+deployments:
+  chat:
+    model: { uri: { aws: "s3://m/qwen/", alibaba: "oss://m/qwen/" }, task: text-generation, family: qwen2, parameters: 7.6B }
+    llm: { maxContextLength: 4096, maxConcurrentSequences: 8 }
+    resources: { accelerator: nvidia-a10g, alibaba: { resourceGroup: eas-r-abc, spot: { maxPrice: 1 } } }
+    scaling: { min: 1, max: 2, metric: qps, target: 4 }
+    targets: { aws: { region: us-east-1 }, alibaba: { region: cn-hangzhou } }
+`;
+
+  it('synth --target aws shows the Alibaba-only error as a note and writes the AWS stack; --target all fails', () => {
+    const dir = tmp();
+    fs.writeFileSync(path.join(dir, 'spec.yaml'), SPEC);
+    const aws = run(['synth', 'spec.yaml', '--target', 'aws', '--out', 'cdk'], { cwd: dir });
+    expect(aws.stderr).toMatch(/spec\.yaml:\d+:\d+: note IS4014: .*\[alibaba\]/);
+    expect(aws.code).toBe(0);
+    expect(fs.existsSync(path.join(dir, 'cdk', 'Chat.template.json'))).toBe(true);
+    const all = run(['synth', 'spec.yaml', '--target', 'all', '--out', 'all'], { cwd: dir });
+    expect(all.code).toBe(1);
+    expect(all.stderr).toMatch(/error IS4014: .*\[alibaba\]/);
+    expect(fs.existsSync(path.join(dir, 'all'))).toBe(false);
+  });
+
+  it('the CDK app (cdk synth) builds the AWS stacks despite an Alibaba-only error', () => {
+    const dir = tmp();
+    fs.writeFileSync(path.join(dir, 'spec.yaml'), SPEC);
+    const r = spawnSync(process.execPath, [path.join(ROOT, 'dist', 'bin', 'cdk-app.js')], {
+      cwd: dir,
+      encoding: 'utf8',
+      env: { ...process.env, NO_COLOR: '1', CDK_OUTDIR: path.join(dir, 'cdk.out'), CDK_CONTEXT_JSON: JSON.stringify({ spec: 'spec.yaml' }) },
+    });
+    expect(r.stderr).toMatch(/note IS4014/);
+    expect(r.status).toBe(0);
+    expect(fs.existsSync(path.join(dir, 'cdk.out', 'Chat.template.json'))).toBe(true);
+  });
+
+  it('a problem of both targets is printed once, naming both', () => {
+    const r = run(['validate', 'tests/fixtures/invalid/scaling-range-both-targets.yaml']);
+    const lines = r.stderr.split('\n').filter((l) => l.includes('IS2015'));
+    expect(lines).toEqual([expect.stringMatching(/error IS2015: scaling\.min \(3\) is greater than scaling\.max \(2\) \[aws, alibaba\]$/)]);
+  });
+});
