@@ -9,6 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { jsonSchema } from '../lib/spec/schema';
+import { spec } from './deploy/harness';
 import { CLI } from './helpers/paths';
 
 function run(args: string[], cwd: string) {
@@ -20,15 +21,7 @@ function tmp(): string {
   return fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'safety-')));
 }
 
-const SPEC = (deployment: string, extra = '') => `version: 1
-deployments:
-  ${deployment}:
-    model: { uri: "oss://m/qwen/", task: text-generation, family: qwen2, parameters: 7.6B }
-    engine: vllm
-    llm: { maxContextLength: 4096, maxConcurrentSequences: 8 }
-    resources: { instanceType: ecs.gn7i-c16g1.4xlarge }
-${extra}    targets: { alibaba: { region: cn-hangzhou } }
-`;
+const SPEC = (deployment: string, extra = '') => spec(deployment, extra);
 
 describe('the spec must be a regular file inside the working folder', () => {
   it.skipIf(process.platform === 'win32')('a FIFO is refused at once instead of hanging', () => {

@@ -146,7 +146,8 @@ export async function diff(specFile: string, againstDir: string, emitters: Synth
   const committed: Partial<Record<'aws' | 'alibaba', string>> = layout.kind === 'all' ? { aws: layout.aws, alibaba: layout.alibaba } : { [layout.target]: layout.dir };
   const fresh = fs.mkdtempSync(path.join(os.tmpdir(), 'inferstack-diff-'));
   try {
-    const r = await synth(specFile, { targets: ['aws', 'alibaba'], outDirs: { aws: path.join(fresh, 'aws'), alibaba: path.join(fresh, 'alibaba') }, emitters });
+    const targets = (['aws', 'alibaba'] as const).filter((t) => committed[t] !== undefined);
+    const r = await synth(specFile, { targets, outDirs: { aws: path.join(fresh, 'aws'), alibaba: path.join(fresh, 'alibaba') }, emitters });
     if (!r.ok) return { file: specFile, ok: false, diagnostics: r.diagnostics, changes: [], destructive: [] };
     const changes = [
       ...(committed.aws ? diffAwsTemplates(committed.aws, path.join(fresh, 'aws')) : []),
