@@ -18,6 +18,7 @@ const lazy = {
   diagnostic: () => require('../../lib/diagnostics/diagnostic') as typeof import('../../lib/diagnostics/diagnostic'),
   registry: () => require('../../lib/diagnostics/registry') as typeof import('../../lib/diagnostics/registry'),
   readline: () => require('node:readline') as typeof readlineModule,
+  suggest: () => require('../../lib/diagnostics/suggest') as typeof import('../../lib/diagnostics/suggest'),
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 
@@ -114,7 +115,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     opts = parse(argv);
   } catch (err) {
-    process.stderr.write(`deploy-eas: ${(err as Error).message}\n\n${USAGE}`);
+    process.stderr.write(`deploy-eas: ${usageMessage(err as Error & { code?: string })}\n\n${USAGE}`);
     return 2;
   }
   if (opts === 'help') {
@@ -257,6 +258,15 @@ export async function main(argv: string[]): Promise<number> {
     }
   }
   return ok ? 0 : 1;
+}
+
+/** Our own text for Node's argument-parser errors: the unknown option and the closest known one. */
+function usageMessage(err: Error & { code?: string }): string {
+  const unknown = err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? /'(-[^']*)'/.exec(err.message)?.[1] : undefined;
+  if (!unknown) return err.message;
+  const known = [...USAGE.matchAll(/--[a-z][a-z-]*/g)].map((m) => m[0]);
+  const suggestion = lazy.suggest().closest(unknown, [...new Set(known)]);
+  return `unknown option ${unknown}${suggestion ? `; did you mean ${suggestion}?` : ''}`;
 }
 
 function oneLine(s: string): string {

@@ -21,6 +21,13 @@ describe('deploy-eas messages', () => {
     });
   });
 
+  it('an unknown option gets a did-you-mean, not the Node argument-parser text', async () => {
+    const r = await deployEas([specFile(spec('msg-d')), '--dryrun'], credentialsEnv());
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('unknown option --dryrun; did you mean --dry-run?');
+    expect(r.stderr).not.toContain('To specify a positional argument');
+  });
+
   it('an AWS-only error does not block the Alibaba deployment; it is shown as a note', async () => {
     await withFake({}, async (server, url) => {
       const both = spec('msg-b')
