@@ -327,16 +327,19 @@ function hasProperty(n: Json, key: string): boolean {
   return Object.prototype.hasOwnProperty.call(n.properties ?? {}, key);
 }
 
-/** Where an unknown key would be allowed nearby: under a sibling key (indented too little) or one level up. */
+/** Where an unknown key would be allowed nearby: under a sibling key or its child (indented too little), or one level up. */
 function misindentedHome(path: SpecPath, key: string): string | undefined {
   const root = committedSchema();
   if (!root) return undefined;
-  for (const node of schemasAt(root, path)) {
-    for (const [name, child] of Object.entries((node.properties ?? {}) as Record<string, Json>)) {
-      if (schemasAt(root, [...path, name]).some((c) => hasProperty(c, key)) && child) return `under "${name}" (indent it below ${name}:)`;
-    }
+  const childNames = (p: SpecPath) => [...new Set(schemasAt(root, p).flatMap((n) => Object.keys((n.properties ?? {}) as object)))];
+  const allows = (p: SpecPath) => schemasAt(root, p).some((n) => hasProperty(n, key));
+  const homes: string[] = [];
+  for (const child of childNames(path)) {
+    if (allows([...path, child])) homes.push(child);
+    else for (const grandchild of childNames([...path, child])) if (allows([...path, child, grandchild])) homes.push(`${child}.${grandchild}`);
   }
-  if (path.length > 0 && schemasAt(root, path.slice(0, -1)).some((n) => hasProperty(n, key))) {
+  if (homes.length > 0 && homes.length <= 3) return `under ${homes.map((h) => `"${h}"`).join(' or ')} (indent it below ${homes[0]!.split('.').pop()}:)`;
+  if (path.length > 0 && allows(path.slice(0, -1))) {
     const up = path.length > 1 ? `"${String(path[path.length - 2])}"` : 'the top level';
     return `one level up, in ${up} (indent it less)`;
   }
