@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { allDefinitions, Diagnostics } from '../../lib/diagnostics/registry';
-import { explain } from '../../lib/diagnostics/explanations';
+import { EXPLANATIONS, explain } from '../../lib/diagnostics/explanations';
 import { INVALID, ROOT } from '../helpers/paths';
 
 function sourceFiles(dir: string): string[] {
@@ -110,5 +110,6 @@ describe('diagnostic templates', () => {
     const codes = allDefinitions().map((d) => d.code);
     expect(new Set(codes).size).toBe(codes.length);
     for (const c of codes) expect(explain(c)?.fix, c).toBeTruthy();
+    expect(Object.keys(EXPLANATIONS).filter((c) => !codes.includes(c))).toEqual([]);
   });
 });
