@@ -165,7 +165,8 @@ function checkModelSource(ir: DeploymentIR, ctx: DeploymentContext): void {
       });
     }
     const hub = hubOf(uri);
-    if (hub && hasAlibabaLaunch(engine) && !ir.alibaba?.vpc) {
+    const loadable = !isModelScope(uri) || modelScopeEngines.includes(engine);
+    if (hub && loadable && hasAlibabaLaunch(engine) && !ir.alibaba?.vpc) {
       ctx.report(Diagnostics.EasHubNeedsInternet, [...path], {
         args: { uri, hub },
         hint: 'copy the weights to OSS (oss://bucket/dir/), or bind the service to a VPC whose vSwitch routes through a NAT gateway (network.alibaba)',
