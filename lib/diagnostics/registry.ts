@@ -118,6 +118,7 @@ export const Diagnostics = {
   EasHttpModel: def('IS4102', 'error', 'model.uri {uri} is an HTTP archive; PAI-EAS mounts no HTTP storage into the {engine} container'),
   EasHubNeedsInternet: def('IS4103', 'warning', 'model.uri {uri} is downloaded from {hub} when the service starts, but PAI-EAS services reach the internet only through a VPC with a NAT gateway'),
   EasProcessorVersion: def('IS4104', 'error', 'PAI-EAS has no {format} processor for version {found} on {device}'),
+  EasProcessorModelPath: def('IS4106', 'error', 'model.uri {uri} cannot be read by a PAI-EAS built-in processor (model_path)'),
   EasProcessorDefault: def('IS4105', 'warning', 'model.frameworkVersion is not set: the PAI-EAS processor {processor} serves this {format} model'),
 
   // --- deployment (deploy-eas)

@@ -148,6 +148,14 @@ function checkProcessor(ir: DeploymentIR, ctx: DeploymentContext): void {
 function checkModelSource(ir: DeploymentIR, ctx: DeploymentContext): void {
   const engine = ir.engine.name;
   const modelScopeEngines = ['vllm', 'sglang', 'tei'];
+  if ((engine === 'framework' || engine === 'triton') && !/^(oss|https?):\/\//.test(ir.model.uri)) {
+    ctx.report(Diagnostics.EasProcessorModelPath, ['model', 'uri'], {
+      args: { uri: ir.model.uri },
+      allowed: 'oss://bucket/path, or an http(s):// archive (.tar.gz, .tar, .bz2, .zip)',
+      hint: 'copy the model to OSS, or use engine custom with an image that mounts or downloads it',
+    });
+    return;
+  }
   for (const [uri, path] of [[ir.model.uri, ['model', 'uri']], [ir.speculative?.draftModel, ['acceleration', 'speculative', 'draftModel']]] as const) {
     if (!uri) continue;
     if (isModelScope(uri) && !modelScopeEngines.includes(engine)) {
@@ -216,4 +224,12 @@ function checkIgnoredByEngine(d: DeploymentSpec, ir: DeploymentIR, ctx: Deployme
       }
     }
   }
+}
+
+/**
+ * The engine `engine: auto` should pick on PAI-EAS for embedding and reranking models: `tei`, served there by the
+ * PAI-EAS vLLM image in pooling mode. Undefined for other models. (Auto-selection lives in lib/normalize/engine.ts.)
+ */
+export function alibabaPoolingEngine(task: string, format: string): 'tei' | undefined {
+  return (task === 'embedding' || task === 'rerank') && format === 'huggingface' ? 'tei' : undefined;
 }

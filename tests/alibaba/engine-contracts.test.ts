@@ -7,6 +7,7 @@ import { compileSpecText } from '../../lib/compile';
 import { alibabaEngineLaunch } from '../../lib/engines/contracts/alibaba';
 import { ALIBABA_VLLM_CONTRACT, containerWords, contractViolationsOfWords } from './contract-helpers';
 import { buildServiceConfig, EasContainer } from '../../providers/alibaba/service-config';
+import { alibabaPoolingEngine } from '../../lib/normalize/rules-alibaba';
 import { compileOk, only } from '../helpers/compile';
 
 function spec(body: string): string {
@@ -224,5 +225,23 @@ describe('embedding and reranking on PAI-EAS: vLLM in pooling mode (PAI-EAS has 
   it('on a CPU instance: refused (the PAI-EAS vLLM image is a GPU image)', () => {
     const d = diags(spec('model: { uri: "oss://m/bge/", task: embedding, format: huggingface }\nengine: tei\nresources: { instanceType: ecs.c7.xlarge }'));
     expect(d.some((x) => x.severity === 'error')).toBe(true);
+  });
+});
+
+describe('built-in processors read model_path from OSS or an HTTP archive only', () => {
+  for (const uri of ['hf://org/model', 'nas://fs.cn-hangzhou.nas.aliyuncs.com/models/x', 'modelscope://org/model']) {
+    it(`${uri}: a positioned error`, () => {
+      const d = diags(spec(`model: { uri: "${uri}", format: pmml }\nresources: { instanceType: ecs.c7.xlarge }`));
+      expect(d.filter((x) => x.severity === 'error').map((x) => x.code)).toEqual(['IS4106']);
+    });
+  }
+});
+
+describe('engine auto for embeddings on PAI-EAS', () => {
+  it('alibabaPoolingEngine names tei for embedding and rerank Hugging Face models only', () => {
+    expect(alibabaPoolingEngine('embedding', 'huggingface')).toBe('tei');
+    expect(alibabaPoolingEngine('rerank', 'huggingface')).toBe('tei');
+    expect(alibabaPoolingEngine('text-generation', 'huggingface')).toBeUndefined();
+    expect(alibabaPoolingEngine('embedding', 'onnx')).toBeUndefined();
   });
 });
