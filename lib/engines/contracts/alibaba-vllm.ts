@@ -15,6 +15,7 @@ const VLLM_ARGS: ContractSource = {
 const VLLM_POOLING: ContractSource = { ref: 'https://docs.vllm.ai/en/v0.15.0/models/pooling_models/ (--runner pooling; also in v0.11.2)', checked: CHECKED };
 const VLLM_ENVS: ContractSource = { ref: 'vllm-project/vllm:vllm/envs.py (VLLM_USE_MODELSCOPE: os.environ.get(...).lower() == "true")', checked: CHECKED };
 const NCCL_ENV: ContractSource = { ref: 'https://docs.nvidia.com/deeplearning/nccl/user-guide/docs/env.html#nccl-p2p-disable', checked: CHECKED };
+const VLLM_SERVE: ContractSource = { ref: 'vllm-project/vllm:vllm/entrypoints/openai/cli_args.py (vllm serve frontend arguments --host, --port)', checked: CHECKED };
 const PAI_IMAGE: ContractSource = {
   ref: 'aliyun/alibabacloud-aiops-skills@1202ecc7:skills/aiml/learn/alibabacloud-pai-eas-service-deploy (image pai-eas/vllm:0.14.0-gpu, "vllm serve /model_dir --port 8000")',
   checked: CHECKED,
@@ -27,7 +28,7 @@ function flag(name: string, type: ContractOption['type'], from: string | undefin
 export const VLLM_QUANTIZATION_VALUES = ['awq', 'gptq', 'fp8', 'compressed-tensors', 'bitsandbytes'] as const;
 
 const options: readonly ContractOption[] = [
-  flag('--host', 'string', undefined, PAI_IMAGE),
+  flag('--host', 'string', undefined, VLLM_SERVE),
   flag('--port', 'int', 'container.port', PAI_IMAGE),
   flag('--served-model-name', 'string', 'deployment name'),
   flag('--tensor-parallel-size', 'int', 'acceleration.tensorParallel'),
