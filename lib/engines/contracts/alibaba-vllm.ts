@@ -12,7 +12,10 @@ const VLLM_ARGS: ContractSource = {
   ref: 'https://docs.vllm.ai/en/v0.16.0/configuration/engine_args/ and https://docs.vllm.ai/en/v0.11.0/configuration/engine_args.html (the flags below are identical in both, bracketing the pinned 0.14.0)',
   checked: CHECKED,
 };
-const VLLM_POOLING: ContractSource = { ref: 'https://docs.vllm.ai/en/v0.15.0/models/pooling_models/ (--runner pooling; also in v0.11.2)', checked: CHECKED };
+const VLLM_POOLING: ContractSource = {
+  ref: 'https://docs.vllm.ai/en/v0.15.0/models/pooling_models/ (--runner pooling; also in v0.11.2); --task replaced by --runner/--convert in https://github.com/vllm-project/vllm/pull/21470',
+  checked: CHECKED,
+};
 const VLLM_ENVS: ContractSource = { ref: 'vllm-project/vllm:vllm/envs.py (VLLM_USE_MODELSCOPE: os.environ.get(...).lower() == "true")', checked: CHECKED };
 const NCCL_ENV: ContractSource = { ref: 'https://docs.nvidia.com/deeplearning/nccl/user-guide/docs/env.html#nccl-p2p-disable', checked: CHECKED };
 const VLLM_SERVE: ContractSource = { ref: 'vllm-project/vllm:vllm/entrypoints/openai/cli_args.py (vllm serve frontend arguments --host, --port)', checked: CHECKED };
