@@ -195,7 +195,7 @@ function checkEngineOverrides(ir: DeploymentIR, ctx: DeploymentContext): void {
   if (!launch) return;
   const { overridden } = mergeLaunch(launch, ir.engine.args ?? [], ir.engine.env);
   for (const o of overridden) {
-    const option = o.kind === 'flag' ? `${o.name}${o.userValue ? ` ${o.userValue}` : ''}` : `${o.name}=${o.userValue}`;
+    const option = o.kind === 'flag' ? `${o.userName}${o.userValue ? ` ${o.userValue}` : ''}` : `${o.name}=${o.userValue}`;
     const engineValue = o.kind === 'flag' ? `${o.name}${o.engineValue !== undefined ? ` ${o.engineValue}` : ''}` : `${o.name}=${o.engineValue ?? ''}`;
     ctx.report(Diagnostics.EasOptionOverridden, o.kind === 'flag' ? ['container', 'args'] : ['container', 'env', o.name], {
       args: { option, where: o.kind === 'flag' ? 'container.args' : 'container.env', engineValue, field: o.from },

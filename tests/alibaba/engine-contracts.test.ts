@@ -245,3 +245,10 @@ describe('engine auto for embeddings on PAI-EAS', () => {
     expect(alibabaPoolingEngine('embedding', 'onnx')).toBeUndefined();
   });
 });
+
+describe('override warnings name the option as the user spelled it', () => {
+  it('--no-enable-prefix-caching replacing --enable-prefix-caching', () => {
+    const warning = diags(spec(`${QWEN}\nengine: vllm\ncontainer: { args: ["--no-enable-prefix-caching"] }\n${A10}`)).find((x) => x.code === 'IS4100')!;
+    expect(warning.message).toBe('--no-enable-prefix-caching from container.args replaces --enable-prefix-caching, which inferstack derives from llm.prefixCaching');
+  });
+});

@@ -209,24 +209,29 @@ function isSwitch(contract: EngineContract, canonical: string): boolean {
   return option?.type === 'bool';
 }
 
-/** The options `args` sets, by canonical flag name, with the value as given ('' for a switch). */
-export function userFlags(contract: EngineContract, args: readonly string[]): Map<string, string> {
-  const found = new Map<string, string>();
+/** The options `args` sets, by canonical flag name: the spelling given and the value ('' for a switch). */
+export function userFlags(contract: EngineContract, args: readonly string[]): Map<string, { readonly spelling: string; readonly value: string }> {
+  const found = new Map<string, { spelling: string; value: string }>();
   for (let i = 0; i < args.length; i++) {
     const word = args[i]!;
     if (!/^--?[A-Za-z]/.test(word)) continue;
     const eq = word.indexOf('=');
-    const name = canonicalFlag(contract, eq > 0 ? word.slice(0, eq) : word);
-    if (eq > 0) found.set(name, word.slice(eq + 1));
-    else if (!isSwitch(contract, name) && i + 1 < args.length && !/^--?[A-Za-z]/.test(args[i + 1]!)) found.set(name, args[++i]!);
-    else found.set(name, '');
+    const spelling = eq > 0 ? word.slice(0, eq) : word;
+    const name = canonicalFlag(contract, spelling);
+    let value = '';
+    if (eq > 0) value = word.slice(eq + 1);
+    else if (!isSwitch(contract, name) && i + 1 < args.length && !/^--?[A-Za-z]/.test(args[i + 1]!)) value = args[++i]!;
+    found.set(name, { spelling, value });
   }
   return found;
 }
 
 export interface Override {
   readonly kind: 'flag' | 'env';
+  /** The option as the contract emits it. */
   readonly name: string;
+  /** The option as the user spelled it (`--max_model_len`, `--no-enable-prefix-caching`). */
+  readonly userName: string;
   /** The spec field whose value the user's replaces. */
   readonly from: string;
   readonly engineValue?: string;
@@ -249,8 +254,9 @@ export function mergeLaunch(launch: EngineLaunch, userArgs: readonly string[], u
   const words: string[] = [...launch.program];
   for (const f of launch.flags) {
     const key = canonicalFlag(launch.contract, f.name);
-    if (given.has(key)) {
-      overridden.push({ kind: 'flag', name: f.name, from: f.from, ...(f.value !== undefined ? { engineValue: f.value } : {}), userValue: given.get(key)! });
+    const user = given.get(key);
+    if (user) {
+      overridden.push({ kind: 'flag', name: f.name, userName: user.spelling, from: f.from, ...(f.value !== undefined ? { engineValue: f.value } : {}), userValue: user.value });
       continue;
     }
     words.push(f.name);
@@ -260,7 +266,7 @@ export function mergeLaunch(launch: EngineLaunch, userArgs: readonly string[], u
   const env: Record<string, string> = {};
   for (const e of launch.env) {
     if (e.name in userEnv) {
-      overridden.push({ kind: 'env', name: e.name, from: e.from, ...(e.value !== undefined ? { engineValue: e.value } : {}), userValue: userEnv[e.name]! });
+      overridden.push({ kind: 'env', name: e.name, userName: e.name, from: e.from, ...(e.value !== undefined ? { engineValue: e.value } : {}), userValue: userEnv[e.name]! });
       continue;
     }
     env[e.name] = e.value ?? '';
