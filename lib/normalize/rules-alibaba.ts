@@ -206,6 +206,10 @@ function checkEngineOverrides(ir: DeploymentIR, ctx: DeploymentContext): void {
 
 /** Settings the chosen engine has no option for: a warning each, never a silent drop. */
 function checkIgnoredByEngine(d: DeploymentSpec, ir: DeploymentIR, ctx: DeploymentContext): void {
+  if ((ir.engine.name === 'vllm' || ir.engine.name === 'sglang') && ir.speculative?.method === 'eagle' && !ir.speculative.draftModel) {
+    // vLLM's SpeculativeConfig and SGLang's EAGLE worker both load the EAGLE head from a model path.
+    ctx.report(Diagnostics.MissingKey, ['acceleration', 'speculativeDecoding'], { args: { key: 'draftModel', parent: '"speculativeDecoding"' }, hint: 'add draftModel: the location of the EAGLE head trained for this model' });
+  }
   if (ir.engine.name === 'bladellm') {
     for (const f of BLADE_IGNORED_FIELDS) {
       if (ctx.has([...f.path]) && !(f.path[1] === 'trustRemoteCode' && !ir.model.trustRemoteCode)) {

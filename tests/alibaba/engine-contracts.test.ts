@@ -252,3 +252,15 @@ describe('override warnings name the option as the user spelled it', () => {
     expect(warning.message).toBe('--no-enable-prefix-caching from container.args replaces --enable-prefix-caching, which inferstack derives from llm.prefixCaching');
   });
 });
+
+describe('speculative decoding on the PAI-EAS vLLM image', () => {
+  it('a draft model: --speculative-config names method draft_model', () => {
+    const w = words(container(spec(`${QWEN}\nengine: vllm\nacceleration: { speculativeDecoding: { draftModel: "oss://m/draft/", tokens: 4 } }\n${A10}`)));
+    expect(JSON.parse(w[w.indexOf('--speculative-config') + 1]!)).toEqual({ method: 'draft_model', model: '/draft_dir', num_speculative_tokens: 4 });
+  });
+
+  it('EAGLE without the EAGLE head: a positioned error', () => {
+    const d = diags(spec(`${QWEN}\nengine: vllm\nacceleration: { speculativeDecoding: { method: eagle } }\n${A10}`));
+    expect(d.filter((x) => x.severity === 'error').map((x) => x.code)).toEqual(['IS1004']);
+  });
+});

@@ -104,7 +104,8 @@ function vllmLaunch(ir: DeploymentIR): EngineLaunch {
   if (ir.kvCacheDtype !== 'auto') flags.push(opt('--kv-cache-dtype', ir.kvCacheDtype, 'acceleration.kvCacheDtype'));
   if (ir.speculative) {
     const config: Record<string, unknown> = { num_speculative_tokens: ir.speculative.tokens };
-    if (ir.speculative.method === 'eagle') config.method = 'eagle';
+    // vLLM's SpeculativeConfig names the method; a separate draft model is "draft_model" (docs: speculative_decoding/draft_model).
+    config.method = ir.speculative.method === 'eagle' ? 'eagle' : 'draft_model';
     const draft = draftPath(ir);
     if (draft) config.model = draft;
     flags.push(opt('--speculative-config', JSON.stringify(config), 'acceleration.speculative'));

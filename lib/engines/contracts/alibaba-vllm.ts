@@ -16,6 +16,14 @@ const VLLM_POOLING: ContractSource = {
   ref: 'https://docs.vllm.ai/en/v0.15.0/models/pooling_models/ (--runner pooling; also in v0.11.2); --task replaced by --runner/--convert in https://github.com/vllm-project/vllm/pull/21470',
   checked: CHECKED,
 };
+/**
+ * SpeculativeConfig: {"method": "eagle"|"draft_model", "model", "num_speculative_tokens"}. vLLM 0.13.0 refused draft
+ * models (NotImplementedError, vllm-project/vllm#31883); draft-model support came with vllm-project/vllm#24322.
+ */
+const VLLM_SPEC: ContractSource = {
+  ref: 'https://docs.vllm.ai/en/latest/features/speculative_decoding/draft_model/ ("method": "draft_model"); draft models refused up to vLLM 0.13.0 (https://github.com/vllm-project/vllm/issues/31883), added by https://github.com/vllm-project/vllm/pull/24322',
+  checked: CHECKED,
+};
 const VLLM_ENVS: ContractSource = { ref: 'vllm-project/vllm:vllm/envs.py (VLLM_USE_MODELSCOPE: os.environ.get(...).lower() == "true")', checked: CHECKED };
 const NCCL_ENV: ContractSource = { ref: 'https://docs.nvidia.com/deeplearning/nccl/user-guide/docs/env.html#nccl-p2p-disable', checked: CHECKED };
 const VLLM_SERVE: ContractSource = { ref: 'vllm-project/vllm:vllm/entrypoints/openai/cli_args.py (vllm serve frontend arguments --host, --port)', checked: CHECKED };
@@ -43,7 +51,7 @@ const options: readonly ContractOption[] = [
   flag('--trust-remote-code', 'bool', 'model.trustRemoteCode: true', VLLM_ARGS, ['']),
   flag('--quantization', 'enum', 'acceleration.quantization fp8 (load-time; pre-quantized checkpoints are detected from quantization_config)', VLLM_ARGS, VLLM_QUANTIZATION_VALUES),
   flag('--kv-cache-dtype', 'enum', 'acceleration.kvCacheDtype', VLLM_ARGS, ['auto', 'fp8', 'fp8_e4m3', 'fp8_e5m2']),
-  flag('--speculative-config', 'json', 'acceleration.speculative'),
+  flag('--speculative-config', 'json', 'acceleration.speculative', VLLM_SPEC),
   flag('--runner', 'enum', 'model.task embedding|rerank', VLLM_POOLING, ['auto', 'generate', 'pooling', 'draft']),
   { name: 'VLLM_USE_MODELSCOPE', kind: 'env', type: 'bool', values: ['True'], from: 'model.uri modelscope://', source: VLLM_ENVS },
   { name: 'NCCL_P2P_DISABLE', kind: 'env', type: 'enum', values: ['1'], from: 'tensorParallel > 1 on PCIe A10 instances', source: NCCL_ENV },
@@ -64,19 +72,20 @@ const rules: readonly ContractRule[] = [
   },
   {
     id: 'speculative-config-shape',
-    description: 'SpeculativeConfig needs num_speculative_tokens, and a draft model or method',
+    description: 'SpeculativeConfig needs num_speculative_tokens, a method (eagle or draft_model) and the draft model',
     check: (o) => {
       const raw = o['--speculative-config'];
       if (raw === undefined) return undefined;
       try {
         const c = JSON.parse(raw) as Record<string, unknown>;
         if (typeof c.num_speculative_tokens !== 'number') return '--speculative-config has no num_speculative_tokens';
-        return c.model || c.method ? undefined : '--speculative-config has neither model nor method';
+        if (c.method !== 'eagle' && c.method !== 'draft_model') return `--speculative-config method ${String(c.method)} is not eagle or draft_model`;
+        return c.model ? undefined : '--speculative-config has no draft model';
       } catch {
         return '--speculative-config is not JSON';
       }
     },
-    source: VLLM_ARGS,
+    source: VLLM_SPEC,
   },
 ];
 
