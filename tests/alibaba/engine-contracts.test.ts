@@ -213,6 +213,8 @@ describe('embedding and reranking on PAI-EAS: vLLM in pooling mode (PAI-EAS has 
     it(`task ${task}: the PAI-EAS vLLM image with --runner pooling, within the contract`, () => {
       const c = container(spec(`model: { uri: "oss://m/bge/", task: ${task}, format: huggingface }\nengine: tei\nresources: { instanceType: ecs.gn7i-c8g1.2xlarge }`));
       expect(c.image).toBe('eas-registry-vpc.cn-hangzhou.cr.aliyuncs.com/pai-eas/vllm:0.14.0-gpu');
+      // vLLM's default port; 8080 and 9090 are reserved by EAS.
+      expect(c.port).toBe(8000);
       const w = words(c);
       expect(w.slice(0, 3)).toEqual(['vllm', 'serve', '/model_dir']);
       expect(w[w.indexOf('--runner') + 1]).toBe('pooling');
