@@ -156,6 +156,18 @@ function envList(env: Readonly<Record<string, string>>): Array<{ name: string; v
     .map((name) => ({ name, value: env[name]! }));
 }
 
+/**
+ * `container.secrets` in the synthesized JSON: a placeholder naming the KMS secret, never the value. deploy-eas
+ * replaces it with the value it reads from KMS at apply time (providers/alibaba/secrets.ts).
+ */
+export function secretPlaceholders(ir: DeploymentIR): Array<{ name: string; value: string }> {
+  return (ir.secrets ?? []).map((s) => ({ name: s.name, value: secretPlaceholder(s.reference) }));
+}
+
+export function secretPlaceholder(reference: string): string {
+  return `{{inferstack-secret:${reference}}}`;
+}
+
 function storageFor(uri: string, mountPath: string): EasStorage | undefined {
   if (uri.startsWith('oss://')) return { mount_path: mountPath, oss: { path: uri.endsWith('/') || /\.[a-z0-9]+$/i.test(uri) ? uri : `${uri}/`, readOnly: true } };
   const nas = /^(?:nas|nfs):\/\/([^/]+)(\/.*)?$/.exec(uri);
@@ -276,7 +288,7 @@ export function buildServiceConfig(ir: DeploymentIR): EasServiceConfig {
       port: ir.engine.port,
       ...(words ? commandFields(words) : {}),
     };
-    const envEntries = envList(env);
+    const envEntries = [...envList(env), ...secretPlaceholders(ir)];
     if (envEntries.length > 0) container.env = envEntries;
     // Startup probe long enough to cover model download and load; readiness on the OpenAI models route.
     const period = 10;
