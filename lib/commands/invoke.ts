@@ -35,6 +35,8 @@ export interface InvokeOutcome {
   readonly deployment: string;
   readonly target: TargetName;
   readonly ok: boolean;
+  /** The request's format. */
+  readonly kind?: RequestKind;
   /** HTTP status of the answer, when there was one. */
   readonly httpStatus?: number;
   readonly latencyMs?: number;
@@ -179,14 +181,18 @@ export async function invoke(spec: string, options: InvokeOptions): Promise<Invo
       providers.set(ir.target, provider);
     }
     const onText = options.onText;
-    outcomes.push(await provider.invoke(ir, request, { ...(onText && request.stream ? { onText: (t: string) => onText(ir.name, ir.target, t) } : {}), ...(options.inputLocation ? { inputLocation: options.inputLocation } : {}) }));
+    outcomes.push({ kind: request.kind, ...(await provider.invoke(ir, request, { ...(onText && request.stream ? { onText: (t: string) => onText(ir.name, ir.target, t) } : {}), ...(options.inputLocation ? { inputLocation: options.inputLocation } : {}) })) });
   }
   return { file: spec, ok: outcomes.length > 0 && outcomes.every((o) => o.ok), diagnostics, outcomes };
 }
 
-/** Latency in milliseconds of an async operation (reported, never asserted). */
-export async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; ms: number }> {
-  const started = performance.now();
-  const value = await fn();
-  return { value, ms: Math.round(performance.now() - started) };
+/** The answer for a person: a chat's generated text, otherwise the body as received. */
+export function answerText(kind: RequestKind, text: string): string {
+  if (kind !== 'chat') return text;
+  try {
+    const d = JSON.parse(text) as { choices?: Array<{ message?: { content?: string }; text?: string }> };
+    return d.choices?.[0]?.message?.content ?? d.choices?.[0]?.text ?? text;
+  } catch {
+    return text;
+  }
 }
