@@ -166,7 +166,9 @@ export async function invoke(spec: string, options: InvokeOptions): Promise<Invo
   const diagnostics: Diagnostic[] = [...selection.diagnostics];
   const providers = new Map<TargetName, InvokeProvider>();
   for (const ir of selection.deployments) {
-    const request = buildRequest(ir, { ...(options.prompt !== undefined ? { prompt: options.prompt } : {}), ...(options.body ? { body: options.body } : {}), stream: !!options.stream && !options.smoke, ...(options.smoke ? { maxTokens: 8 } : {}) });
+    // A smoke run's --body is for the containers whose format is not known; the others get their minimal request.
+    const body = options.body && (!options.smoke || requestKind(ir) === 'raw') ? options.body : undefined;
+    const request = buildRequest(ir, { ...(options.prompt !== undefined ? { prompt: options.prompt } : {}), ...(body ? { body } : {}), stream: !!options.stream && !options.smoke, ...(options.smoke ? { maxTokens: 8 } : {}) });
     if ('error' in request) {
       const d = fileDiagnostic(spec, Diagnostics.InvokeNeedsBody, { deployment: ir.name, engine: ir.engine.name }, { hint: 'give the request body with --body FILE (or --body - for stdin); --smoke uses it for such deployments too' });
       if (!options.smoke) return { file: spec, ok: false, diagnostics: [...diagnostics, d], outcomes };
