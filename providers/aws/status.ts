@@ -10,7 +10,8 @@
  */
 import { ApplicationAutoScalingClient, DescribeScalableTargetsCommand } from '@aws-sdk/client-application-auto-scaling';
 import { CloudFormationClient, DescribeStackResourcesCommand, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import { DescribeEndpointCommand, DescribeEndpointConfigCommand, DescribeInferenceComponentCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { DescribeEndpointCommand, DescribeEndpointConfigCommand, DescribeInferenceComponentCommand, DescribeModelCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { DescribeSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { DeploymentStatus, StatusProvider } from '../../lib/commands/status';
 import { unreachableStatus } from '../../lib/commands/status';
 import type { DeploymentIR } from '../../lib/ir';
@@ -45,6 +46,10 @@ export class AwsClients {
 
   autoscaling(region: string): ApplicationAutoScalingClient {
     return this.get(`aas:${region}`, () => new ApplicationAutoScalingClient({ region }));
+  }
+
+  secretsManager(region: string): SecretsManagerClient {
+    return this.get(`sm-secrets:${region}`, () => new SecretsManagerClient({ region }));
   }
 }
 
@@ -146,6 +151,7 @@ export class AwsStatusProvider implements StatusProvider {
         problems.push(`the endpoint runs ${variant?.InstanceType ?? 'no instance type'}; the spec asks for ${ir.instance.type}`);
       }
       if (variant?.InstanceType) facts.instanceType = variant.InstanceType;
+      if (variant?.ModelName && (ir.secrets ?? []).length > 0) await this.checkSecrets(ir, variant.ModelName, problems, lines);
     }
 
     // 4. Inference component copies (scale to zero) and the scaling range
@@ -179,5 +185,28 @@ export class AwsStatusProvider implements StatusProvider {
       }
     }
     return headline(endpoint.EndpointStatus ?? 'unknown');
+  }
+
+  /**
+   * CloudFormation resolves a secretsmanager dynamic reference only when it creates or updates the resource that holds
+   * it, so a secret changed after the model was created leaves the model on the old value
+   * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/dynamic-references-secretsmanager.html).
+   * DescribeSecret and DescribeModel's CreationTime tell; the model's Environment (which holds the resolved value)
+   * is never read into the result.
+   */
+  private async checkSecrets(ir: DeploymentIR, modelName: string, problems: string[], lines: string[]): Promise<void> {
+    const region = ir.aws!.region;
+    const created = (await this.clients.sagemaker(region).send(new DescribeModelCommand({ ModelName: modelName }))).CreationTime;
+    for (const secret of ir.secrets ?? []) {
+      try {
+        const d = await this.clients.secretsManager(region).send(new DescribeSecretCommand({ SecretId: secret.reference }));
+        if (d.DeletedDate) problems.push(`secret ${secret.name} (${secret.reference}) is scheduled for deletion`);
+        else if (created && d.LastChangedDate && d.LastChangedDate > created) problems.push(`secret ${secret.name} changed after the model was created: the endpoint still uses the old value until the model is replaced (change the model, e.g. redeploy after a spec change)`);
+        else lines.push(`secret ${secret.name}: unchanged since the model was created`);
+      } catch (err) {
+        if (/ResourceNotFound/.test(errorName(err))) problems.push(`secret ${secret.name} (${secret.reference}) does not exist`);
+        else lines.push(`secret ${secret.name}: not checked (${awsErrorText(err)})`);
+      }
+    }
   }
 }
