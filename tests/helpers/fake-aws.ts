@@ -1,0 +1,109 @@
+/**
+ * A loopback stand-in for the AWS APIs `inferstack status` and `invoke` call, reached by the real SDK clients of a
+ * child process through the documented endpoint override (AWS_ENDPOINT_URL). It speaks each service's wire protocol:
+ * JSON 1.1 (SageMaker, Application Auto Scaling, Secrets Manager: `X-Amz-Target`), query (CloudFormation: form body,
+ * XML answers) and REST-JSON (SageMaker runtime: POST /endpoints/{name}/invocations). It checks that every request
+ * is SigV4-signed with the test key for the right service, and records the calls.
+ */
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export const AWS_TEST_KEY = 'AKIDTESTINFERSTACK01';
+
+export interface FakeAwsState {
+  stackStatus: string;
+  stackReason?: string;
+  /** The configuration the stack's EndpointConfig resource names. */
+  stackConfig: string;
+  endpointStatus: string;
+  /** The configuration the endpoint runs. */
+  endpointConfig: string;
+  instanceType: string;
+  instances: number;
+  scaling?: { min: number; max: number };
+  reply: string;
+}
+
+export class FakeAws {
+  readonly calls: Array<{ service: string; action: string }> = [];
+  private server?: http.Server;
+
+  constructor(readonly state: FakeAwsState) {}
+
+  async start(): Promise<string> {
+    this.server = http.createServer((req, res) => void this.handle(req, res));
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  async stop(): Promise<void> {
+    this.server?.closeAllConnections();
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const body = Buffer.concat(chunks).toString('utf8');
+    const auth = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/\d{8}\/([a-z0-9-]+)\/([a-z0-9-]+)\/aws4_request/.exec(String(req.headers.authorization ?? ''));
+    const json = (status: number, doc: unknown, extra: Record<string, string> = {}) => {
+      res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1', ...extra });
+      res.end(JSON.stringify(doc));
+    };
+    if (!auth || auth[1] !== AWS_TEST_KEY) return json(403, { __type: 'UnrecognizedClientException', message: 'The security token included in the request is invalid.' });
+    const service = auth[3]!;
+    const target = String(req.headers['x-amz-target'] ?? '');
+    if (target) {
+      const action = target.split('.').pop()!;
+      this.calls.push({ service, action });
+      return this.jsonApi(action, JSON.parse(body || '{}') as Record<string, unknown>, json);
+    }
+    const invocation = /^\/endpoints\/([^/]+)\/invocations$/.exec(req.url ?? '');
+    if (invocation && service === 'sagemaker') {
+      this.calls.push({ service: 'sagemaker-runtime', action: 'InvokeEndpoint' });
+      const request = JSON.parse(body) as { messages?: unknown[] };
+      if (!Array.isArray(request.messages)) return json(400, { message: 'messages required' });
+      res.writeHead(200, { 'content-type': 'application/json', 'x-amzn-invoked-production-variant': 'AllTraffic' });
+      return void res.end(JSON.stringify({ choices: [{ index: 0, message: { role: 'assistant', content: this.state.reply } }] }));
+    }
+    if (service === 'cloudformation') {
+      const form = new URLSearchParams(body);
+      const action = form.get('Action') ?? '';
+      this.calls.push({ service, action });
+      return this.queryApi(action, form, res);
+    }
+    json(404, { message: `no fake for ${req.method} ${req.url}` });
+  }
+
+  private jsonApi(action: string, input: Record<string, unknown>, json: (status: number, doc: unknown, extra?: Record<string, string>) => void): void {
+    const s = this.state;
+    const now = Date.now() / 1000;
+    switch (action) {
+      case 'DescribeEndpoint':
+        return json(200, { EndpointName: input.EndpointName, EndpointArn: `arn:aws:sagemaker:us-east-1:123456789012:endpoint/${String(input.EndpointName)}`, EndpointConfigName: s.endpointConfig, EndpointStatus: s.endpointStatus, CreationTime: now, LastModifiedTime: now, ProductionVariants: [{ VariantName: 'AllTraffic', CurrentInstanceCount: s.instances, DesiredInstanceCount: s.instances }] });
+      case 'DescribeEndpointConfig':
+        return json(200, { EndpointConfigName: input.EndpointConfigName, EndpointConfigArn: 'arn:aws:sagemaker:us-east-1:123456789012:endpoint-config/x', CreationTime: now, ProductionVariants: [{ VariantName: 'AllTraffic', ModelName: 'model-1', InstanceType: s.instanceType, InitialInstanceCount: 1 }] });
+      case 'DescribeScalableTargets':
+        return json(200, { ScalableTargets: s.scaling ? [{ ServiceNamespace: 'sagemaker', ResourceId: (input.ResourceIds as string[])[0], ScalableDimension: 'sagemaker:variant:DesiredInstanceCount', MinCapacity: s.scaling.min, MaxCapacity: s.scaling.max, RoleARN: 'arn:aws:iam::123456789012:role/r', CreationTime: now }] : [] });
+      default:
+        return json(400, { __type: 'UnknownOperationException', message: `no fake for ${action}` }, { 'x-amzn-errortype': 'UnknownOperationException' });
+    }
+  }
+
+  private queryApi(action: string, form: URLSearchParams, res: http.ServerResponse): void {
+    const s = this.state;
+    const xml = (status: number, text: string) => {
+      res.writeHead(status, { 'content-type': 'text/xml' });
+      res.end(text);
+    };
+    const ns = 'http://cloudformation.amazonaws.com/doc/2010-05-15/';
+    const stack = form.get('StackName') ?? '';
+    if (action === 'DescribeStacks') {
+      return xml(200, `<DescribeStacksResponse xmlns="${ns}"><DescribeStacksResult><Stacks><member><StackName>${stack}</StackName><StackId>arn:aws:cloudformation:us-east-1:123456789012:stack/${stack}/1</StackId><StackStatus>${s.stackStatus}</StackStatus>${s.stackReason ? `<StackStatusReason>${s.stackReason}</StackStatusReason>` : ''}<CreationTime>2026-11-20T00:00:00Z</CreationTime></member></Stacks></DescribeStacksResult><ResponseMetadata><RequestId>r1</RequestId></ResponseMetadata></DescribeStacksResponse>`);
+    }
+    if (action === 'DescribeStackResources') {
+      return xml(200, `<DescribeStackResourcesResponse xmlns="${ns}"><DescribeStackResourcesResult><StackResources><member><StackName>${stack}</StackName><LogicalResourceId>EndpointConfig</LogicalResourceId><PhysicalResourceId>arn:aws:sagemaker:us-east-1:123456789012:endpoint-config/${s.stackConfig.toLowerCase()}</PhysicalResourceId><ResourceType>AWS::SageMaker::EndpointConfig</ResourceType><ResourceStatus>UPDATE_COMPLETE</ResourceStatus><Timestamp>2026-11-20T00:00:00Z</Timestamp></member></StackResources></DescribeStackResourcesResult><ResponseMetadata><RequestId>r2</RequestId></ResponseMetadata></DescribeStackResourcesResponse>`);
+    }
+    xml(400, `<ErrorResponse xmlns="${ns}"><Error><Type>Sender</Type><Code>InvalidAction</Code><Message>no fake for ${action}</Message></Error><RequestId>r3</RequestId></ErrorResponse>`);
+  }
+}

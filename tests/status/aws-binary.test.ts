@@ -1,0 +1,76 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { AWS_TEST_KEY, FakeAws, FakeAwsState } from '../helpers/fake-aws';
+import { inferstack } from '../invoke/run-cli';
+
+const SPEC = `version: 1
+deployments:
+  chat:
+    model: { uri: "s3://models/qwen/", task: text-generation, family: qwen2, parameters: 7.6B }
+    engine: lmi
+    resources: { instanceType: ml.g5.2xlarge }
+    scaling: { min: 1, max: 3 }
+    targets: { aws: { region: us-east-1 } }
+`;
+
+function specFile(): string {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'aws-bin-')), 'spec.yaml');
+  fs.writeFileSync(file, SPEC);
+  return file;
+}
+
+function awsEnv(url: string): NodeJS.ProcessEnv {
+  const none = path.join(os.tmpdir(), 'inferstack-no-such-aws-file');
+  return { AWS_ENDPOINT_URL: url, AWS_ACCESS_KEY_ID: AWS_TEST_KEY, AWS_SECRET_ACCESS_KEY: 'test-secret-key', AWS_EC2_METADATA_DISABLED: 'true', AWS_CONFIG_FILE: none, AWS_SHARED_CREDENTIALS_FILE: none };
+}
+
+async function withAws<T>(state: Partial<FakeAwsState>, fn: (aws: FakeAws, url: string) => Promise<T>): Promise<T> {
+  const aws = new FakeAws({ stackStatus: 'UPDATE_COMPLETE', stackConfig: 'ChatConfig-2', endpointStatus: 'InService', endpointConfig: 'ChatConfig-2', instanceType: 'ml.g5.2xlarge', instances: 1, scaling: { min: 1, max: 3 }, reply: 'Hello from the fake endpoint', ...state });
+  const url = await aws.start();
+  try {
+    return await fn(aws, url);
+  } finally {
+    await aws.stop();
+  }
+}
+
+describe('status and invoke on AWS through the built binary (real SDK clients, loopback endpoint via AWS_ENDPOINT_URL)', () => {
+  it('status: serving as specified, exit 0, with the calls a reader expects', async () => {
+    await withAws({}, async (aws, url) => {
+      const r = await inferstack(['status', specFile()], awsEnv(url));
+      expect(r.code, r.stdout + r.stderr).toBe(0);
+      expect(r.stdout).toContain('✓ chat [aws/us-east-1] inferstack-chat/chat: InService, serving as specified');
+      expect(r.stdout).toContain('stack inferstack-chat: UPDATE_COMPLETE');
+      expect(r.stdout).toContain('variant AllTraffic: 1/1 instances');
+      expect(r.stdout).toContain('scaling: 1-3');
+      expect(aws.calls.map((c) => `${c.service}:${c.action}`).sort()).toEqual(['application-autoscaling:DescribeScalableTargets', 'cloudformation:DescribeStackResources', 'cloudformation:DescribeStacks', 'sagemaker:DescribeEndpoint', 'sagemaker:DescribeEndpointConfig']);
+    });
+  });
+
+  it('status: a rolled-back update leaves the endpoint on an older configuration -> exit 1, says so', async () => {
+    await withAws({ stackStatus: 'UPDATE_ROLLBACK_COMPLETE', stackReason: 'Endpoint update failed', endpointConfig: 'ChatConfig-1' }, async (_aws, url) => {
+      const r = await inferstack(['status', specFile(), '--output', 'json'], awsEnv(url));
+      expect(r.code).toBe(1);
+      const doc = JSON.parse(r.stdout);
+      expect(doc.ok).toBe(false);
+      expect(doc.deployments[0].problems).toEqual([
+        'the last stack update was rolled back (Endpoint update failed): the endpoint runs the previous configuration, not this spec',
+        'the endpoint runs configuration ChatConfig-1 but the stack expects chatconfig-2: an update was rolled back or is still in progress',
+      ]);
+    });
+  });
+
+  it('invoke: one chat request through the SageMaker runtime API, the answer on stdout', async () => {
+    await withAws({}, async (aws, url) => {
+      const r = await inferstack(['invoke', specFile(), '--deployment', 'chat', '--prompt', 'Hi'], awsEnv(url));
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout.trim()).toBe('Hello from the fake endpoint');
+      expect(aws.calls).toContainEqual({ service: 'sagemaker-runtime', action: 'InvokeEndpoint' });
+      const smoke = await inferstack(['invoke', specFile(), '--smoke'], awsEnv(url));
+      expect(smoke.code, smoke.stderr).toBe(0);
+      expect(smoke.stdout).toMatch(/chat\s+aws\s+ok\s+200\s+\d+ ms\s+Hello from the fake endpoint/);
+    });
+  });
+});
