@@ -13,7 +13,7 @@ export const afterDeployProviders: AfterDeployProviders = {
     aws: async () => new (await import('../providers/aws/invoke')).AwsInvokeProvider(),
     alibaba: async ({ endpoint }) => {
       const [{ EasAccess }, { EasInvokeProvider }] = await Promise.all([import('../providers/alibaba/status'), import('../providers/alibaba/invoke')]);
-      return new EasInvokeProvider(new EasAccess(endpoint ? { endpoint } : {}), process.env.INFERSTACK_INVOKE_GATEWAY_DELAY_MS ? { gatewayDelayMs: Number(process.env.INFERSTACK_INVOKE_GATEWAY_DELAY_MS) } : {});
+      return new EasInvokeProvider(new EasAccess(endpoint ? { endpoint } : {}));
     },
   },
   checkEasEndpoint: async (endpoint) => (await import('../providers/alibaba/eas-client')).checkEndpointAllowed(endpoint),

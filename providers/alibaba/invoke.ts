@@ -3,7 +3,7 @@
  * to the endpoint with `Authorization: <token>` (the raw token, no scheme: "Call a service over a public endpoint",
  * https://www.alibabacloud.com/help/en/pai/user-guide/call-a-service-over-a-public-endpoint, which also says http
  * may be replaced by https — done here for every non-loopback endpoint, so the token never crosses a network in
- * clear). Right after a deployment the gateway answers 503 ("no healthy upstream") for a while; those answers are
+ * clear; VPC endpoints are called as DescribeService gives them). Right after a deployment the gateway answers 503 ("no healthy upstream") for a while; those answers are
  * retried with backoff. The token is never printed, logged or put into an error.
  */
 import type { InvokeOutcome, InvokeProvider, InvokeRequest } from '../../lib/commands/invoke';
@@ -24,9 +24,9 @@ export interface EasInvokeOptions {
 
 const LOOPBACK = /^http:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?(\/|$)/i;
 
-/** The URL to call: https:// for every non-loopback endpoint. */
-export function serviceUrl(endpoint: string, path: string): string {
-  const base = LOOPBACK.test(endpoint) ? endpoint : endpoint.replace(/^http:\/\//i, 'https://');
+/** The URL to call: a public (internet) endpoint over https:// unless it is loopback; a VPC endpoint as given. */
+export function serviceUrl(endpoint: string, path: string, internet = true): string {
+  const base = !internet || LOOPBACK.test(endpoint) ? endpoint : endpoint.replace(/^http:\/\//i, 'https://');
   return `${base.replace(/\/$/, '')}${path}`;
 }
 
@@ -41,16 +41,18 @@ export class EasInvokeProvider implements InvokeProvider {
     const service = ir.alibaba!.serviceName;
     let endpoint: string | undefined;
     let token: string | undefined;
+    let internet = true;
     try {
       const svc = await (await this.access.client(ir.alibaba!.region)).describeService(service);
       endpoint = ir.publicEndpoint ? (svc.InternetEndpoint ?? svc.IntranetEndpoint) : (svc.IntranetEndpoint ?? svc.InternetEndpoint);
+      internet = endpoint === svc.InternetEndpoint;
       token = svc.AccessToken;
     } catch (err) {
       const notFound = err instanceof EasApiError && err.notFound;
       return { ...base, ok: false, error: notFound ? `service ${service} does not exist: deploy it with deploy-eas` : apiErrorText(err) };
     }
     if (!endpoint) return { ...base, ok: false, error: `service ${service} has no endpoint yet (is it still being created?)` };
-    const url = serviceUrl(endpoint, request.path);
+    const url = serviceUrl(endpoint, request.path, internet);
     const sleep = this.options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
     const attempts = this.options.gatewayAttempts ?? 6;
     const started = performance.now();

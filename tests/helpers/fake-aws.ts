@@ -5,8 +5,8 @@
  * XML answers) and REST-JSON (SageMaker runtime: POST /endpoints/{name}/invocations). It checks that every request
  * is SigV4-signed with the test key for the right service, and records the calls.
  */
-import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type * as http from 'node:http';
+import { LoopbackServer } from '../../providers/alibaba/testing/loopback-server';
 
 export const AWS_TEST_KEY = 'AKIDTESTINFERSTACK01';
 
@@ -24,27 +24,15 @@ export interface FakeAwsState {
   reply: string;
 }
 
-export class FakeAws {
+export class FakeAws extends LoopbackServer {
   readonly calls: Array<{ service: string; action: string }> = [];
-  private server?: http.Server;
 
-  constructor(readonly state: FakeAwsState) {}
-
-  async start(): Promise<string> {
-    this.server = http.createServer((req, res) => void this.handle(req, res));
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  constructor(readonly state: FakeAwsState) {
+    super();
   }
 
-  async stop(): Promise<void> {
-    this.server?.closeAllConnections();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
-  }
-
-  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const body = Buffer.concat(chunks).toString('utf8');
+  protected respond(req: http.IncomingMessage, raw: Buffer, res: http.ServerResponse): void {
+    const body = raw.toString('utf8');
     const auth = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/\d{8}\/([a-z0-9-]+)\/([a-z0-9-]+)\/aws4_request/.exec(String(req.headers.authorization ?? ''));
     const json = (status: number, doc: unknown, extra: Record<string, string> = {}) => {
       res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1', ...extra });

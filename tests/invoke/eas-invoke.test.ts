@@ -122,9 +122,10 @@ describe('inferstack invoke on PAI-EAS (built binary, fake control plane + fake 
 });
 
 describe('PAI-EAS invoke provider (in process)', () => {
-  it('uses https:// for every endpoint except loopback', () => {
+  it('uses https:// for public endpoints except loopback; VPC endpoints as given', () => {
     expect(serviceUrl('http://123.cn-hangzhou.pai-eas.aliyuncs.com/api/predict/svc', '/v1/chat/completions')).toBe('https://123.cn-hangzhou.pai-eas.aliyuncs.com/api/predict/svc/v1/chat/completions');
     expect(serviceUrl('http://127.0.0.1:8080/api/predict/svc', '')).toBe('http://127.0.0.1:8080/api/predict/svc');
+    expect(serviceUrl('http://123.vpc.cn-hangzhou.pai-eas.aliyuncs.com/api/predict/svc', '', false)).toBe('http://123.vpc.cn-hangzhou.pai-eas.aliyuncs.com/api/predict/svc');
   });
 
   it('gives up after the configured attempts when the gateway stays at 503', async () => {

@@ -1,8 +1,8 @@
-import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AWS_TEST_KEY, FakeAws, FakeAwsState } from '../helpers/fake-aws';
+import { specFile as writeSpec } from '../deploy/harness';
 import { inferstack } from '../invoke/run-cli';
 
 const SPEC = `version: 1
@@ -15,11 +15,7 @@ deployments:
     targets: { aws: { region: us-east-1 } }
 `;
 
-function specFile(): string {
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'aws-bin-')), 'spec.yaml');
-  fs.writeFileSync(file, SPEC);
-  return file;
-}
+const specFile = () => writeSpec(SPEC);
 
 function awsEnv(url: string): NodeJS.ProcessEnv {
   const none = path.join(os.tmpdir(), 'inferstack-no-such-aws-file');

@@ -3,20 +3,15 @@ import { CloudFormationClient, DescribeStackResourcesCommand, DescribeStacksComm
 import { DescribeEndpointCommand, DescribeEndpointConfigCommand, DescribeModelCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { DescribeSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { renderStatusText, status } from '../../lib/commands/status';
 import { AwsStatusProvider } from '../../providers/aws/status';
+import { specFile as writeSpec } from '../deploy/harness';
 
 const SECRET = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:hf-token-AbC123';
 
 function specFile(extra = ''): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aws-status-'));
-  const file = path.join(dir, 'spec.yaml');
-  fs.writeFileSync(
-    file,
+  return writeSpec(
     `version: 1
 deployments:
   chat:
@@ -27,7 +22,6 @@ deployments:
 ${extra}    targets: { aws: { region: us-east-1 } }
 `,
   );
-  return file;
 }
 
 const sm = mockClient(SageMakerClient);

@@ -6,7 +6,7 @@
  * fake control plane (`FakeEasOptions.serviceEndpoint`) so DescribeService returns it as the service endpoint.
  */
 import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { LoopbackServer } from './loopback-server';
 
 export interface FakePredictOptions {
   /** The token a service accepts (the control plane's AccessToken); undefined = unknown service (404). */
@@ -17,29 +17,16 @@ export interface FakePredictOptions {
   readonly reply?: string;
 }
 
-export class FakeEasPredict {
+export class FakeEasPredict extends LoopbackServer {
   readonly requests: Array<{ service: string; path: string; status: number; body: string; authorized: boolean }> = [];
   private readonly seen = new Map<string, number>();
-  private server?: http.Server;
 
-  constructor(private readonly options: FakePredictOptions) {}
-
-  async start(): Promise<string> {
-    this.server = http.createServer((req, res) => void this.handle(req, res));
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  constructor(private readonly options: FakePredictOptions) {
+    super();
   }
 
-  async stop(): Promise<void> {
-    if (!this.server) return;
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server!.close(() => resolve()));
-  }
-
-  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const body = Buffer.concat(chunks).toString('utf8');
+  protected respond(req: http.IncomingMessage, raw: Buffer, res: http.ServerResponse): void {
+    const body = raw.toString('utf8');
     const m = /^\/api\/predict\/([^/?]+)(\/[^?]*)?/.exec(req.url ?? '');
     const service = m ? decodeURIComponent(m[1]!) : '';
     const path = m?.[2] ?? '';

@@ -5,26 +5,15 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { LoopbackServer } from './loopback-server';
 import { expectedSignature } from './fake-eas-server';
 
-export class FakeKmsServer {
+export class FakeKmsServer extends LoopbackServer {
   readonly secrets = new Map<string, string>();
   readonly calls: Array<{ action: string; secretName: string; status: number }> = [];
-  private server?: http.Server;
 
-  constructor(private readonly keys: Readonly<Record<string, string>>) {}
-
-  async start(): Promise<string> {
-    this.server = http.createServer((req, res) => void this.handle(req, res));
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-  }
-
-  async stop(): Promise<void> {
-    if (!this.server) return;
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server!.close(() => resolve()));
+  constructor(private readonly keys: Readonly<Record<string, string>>) {
+    super();
   }
 
   private send(res: http.ServerResponse, status: number, body: Record<string, unknown>): number {
@@ -34,10 +23,8 @@ export class FakeKmsServer {
     return status;
   }
 
-  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const body = Buffer.concat(chunks);
+  protected respond(req: http.IncomingMessage, raw: Buffer, res: http.ServerResponse): void {
+    const body = raw;
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const rawPath = (req.url ?? '/').split('?')[0]!;
     const action = String(req.headers['x-acs-action'] ?? '');
