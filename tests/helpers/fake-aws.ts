@@ -10,6 +10,19 @@ import { LoopbackServer } from '../../providers/alibaba/testing/loopback-server'
 
 export const AWS_TEST_KEY = 'AKIDTESTINFERSTACK01';
 
+/** The spec the AWS status tests look at: one LMI deployment on ml.g5.2xlarge scaling 1-3 (plus `extra` lines). */
+export function awsChatSpec(extra = ''): string {
+  return `version: 1
+deployments:
+  chat:
+    model: { uri: "s3://models/qwen/", task: text-generation, family: qwen2, parameters: 7.6B }
+    engine: lmi
+    resources: { instanceType: ml.g5.2xlarge }
+    scaling: { min: 1, max: 3 }
+${extra}    targets: { aws: { region: us-east-1 } }
+`;
+}
+
 export interface FakeAwsState {
   stackStatus: string;
   stackReason?: string;

@@ -1,21 +1,12 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AWS_TEST_KEY, FakeAws, FakeAwsState } from '../helpers/fake-aws';
+import { awsChatSpec, AWS_TEST_KEY, FakeAws, FakeAwsState } from '../helpers/fake-aws';
 import { specFile as writeSpec } from '../deploy/harness';
 import { inferstack } from '../invoke/run-cli';
 
-const SPEC = `version: 1
-deployments:
-  chat:
-    model: { uri: "s3://models/qwen/", task: text-generation, family: qwen2, parameters: 7.6B }
-    engine: lmi
-    resources: { instanceType: ml.g5.2xlarge }
-    scaling: { min: 1, max: 3 }
-    targets: { aws: { region: us-east-1 } }
-`;
 
-const specFile = () => writeSpec(SPEC);
+const specFile = () => writeSpec(awsChatSpec());
 
 function awsEnv(url: string): NodeJS.ProcessEnv {
   const none = path.join(os.tmpdir(), 'inferstack-no-such-aws-file');

@@ -7,21 +7,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { renderStatusText, status } from '../../lib/commands/status';
 import { AwsStatusProvider } from '../../providers/aws/status';
 import { specFile as writeSpec } from '../deploy/harness';
+import { awsChatSpec } from '../helpers/fake-aws';
 
 const SECRET = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:hf-token-AbC123';
 
 function specFile(extra = ''): string {
-  return writeSpec(
-    `version: 1
-deployments:
-  chat:
-    model: { uri: "s3://models/qwen/", task: text-generation, family: qwen2, parameters: 7.6B }
-    engine: lmi
-    resources: { instanceType: ml.g5.2xlarge }
-    scaling: { min: 1, max: 3 }
-${extra}    targets: { aws: { region: us-east-1 } }
-`,
-  );
+  return writeSpec(awsChatSpec(extra));
 }
 
 const sm = mockClient(SageMakerClient);
