@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { deployEas, FAST, spec, specFile } from '../deploy/harness';
+import { FakeKmsServer } from '../../providers/alibaba/testing/fake-kms-server';
+import { credentialsEnv, deployEas, FAST, spec, specFile, TEST_KEY_ID, TEST_SECRET } from '../deploy/harness';
 import { inferstack, withEasWorld } from '../invoke/run-cli';
 
 describe('inferstack status on PAI-EAS (built binary, fake PAI-EAS server)', () => {
@@ -89,5 +90,24 @@ describe('inferstack status on PAI-EAS (built binary, fake PAI-EAS server)', () 
       expect(r.stderr).toContain('use one of: chat-y');
       expect(control.calls).toHaveLength(0);
     });
+  });
+
+  it('a service with container.secrets is not reported as drifted because its value differs from the placeholder', async () => {
+    const kms = new FakeKmsServer({ [TEST_KEY_ID]: TEST_SECRET });
+    const kmsUrl = await kms.start();
+    const ref = 'acs:kms:cn-hangzhou:1234567890:secret/hf-token';
+    kms.secrets.set(ref, 'hf_StatusTestValueNeverPrinted0123456789');
+    try {
+      await withEasWorld(async ({ controlUrl }) => {
+        const file = specFile(spec('chat-sec', `    container: { secrets: { HF_TOKEN: "${ref}" } }\n`));
+        expect((await deployEas([file, '--endpoint', controlUrl, ...FAST], { ...credentialsEnv(), INFERSTACK_KMS_ENDPOINT: kmsUrl })).code).toBe(0);
+        const r = await inferstack(['status', file, '--endpoint', controlUrl, '--output', 'json']);
+        expect(r.code, r.stdout).toBe(0);
+        expect(JSON.parse(r.stdout).deployments[0].facts.drift).toEqual([]);
+        expect(r.stdout + r.stderr).not.toContain('hf_StatusTestValueNeverPrinted0123456789');
+      });
+    } finally {
+      await kms.stop();
+    }
   });
 });
