@@ -6,6 +6,7 @@
  * is SigV4-signed with the test key for the right service, and records the calls.
  */
 import type * as http from 'node:http';
+import { crc32 } from 'node:zlib';
 import { LoopbackServer } from '../../providers/alibaba/testing/loopback-server';
 
 export const AWS_TEST_KEY = 'AKIDTESTINFERSTACK01';
@@ -67,6 +68,13 @@ export class FakeAws extends LoopbackServer {
       res.writeHead(200, { 'content-type': 'application/json', 'x-amzn-invoked-production-variant': 'AllTraffic' });
       return void res.end(JSON.stringify({ choices: [{ index: 0, message: { role: 'assistant', content: this.state.reply } }] }));
     }
+    const streaming = /^\/endpoints\/([^/]+)\/invocations-response-stream$/.exec(req.url ?? '');
+    if (streaming && service === 'sagemaker') {
+      this.calls.push({ service: 'sagemaker-runtime', action: 'InvokeEndpointWithResponseStream' });
+      res.writeHead(200, { 'content-type': 'application/vnd.amazon.eventstream', 'x-amzn-sagemaker-content-type': 'text/event-stream' });
+      for (const word of this.state.reply.split(/(?<= )/)) res.write(payloadPart(`data: ${JSON.stringify({ choices: [{ delta: { content: word } }] })}\n\n`));
+      return void res.end(payloadPart('data: [DONE]\n\n'));
+    }
     if (service === 'cloudformation') {
       const form = new URLSearchParams(body);
       const action = form.get('Action') ?? '';
@@ -107,4 +115,21 @@ export class FakeAws extends LoopbackServer {
     }
     xml(400, `<ErrorResponse xmlns="${ns}"><Error><Type>Sender</Type><Code>InvalidAction</Code><Message>no fake for ${action}</Message></Error><RequestId>r3</RequestId></ErrorResponse>`);
   }
+}
+
+/** One `PayloadPart` event in the AWS event stream encoding (prelude + CRC, string headers, payload, message CRC). */
+function payloadPart(text: string): Buffer {
+  const header = (name: string, value: string) => Buffer.concat([Buffer.from([name.length]), Buffer.from(name), Buffer.from([7]), Buffer.from([value.length >> 8, value.length & 255]), Buffer.from(value)]);
+  const headers = Buffer.concat([header(':message-type', 'event'), header(':event-type', 'PayloadPart'), header(':content-type', 'application/octet-stream')]);
+  const payload = Buffer.from(text);
+  const total = 12 + headers.length + payload.length + 4;
+  const prelude = Buffer.alloc(8);
+  prelude.writeUInt32BE(total, 0);
+  prelude.writeUInt32BE(headers.length, 4);
+  const preludeCrc = Buffer.alloc(4);
+  preludeCrc.writeUInt32BE(crc32(prelude), 0);
+  const message = Buffer.concat([prelude, preludeCrc, headers, payload]);
+  const messageCrc = Buffer.alloc(4);
+  messageCrc.writeUInt32BE(crc32(message), 0);
+  return Buffer.concat([message, messageCrc]);
 }

@@ -60,4 +60,13 @@ describe('status and invoke on AWS through the built binary (real SDK clients, l
       expect(smoke.stdout).toMatch(/chat\s+aws\s+ok\s+200\s+\d+ ms\s+Hello from the fake endpoint/);
     });
   });
+
+  it('invoke --stream: PayloadPart events of InvokeEndpointWithResponseStream, printed as they arrive', async () => {
+    await withAws({ reply: 'streamed words from SageMaker' }, async (aws, url) => {
+      const r = await inferstack(['invoke', specFile(), '--deployment', 'chat', '--stream'], awsEnv(url));
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toBe('streamed words from SageMaker\n');
+      expect(aws.calls).toContainEqual({ service: 'sagemaker-runtime', action: 'InvokeEndpointWithResponseStream' });
+    });
+  });
 });
