@@ -36,10 +36,16 @@ export interface FakeAwsState {
   instances: number;
   scaling?: { min: number; max: number };
   reply: string;
+  /** Secrets Manager: when each secret (by ARN) last changed, epoch seconds. */
+  secretsChanged?: Record<string, number>;
+  /** When the model was created, epoch seconds. */
+  modelCreated?: number;
 }
 
 export class FakeAws extends LoopbackServer {
   readonly calls: Array<{ service: string; action: string }> = [];
+  /** S3 objects by "bucket/key". */
+  readonly objects = new Map<string, string>();
 
   constructor(readonly state: FakeAwsState) {
     super();
@@ -75,6 +81,32 @@ export class FakeAws extends LoopbackServer {
       for (const word of this.state.reply.split(/(?<= )/)) res.write(payloadPart(`data: ${JSON.stringify({ choices: [{ delta: { content: word } }] })}\n\n`));
       return void res.end(payloadPart('data: [DONE]\n\n'));
     }
+    const asyncCall = /^\/endpoints\/([^/]+)\/async-invocations$/.exec(req.url ?? '');
+    if (asyncCall && service === 'sagemaker') {
+      this.calls.push({ service: 'sagemaker-runtime', action: 'InvokeEndpointAsync' });
+      const input = String(req.headers['x-amzn-sagemaker-inputlocation'] ?? '');
+      const request = this.objects.get(input.replace(/^s3:\/\//, ''));
+      if (request === undefined) return json(400, { message: `cannot read ${input}` }, { 'x-amzn-errortype': 'ValidationError' });
+      // The "model" answers asynchronously: the result object appears after the call returns.
+      setTimeout(() => this.objects.set('results/out/inf-1.out', JSON.stringify({ echo: JSON.parse(request) as unknown, reply: this.state.reply })), 50);
+      return json(202, { InferenceId: 'inf-1' }, { 'x-amzn-sagemaker-outputlocation': 's3://results/out/inf-1.out', 'x-amzn-sagemaker-failurelocation': 's3://results/failed/inf-1.out' });
+    }
+    if (service === 's3') {
+      const key = decodeURIComponent((req.url ?? '/').split('?')[0]!.slice(1));
+      this.calls.push({ service, action: req.method === 'PUT' ? 'PutObject' : 'GetObject' });
+      if (req.method === 'PUT') {
+        this.objects.set(key, body);
+        res.writeHead(200, { etag: '"1"' });
+        return void res.end();
+      }
+      const object = this.objects.get(key);
+      if (object === undefined) {
+        res.writeHead(404, { 'content-type': 'application/xml' });
+        return void res.end(`<?xml version="1.0" encoding="UTF-8"?><Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message><Key>${key}</Key></Error>`);
+      }
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(object) });
+      return void res.end(object);
+    }
     if (service === 'cloudformation') {
       const form = new URLSearchParams(body);
       const action = form.get('Action') ?? '';
@@ -92,6 +124,14 @@ export class FakeAws extends LoopbackServer {
         return json(200, { EndpointName: input.EndpointName, EndpointArn: `arn:aws:sagemaker:us-east-1:123456789012:endpoint/${String(input.EndpointName)}`, EndpointConfigName: s.endpointConfig, EndpointStatus: s.endpointStatus, CreationTime: now, LastModifiedTime: now, ProductionVariants: [{ VariantName: 'AllTraffic', CurrentInstanceCount: s.instances, DesiredInstanceCount: s.instances }] });
       case 'DescribeEndpointConfig':
         return json(200, { EndpointConfigName: input.EndpointConfigName, EndpointConfigArn: 'arn:aws:sagemaker:us-east-1:123456789012:endpoint-config/x', CreationTime: now, ProductionVariants: [{ VariantName: 'AllTraffic', ModelName: 'model-1', InstanceType: s.instanceType, InitialInstanceCount: 1 }] });
+      case 'DescribeModel':
+        // The environment (which would hold resolved secrets) is deliberately not part of the fake's answer.
+        return json(200, { ModelName: input.ModelName, ModelArn: 'arn:aws:sagemaker:us-east-1:123456789012:model/model-1', CreationTime: s.modelCreated ?? now, ExecutionRoleArn: 'arn:aws:iam::123456789012:role/r' });
+      case 'DescribeSecret': {
+        const changed = s.secretsChanged?.[String(input.SecretId)];
+        if (changed === undefined) return json(400, { __type: 'ResourceNotFoundException', message: "Secrets Manager can't find the specified secret." }, { 'x-amzn-errortype': 'ResourceNotFoundException' });
+        return json(200, { ARN: input.SecretId, Name: 'hf-token', LastChangedDate: changed });
+      }
       case 'DescribeScalableTargets':
         return json(200, { ScalableTargets: s.scaling ? [{ ServiceNamespace: 'sagemaker', ResourceId: (input.ResourceIds as string[])[0], ScalableDimension: 'sagemaker:variant:DesiredInstanceCount', MinCapacity: s.scaling.min, MaxCapacity: s.scaling.max, RoleARN: 'arn:aws:iam::123456789012:role/r', CreationTime: now }] : [] });
       default:

@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -67,6 +68,44 @@ describe('status and invoke on AWS through the built binary (real SDK clients, l
       expect(r.code, r.stderr).toBe(0);
       expect(r.stdout).toBe('streamed words from SageMaker\n');
       expect(aws.calls).toContainEqual({ service: 'sagemaker-runtime', action: 'InvokeEndpointWithResponseStream' });
+    });
+  });
+
+  it('status with container.secrets: Secrets Manager says the secret changed after the model was created -> exit 1', async () => {
+    const arn = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:hf-token-AbC123';
+    const file = writeSpec(awsChatSpec(`    container: { secrets: { HF_TOKEN: "${arn}" } }\n`));
+    await withAws({ modelCreated: 1_790_000_000, secretsChanged: { [arn]: 1_790_000_500 } }, async (aws, url) => {
+      const r = await inferstack(['status', file], awsEnv(url));
+      expect(r.code).toBe(1);
+      expect(r.stdout).toContain('secret HF_TOKEN changed after the model was created');
+      expect(aws.calls).toContainEqual({ service: 'secretsmanager', action: 'DescribeSecret' });
+    });
+    await withAws({ modelCreated: 1_790_000_000, secretsChanged: { [arn]: 1_789_000_000 } }, async (_aws, url) => {
+      const r = await inferstack(['status', file], awsEnv(url));
+      expect(r.code, r.stdout).toBe(0);
+      expect(r.stdout).toContain('secret HF_TOKEN: unchanged since the model was created');
+    });
+  });
+
+  it('invoke on an async endpoint: the request goes to S3, InvokeEndpointAsync, then the output object is read', async () => {
+    const file = writeSpec(`version: 1
+deployments:
+  gen:
+    model: { uri: "s3://models/sd/model.tar.gz", format: pytorch }
+    mode: async
+    async: { output: "s3://results/out/" }
+    resources: { instanceType: ml.g5.xlarge }
+    targets: { aws: { region: us-east-1 } }
+`);
+    await withAws({ reply: 'done' }, async (aws, url) => {
+      const body = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'async-')), 'req.json');
+      fs.writeFileSync(body, '{"prompt":"a cat"}');
+      const r = await inferstack(['invoke', file, '--deployment', 'gen', '--body', body, '--input-location', 's3://requests/in/'], awsEnv(url));
+      expect(r.code, r.stderr).toBe(0);
+      expect(JSON.parse(r.stdout)).toEqual({ echo: { prompt: 'a cat' }, reply: 'done' });
+      expect(r.stderr).toContain('result at s3://results/out/inf-1.out');
+      expect([...aws.objects.keys()].some((k) => /^requests\/in\/inferstack-invoke-[0-9a-f-]+\.json$/.test(k))).toBe(true);
+      expect(aws.calls.map((c) => c.action)).toEqual(expect.arrayContaining(['PutObject', 'InvokeEndpointAsync', 'GetObject']));
     });
   });
 });
