@@ -158,6 +158,16 @@ export interface InvokeResult {
   readonly outcomes: readonly InvokeOutcome[];
 }
 
+function needsBody(spec: string, ir: DeploymentIR): Diagnostic {
+  return fileDiagnostic(spec, Diagnostics.InvokeNeedsBody, { deployment: ir.name, engine: ir.engine.name }, { hint: 'give the request body with --body FILE (or --body - for stdin); --smoke uses it for such deployments too' });
+}
+
+/** SageMaker asynchronous endpoints read the request from S3: somewhere to upload it must be known. */
+function needsInputLocation(spec: string, ir: DeploymentIR, inputLocation: string | undefined): Diagnostic | undefined {
+  if (ir.target !== 'aws' || !ir.async || ir.async.input || inputLocation) return undefined;
+  return fileDiagnostic(spec, Diagnostics.InvokeAsyncInput, { deployment: ir.name }, { hint: 'set async.input in the spec, or pass --input-location s3://bucket/prefix/ (the execution role must be able to read it)' });
+}
+
 /** Invokes one deployment (on each selected target), or every deployment with `smoke`. */
 export async function invoke(spec: string, options: InvokeOptions): Promise<InvokeResult> {
   const selection = selectDeployments(spec, options.target ? [options.target] : undefined, options.deployment ? [options.deployment] : []);
@@ -169,10 +179,11 @@ export async function invoke(spec: string, options: InvokeOptions): Promise<Invo
     // A smoke run's --body is for the containers whose format is not known; the others get their minimal request.
     const body = options.body && (!options.smoke || requestKind(ir) === 'raw') ? options.body : undefined;
     const request = buildRequest(ir, { ...(options.prompt !== undefined ? { prompt: options.prompt } : {}), ...(body ? { body } : {}), stream: !!options.stream && !options.smoke, ...(options.smoke ? { maxTokens: 8 } : {}) });
-    if ('error' in request) {
-      const d = fileDiagnostic(spec, Diagnostics.InvokeNeedsBody, { deployment: ir.name, engine: ir.engine.name }, { hint: 'give the request body with --body FILE (or --body - for stdin); --smoke uses it for such deployments too' });
-      if (!options.smoke) return { file: spec, ok: false, diagnostics: [...diagnostics, d], outcomes };
-      outcomes.push({ deployment: ir.name, target: ir.target, ok: false, error: `${d.code}: ${d.message}` });
+    const problem = 'error' in request ? needsBody(spec, ir) : needsInputLocation(spec, ir, options.inputLocation);
+    if (problem || 'error' in request) {
+      // One request: stop with the diagnostic. A smoke run: a failed row, and the others still run.
+      if (!options.smoke) return { file: spec, ok: false, diagnostics: [...diagnostics, ...(problem ? [problem] : [])], outcomes };
+      outcomes.push({ deployment: ir.name, target: ir.target, ok: false, error: problem ? `${problem.code}: ${problem.message}` : 'no request' });
       continue;
     }
     let provider = providers.get(ir.target);

@@ -129,7 +129,6 @@ export const Diagnostics = {
   AfterDeployNoTarget: def('IS5503', 'error', 'no deployment of the spec targets {target}'),
   InvokeNeedsBody: def('IS5504', 'error', 'deployment {deployment} serves engine {engine}, which takes the request body as given: pass --body FILE'),
   InvokeAsyncInput: def('IS5505', 'error', 'deployment {deployment} is asynchronous: its request must be uploaded to S3 first'),
-  AwsCredentials: def('IS5506', 'error', 'no AWS credentials found: {detail}'),
 
   // --- review
   DiffMissingDir: def('IS6002', 'error', 'cannot read the committed synthesis in {found}'),

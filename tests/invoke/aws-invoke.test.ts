@@ -109,7 +109,8 @@ describe('invoke on SageMaker (aws-sdk-client-mock: SageMaker runtime, S3)', () 
     });
     const missing = await invoke(specFile(asyncSpec), { deployment: 'gen', body: encode('{"prompt":"a cat"}'), providers: { aws: async () => provider() } });
     expect(missing.ok).toBe(false);
-    expect(missing.outcomes[0]!.error).toContain('--input-location');
+    expect(missing.diagnostics.find((d) => d.code === 'IS5505')?.hint).toContain('--input-location');
+    expect(s3.commandCalls(PutObjectCommand)).toHaveLength(0);
     expect(runtime.commandCalls(InvokeEndpointAsyncCommand)).toHaveLength(0);
 
     const r = await invoke(specFile(asyncSpec), { deployment: 'gen', body: encode('{"prompt":"a cat"}'), inputLocation: 's3://requests/in/', providers: { aws: async () => provider() } });
