@@ -6,6 +6,8 @@
 import * as fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { IoHost, OutputFormat, table } from '../cli/io';
+import { fileDiagnostic } from '../diagnostics/diagnostic';
+import { Diagnostics } from '../diagnostics/registry';
 import type { TargetName } from '../spec/schema';
 import { answerText, invoke, InvokeProvider } from './invoke';
 import { renderStatusText, status, StatusProvider } from './status';
@@ -84,8 +86,11 @@ export async function runAfterDeploy(command: 'status' | 'invoke', argv: string[
   if (endpoint) {
     const problem = await providers.checkEasEndpoint(endpoint);
     if (problem) {
-      process.stderr.write(`inferstack: --endpoint ${endpoint} is not allowed: ${problem}\n`);
-      return 2;
+      // As deploy-eas reports it: a diagnostic, exit 1, no cloud call.
+      const d = fileDiagnostic(spec, Diagnostics.DeployEndpoint, { found: endpoint, reason: problem }, { hint: 'use https://, or a loopback http:// address for local testing' });
+      if (output === 'json') io.json({ file: spec, ok: false, diagnostics: [d] });
+      io.diagnostics([d]);
+      return 1;
     }
   }
   if (command === 'status') {

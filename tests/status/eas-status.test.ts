@@ -74,11 +74,12 @@ describe('inferstack status on PAI-EAS (built binary, fake PAI-EAS server)', () 
     });
   });
 
-  it('usage errors exit 2; an http:// endpoint that is not loopback is refused', async () => {
+  it('usage errors exit 2; an http:// endpoint that is not loopback is refused as deploy-eas refuses it (IS5002, exit 1)', async () => {
     expect((await inferstack(['status'])).code).toBe(2);
     expect((await inferstack(['status', 'x.yaml', '--target', 'gcp'])).code).toBe(2);
     const r = await inferstack(['status', specFile(spec('chat-x')), '--endpoint', 'http://example.com']);
-    expect(r.code).toBe(2);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('error IS5002: endpoint http://example.com is not allowed');
     expect(r.stderr).toContain('only for loopback');
   });
 
