@@ -40,6 +40,7 @@ export async function runAfterDeploy(command: 'status' | 'invoke', argv: string[
   const usage = command === 'status' ? STATUS_USAGE : INVOKE_USAGE;
   let values;
   let spec: string;
+  let targets: TargetName[] | undefined;
   try {
     const parsed = parseArgs({
       args: argv,
@@ -69,12 +70,6 @@ export async function runAfterDeploy(command: 'status' | 'invoke', argv: string[
       if (values.prompt !== undefined && values.body !== undefined) throw new UsageError('give either --prompt or --body, not both');
       if (values.smoke && (values.stream || values.prompt !== undefined)) throw new UsageError('--smoke sends its own minimal request; --stream and --prompt do not apply');
     }
-  } catch (err) {
-    process.stderr.write(`inferstack: ${(err as Error).message}\n\nUsage:\n  ${usage}\n`);
-    return 2;
-  }
-  let targets: TargetName[] | undefined;
-  try {
     targets = targetsOf(values.target as string | undefined, command === 'status');
   } catch (err) {
     process.stderr.write(`inferstack: ${(err as Error).message}\n\nUsage:\n  ${usage}\n`);
