@@ -20,6 +20,8 @@ Usage:
   inferstack diff SPEC --against DIR [--allow-destructive] [--format text|markdown] [--output json]
   inferstack diff SPEC --against DIR [--allow-destructive] [--format text|markdown] [--output json]
   inferstack schema
+  inferstack status SPEC [--target aws|alibaba|all] [--deployment NAME]... [--endpoint URL]
+  inferstack invoke SPEC (--deployment NAME [--prompt TEXT | --body FILE|-] [--stream] | --smoke) [--target T]
 
 Exit codes: 0 success, 1 invalid spec, 2 usage error, 3 destructive change (diff).
 `;
@@ -44,6 +46,10 @@ async function loadAlibabaEmitter(): Promise<Emitter> {
 }
 
 export async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'status' || argv[0] === 'invoke') {
+    const { runAfterDeploy } = await import('../lib/commands/after-deploy-cli');
+    return runAfterDeploy(argv[0], argv.slice(1), (await import('./after-deploy-providers')).afterDeployProviders);
+  }
   let parsed;
   try {
     parsed = parseArgs({
