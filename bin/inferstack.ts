@@ -5,6 +5,7 @@
  */
 import * as path from 'node:path';
 import { IoHost, OutputFormat } from '../lib/cli/io';
+import { invokeCommand, statusCommand } from '../lib/cli/after-deploy-commands';
 import { BUILTIN_COMMANDS, CliServices } from '../lib/cli/builtin-commands';
 import { checkPositionals, commandHelp, CommandRegistry, generalHelp, parseCommandArgs, UsageError } from '../lib/cli/registry';
 import type { Emitter } from '../lib/commands/synth';
@@ -12,6 +13,8 @@ import type { Emitter } from '../lib/commands/synth';
 const VERSION = '0.1.0';
 
 const registry = new CommandRegistry<CliServices>(BUILTIN_COMMANDS);
+registry.register(statusCommand);
+registry.register(invokeCommand);
 
 async function loadAwsEmitter(): Promise<Emitter> {
   const { AwsEmitter } = await import('../providers/aws/emitter');
@@ -26,6 +29,7 @@ async function loadAlibabaEmitter(): Promise<Emitter> {
 const services: CliServices = {
   emitters: { aws: loadAwsEmitter, alibaba: loadAlibabaEmitter },
   schemaPath: path.join(packageRoot(__dirname), 'schema', 'inferstack.schema.json'),
+  afterDeploy: async () => (await import('./after-deploy-providers')).afterDeployProviders,
 };
 
 /** The package folder (holding package.json), from dist/bin when built or bin/ when run from sources. */
@@ -64,6 +68,14 @@ export async function main(argv: string[]): Promise<number> {
     }
     const command = registry.get(first);
     if (!command) throw registry.unknown(first);
+    const options = rest.includes('--') ? rest.slice(0, rest.indexOf('--')) : rest;
+    if (command.ownArguments) {
+      if (options.includes('--help') || options.includes('-h')) {
+        process.stdout.write(commandHelp(command));
+        return 0;
+      }
+      return await command.run({ args: { positionals: [], values: {} }, argv: rest, io: IoHost.fromProcess('text'), output: 'text', services });
+    }
     const args = parseCommandArgs(command, rest);
     if (args.values.help) {
       process.stdout.write(commandHelp(command));
@@ -71,7 +83,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     checkPositionals(command, args.positionals);
     const output = (args.values.output ?? 'text') as OutputFormat;
-    return await command.run({ args, io: IoHost.fromProcess(output), output, services });
+    return await command.run({ args, argv: rest, io: IoHost.fromProcess(output), output, services });
   } catch (err) {
     if (err instanceof UsageError) return usageError(err);
     throw err;

@@ -5,6 +5,7 @@
 import * as path from 'node:path';
 import { escapeControl, fitTable, summarizeDiagnostics, table } from './io';
 import { CommandContext, CommandDefinition, UsageError } from './registry';
+import type { AfterDeployProviders } from '../commands/after-deploy-cli';
 import type { SynthOptions } from '../commands/synth';
 import type { TargetName } from '../spec/schema';
 import { formatBytes } from '../spec/units';
@@ -14,12 +15,14 @@ export interface CliServices {
   readonly emitters: SynthOptions['emitters'];
   /** Absolute path of the committed JSON Schema (for the starter spec's editor comment). */
   readonly schemaPath: string;
+  /** The cloud providers of `status` and `invoke`, loaded only by those commands. */
+  readonly afterDeploy: () => Promise<AfterDeployProviders>;
 }
 
 type Ctx = CommandContext<CliServices>;
 type Command = CommandDefinition<CliServices>;
 
-const TARGET_CHOICES = ['aws', 'alibaba', 'all'] as const;
+export const TARGET_CHOICES = ['aws', 'alibaba', 'all'] as const;
 
 function targetsOf(value: string | undefined): TargetName[] | undefined {
   if (value === undefined) return undefined;
@@ -31,7 +34,7 @@ function str(ctx: Ctx, name: string): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
 
-const SPEC_ARGUMENT = { name: 'SPEC', description: 'the spec file (YAML)' };
+export const SPEC_ARGUMENT = { name: 'SPEC', description: 'the spec file (YAML)' };
 
 export const validateCommand: Command = {
   name: 'validate',

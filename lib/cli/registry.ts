@@ -38,6 +38,8 @@ export interface ParsedArgs {
 
 export interface CommandContext<E = unknown> {
   readonly args: ParsedArgs;
+  /** The raw arguments after the command name (for commands that parse their own). */
+  readonly argv: readonly string[];
   readonly io: IoHost;
   readonly output: OutputFormat;
   /** Whatever the entry point injects (emitter loaders), so lib/ never imports a provider. */
@@ -56,6 +58,11 @@ export interface CommandDefinition<E = unknown> {
   readonly examples: readonly string[];
   /** Whether `--output json` applies. @default true */
   readonly json?: boolean;
+  /**
+   * The command parses its own arguments from `argv` (its options here serve `help` only); the registry still
+   * answers `--help`. @default false
+   */
+  readonly ownArguments?: boolean;
   run(ctx: CommandContext<E>): Promise<number> | number;
 }
 
