@@ -226,3 +226,14 @@ export function generalHelp(registry: CommandRegistry<never>, version: string): 
   ];
   return `${lines.join('\n')}\n`;
 }
+
+/**
+ * Our own text for an error of Node's `util.parseArgs` (used by deploy-eas, status and invoke): an unknown option
+ * names the closest known one instead of Node's advice about positional arguments.
+ */
+export function parseArgsMessage(err: Error & { code?: string }, knownOptions: readonly string[]): string {
+  const unknown = err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? /'(-[^']*)'/.exec(err.message)?.[1] : undefined;
+  if (!unknown) return err.message;
+  const suggestion = closest(unknown, [...new Set(knownOptions)]);
+  return `unknown option ${unknown}${suggestion ? `; did you mean ${suggestion}?` : ''}`;
+}

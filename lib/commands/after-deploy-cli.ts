@@ -6,7 +6,8 @@
 import * as fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { IoHost, OutputFormat, table } from '../cli/io';
-import { fileDiagnostic } from '../diagnostics/diagnostic';
+import { parseArgsMessage } from '../cli/registry';
+import { runDiagnostic } from '../diagnostics/diagnostic';
 import { Diagnostics } from '../diagnostics/registry';
 import type { TargetName } from '../spec/schema';
 import { answerText, invoke, InvokeProvider } from './invoke';
@@ -72,7 +73,8 @@ export async function runAfterDeploy(command: 'status' | 'invoke', argv: string[
     }
     targets = targetsOf(values.target as string | undefined, command === 'status');
   } catch (err) {
-    process.stderr.write(`inferstack: ${(err as Error).message}\n\nUsage:\n  ${usage}\n`);
+    const known = [...usage.matchAll(/--[a-z][a-z-]*/g)].map((m) => m[0]);
+    process.stderr.write(`inferstack: ${parseArgsMessage(err as Error & { code?: string }, known)}\n\nUsage:\n  ${usage}\n`);
     return 2;
   }
   const output = (values.output ?? 'text') as OutputFormat;
@@ -82,7 +84,7 @@ export async function runAfterDeploy(command: 'status' | 'invoke', argv: string[
     const problem = await providers.checkEasEndpoint(endpoint);
     if (problem) {
       // As deploy-eas reports it: a diagnostic, exit 1, no cloud call.
-      const d = fileDiagnostic(spec, Diagnostics.DeployEndpoint, { found: endpoint, reason: problem }, { hint: 'use https://, or a loopback http:// address for local testing' });
+      const d = runDiagnostic(spec, Diagnostics.DeployEndpoint, { found: endpoint, reason: problem }, { hint: 'use https://, or a loopback http:// address for local testing' });
       if (output === 'json') io.json({ file: spec, ok: false, diagnostics: [d] });
       io.diagnostics([d]);
       return 1;

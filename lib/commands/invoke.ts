@@ -14,7 +14,7 @@
  * - framework, triton and custom containers: the body exactly as given.
  */
 import type { Diagnostic } from '../diagnostics/diagnostic';
-import { fileDiagnostic } from '../diagnostics/diagnostic';
+import { runDiagnostic } from '../diagnostics/diagnostic';
 import { Diagnostics } from '../diagnostics/registry';
 import type { DeploymentIR } from '../ir';
 import type { TargetName } from '../spec/schema';
@@ -159,13 +159,13 @@ export interface InvokeResult {
 }
 
 function needsBody(spec: string, ir: DeploymentIR): Diagnostic {
-  return fileDiagnostic(spec, Diagnostics.InvokeNeedsBody, { deployment: ir.name, engine: ir.engine.name }, { hint: 'give the request body with --body FILE (or --body - for stdin); --smoke uses it for such deployments too' });
+  return runDiagnostic(spec, Diagnostics.InvokeNeedsBody, { deployment: ir.name, engine: ir.engine.name }, { hint: 'give the request body with --body FILE (or --body - for stdin); --smoke uses it for such deployments too' });
 }
 
 /** SageMaker asynchronous endpoints read the request from S3: somewhere to upload it must be known. */
 function needsInputLocation(spec: string, ir: DeploymentIR, inputLocation: string | undefined): Diagnostic | undefined {
   if (ir.target !== 'aws' || !ir.async || ir.async.input || inputLocation) return undefined;
-  return fileDiagnostic(spec, Diagnostics.InvokeAsyncInput, { deployment: ir.name }, { hint: 'set async.input in the spec, or pass --input-location s3://bucket/prefix/ (the execution role must be able to read it)' });
+  return runDiagnostic(spec, Diagnostics.InvokeAsyncInput, { deployment: ir.name }, { hint: 'set async.input in the spec, or pass --input-location s3://bucket/prefix/ (the execution role must be able to read it)' });
 }
 
 /** Invokes one deployment (on each selected target), or every deployment with `smoke`. */

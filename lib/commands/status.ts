@@ -4,7 +4,7 @@
  * so this module never imports a provider.
  */
 import { compileSpecFile } from '../compile';
-import { Diagnostic, fileDiagnostic } from '../diagnostics/diagnostic';
+import { Diagnostic, runDiagnostic } from '../diagnostics/diagnostic';
 import { Diagnostics } from '../diagnostics/registry';
 import type { DeploymentIR } from '../ir';
 import type { TargetName } from '../spec/schema';
@@ -50,11 +50,11 @@ export function selectDeployments(spec: string, targets: readonly TargetName[] |
   const problems: Diagnostic[] = [];
   for (const name of names) {
     if (!inTargets.some((d) => d.name === name)) {
-      problems.push(fileDiagnostic(spec, Diagnostics.AfterDeployUnknownDeployment, { found: name, target: wanted.join(' or ') }, { hint: `use one of: ${[...new Set(inTargets.map((d) => d.name))].join(', ') || '(none)'}` }));
+      problems.push(runDiagnostic(spec, Diagnostics.AfterDeployUnknownDeployment, { found: name, target: wanted.join(' or ') }, { hint: `use one of: ${[...new Set(inTargets.map((d) => d.name))].join(', ') || '(none)'}` }));
     }
   }
   for (const target of targets ?? []) {
-    if (!compiled.deployments.some((d) => d.target === target)) problems.push(fileDiagnostic(spec, Diagnostics.AfterDeployNoTarget, { target }, { hint: `add targets.${target} to a deployment, or use --target ${target === 'aws' ? 'alibaba' : 'aws'}` }));
+    if (!compiled.deployments.some((d) => d.target === target)) problems.push(runDiagnostic(spec, Diagnostics.AfterDeployNoTarget, { target }, { hint: `add targets.${target} to a deployment, or use --target ${target === 'aws' ? 'alibaba' : 'aws'}` }));
   }
   if (problems.length > 0) return { file: spec, ok: false, diagnostics: [...warnings, ...problems], deployments: [] };
   const selected = names.length > 0 ? inTargets.filter((d) => names.includes(d.name)) : inTargets;

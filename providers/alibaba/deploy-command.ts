@@ -18,7 +18,7 @@ const lazy = {
   diagnostic: () => require('../../lib/diagnostics/diagnostic') as typeof import('../../lib/diagnostics/diagnostic'),
   registry: () => require('../../lib/diagnostics/registry') as typeof import('../../lib/diagnostics/registry'),
   readline: () => require('node:readline') as typeof readlineModule,
-  suggest: () => require('../../lib/diagnostics/suggest') as typeof import('../../lib/diagnostics/suggest'),
+  cliRegistry: () => require('../../lib/cli/registry') as typeof import('../../lib/cli/registry'),
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 
@@ -267,11 +267,7 @@ export async function main(argv: string[]): Promise<number> {
 
 /** Our own text for Node's argument-parser errors: the unknown option and the closest known one. */
 function usageMessage(err: Error & { code?: string }): string {
-  const unknown = err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? /'(-[^']*)'/.exec(err.message)?.[1] : undefined;
-  if (!unknown) return err.message;
-  const known = [...USAGE.matchAll(/--[a-z][a-z-]*/g)].map((m) => m[0]);
-  const suggestion = lazy.suggest().closest(unknown, [...new Set(known)]);
-  return `unknown option ${unknown}${suggestion ? `; did you mean ${suggestion}?` : ''}`;
+  return lazy.cliRegistry().parseArgsMessage(err, [...USAGE.matchAll(/--[a-z][a-z-]*/g)].map((m) => m[0]));
 }
 
 /** A KMS secret reader for the deployments that have `container.secrets`, or why its endpoint is not allowed. */
