@@ -16,7 +16,7 @@ const USAGE = `inferstack ${VERSION} - one YAML spec for ML model serving on AWS
 Usage:
   inferstack validate SPEC [--output json]
   inferstack plan SPEC [--target aws|alibaba] [--output json]
-  inferstack synth SPEC [--target aws|alibaba|all] [--out DIR] [--output json]
+  inferstack synth SPEC [--target aws|alibaba|all] [--out DIR] [--validate] [--output json]
   inferstack diff SPEC --against DIR [--allow-destructive] [--format text|markdown] [--output json]
   inferstack diff SPEC --against DIR [--allow-destructive] [--format text|markdown] [--output json]
   inferstack schema
@@ -33,9 +33,10 @@ function parseTarget(value: string | undefined, allowAll: boolean): TargetName[]
   throw new UsageError(`--target must be aws, alibaba${allowAll ? ' or all' : ''}; got "${value}"`);
 }
 
-async function loadAwsEmitter(): Promise<Emitter> {
+/** `validate`: also run aws-cdk-lib's built-in CloudFormation validator over the templates (`synth --validate`). */
+async function loadAwsEmitter(validate = false): Promise<Emitter> {
   const { AwsEmitter } = await import('../providers/aws/emitter');
-  return new AwsEmitter();
+  return new AwsEmitter({ validate });
 }
 
 async function loadAlibabaEmitter(): Promise<Emitter> {
@@ -56,6 +57,7 @@ export async function main(argv: string[]): Promise<number> {
         out: { type: 'string' },
         against: { type: 'string' },
         'allow-destructive': { type: 'boolean' },
+        validate: { type: 'boolean' },
         format: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean' },
@@ -83,6 +85,7 @@ export async function main(argv: string[]): Promise<number> {
   const io = IoHost.fromProcess(output);
   try {
     if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}"`);
+    if (values.validate && command !== 'synth') throw new UsageError('--validate is an option of synth (it checks the synthesized CloudFormation templates)');
     switch (command) {
       case 'schema':
         io.data(schemaText());
@@ -131,12 +134,13 @@ export async function main(argv: string[]): Promise<number> {
       case 'synth': {
         if (!spec) throw new UsageError('synth needs a SPEC file');
         const targets = parseTarget(values.target ?? 'all', true)!;
+        if (values.validate && !targets.includes('aws')) throw new UsageError('--validate checks CloudFormation templates; use it with --target aws or all');
         const outDirs: Partial<Record<TargetName, string>> = values.out
           ? targets.length > 1
             ? { aws: `${values.out}/aws`, alibaba: `${values.out}/alibaba` }
             : { [targets[0]!]: values.out }
           : { aws: 'cdk.out', alibaba: 'eas.out' };
-        const r = await synth(spec, { targets, outDirs, emitters: { aws: loadAwsEmitter, alibaba: loadAlibabaEmitter } });
+        const r = await synth(spec, { targets, outDirs, emitters: { aws: () => loadAwsEmitter(values.validate), alibaba: loadAlibabaEmitter } });
         if (output === 'json') io.json({ file: r.file, ok: r.ok, diagnostics: r.diagnostics, files: r.files });
         io.diagnostics(r.diagnostics);
         if (output === 'text' && r.ok) {
