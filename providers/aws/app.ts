@@ -68,5 +68,23 @@ export function stackId(name: string): string {
 
 /** Adds one stack per AWS deployment to an app (shared by the CDK entry point and `inferstack synth`). */
 export function addDeploymentStacks(app: App, deployments: readonly DeploymentIR[]): InferenceStack[] {
-  return deployments.filter((d) => d.target === 'aws').map((d) => new InferenceStack(app, stackId(d.name), { deployment: d }));
+  return withoutAcknowledgementTraces(() => deployments.filter((d) => d.target === 'aws').map((d) => new InferenceStack(app, stackId(d.name), { deployment: d })));
+}
+
+/**
+ * aws-cdk-lib records a call stack with every `Validations.acknowledge` (core/lib/validation/validations.ts,
+ * recordAcknowledgment, v2.276.0), whatever the stack-trace context says: a third of the construction time and a
+ * trace per acknowledgement in *.metadata.json that carries this checkout's absolute paths (so the output differed
+ * between machines). Our acknowledgements are reasons, not debugging data: build with an empty call stack, except
+ * under `cdk --debug` (CDK_DEBUG=true). Only construction runs inside; errors thrown keep their message.
+ */
+function withoutAcknowledgementTraces<T>(build: () => T): T {
+  if (/^(1|on|true)$/i.test(process.env.CDK_DEBUG ?? '')) return build();
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return build();
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
 }
