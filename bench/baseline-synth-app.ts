@@ -10,7 +10,7 @@ import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import { Construct } from 'constructs';
-import { benchDeployment, description, ECR_PULL_ACTIONS, ENVIRONMENT, IMAGE, IMAGE_REPOSITORY_ARN, INSTANCE_TYPE, invokeCommand, LOG_ACTIONS, REGION, tagsOf, TIMEOUT_SECONDS } from './bench-deployment';
+import { benchDeployment, description, ENVIRONMENT, IMAGE, INSTANCE_TYPE, invokeCommand, logGroupPrefix, policyStatements, REGION, tagsOf, TIMEOUT_SECONDS } from './bench-deployment';
 
 const [countArg, outdir] = process.argv.slice(2);
 const count = Number(countArg);
@@ -34,13 +34,7 @@ for (let i = 0; i < count; i++) {
     description: `Least-privilege permissions of SageMaker endpoint ${d.name}`,
     path: '/',
     policyDocument: {
-      Statement: [
-        { Action: ECR_PULL_ACTIONS, Effect: 'Allow', Resource: IMAGE_REPOSITORY_ARN, Sid: 'PullServingImages' },
-        { Action: 'ecr:GetAuthorizationToken', Effect: 'Allow', Resource: '*', Sid: 'EcrAuthorizationToken' },
-        { Action: 's3:GetObject', Effect: 'Allow', Resource: `arn:aws:s3:::${d.bucket}/${d.name}/*`, Sid: 'ReadModelArtifacts' },
-        { Action: 's3:ListBucket', Condition: { StringLike: { 's3:prefix': [`${d.name}/*`] } }, Effect: 'Allow', Resource: `arn:aws:s3:::${d.bucket}`, Sid: 'ListModelPrefix' },
-        { Action: LOG_ACTIONS, Effect: 'Allow', Resource: `arn:aws:logs:${REGION}:${stack.account}:log-group:/aws/sagemaker/Endpoints/${d.name}:*`, Sid: 'EndpointLogs' },
-      ],
+      Statement: policyStatements(d, `arn:aws:logs:${REGION}:${stack.account}${logGroupPrefix(d)}`),
       Version: '2012-10-17',
     },
     roles: [role.ref],

@@ -46,3 +46,19 @@ export function benchDeployment(i: number): BenchDeployment {
 
 export const description = (d: BenchDeployment) => `${d.name} (inferstack: lmi on ${INSTANCE_TYPE})`;
 export const invokeCommand = (d: BenchDeployment) => `aws sagemaker-runtime invoke-endpoint --endpoint-name ${d.name} --content-type application/json --body fileb://request.json --region ${REGION} out.json`;
+
+/**
+ * The execution role's policy statements; `logGroupArn` is the account-dependent ARN as each side writes it (a token
+ * string in the CDK app, its Fn::Join in the JSON).
+ */
+export function policyStatements(d: BenchDeployment, logGroupArn: unknown): unknown[] {
+  return [
+    { Action: ECR_PULL_ACTIONS, Effect: 'Allow', Resource: IMAGE_REPOSITORY_ARN, Sid: 'PullServingImages' },
+    { Action: 'ecr:GetAuthorizationToken', Effect: 'Allow', Resource: '*', Sid: 'EcrAuthorizationToken' },
+    { Action: 's3:GetObject', Effect: 'Allow', Resource: `arn:aws:s3:::${d.bucket}/${d.name}/*`, Sid: 'ReadModelArtifacts' },
+    { Action: 's3:ListBucket', Condition: { StringLike: { 's3:prefix': [`${d.name}/*`] } }, Effect: 'Allow', Resource: `arn:aws:s3:::${d.bucket}`, Sid: 'ListModelPrefix' },
+    { Action: LOG_ACTIONS, Effect: 'Allow', Resource: logGroupArn, Sid: 'EndpointLogs' },
+  ];
+}
+
+export const logGroupPrefix = (d: BenchDeployment) => `:log-group:/aws/sagemaker/Endpoints/${d.name}:*`;

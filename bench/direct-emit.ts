@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { BenchDeployment, benchDeployment, description, ECR_PULL_ACTIONS, ENVIRONMENT, IMAGE, IMAGE_REPOSITORY_ARN, INSTANCE_TYPE, invokeCommand, LOG_ACTIONS, REGION, tagsOf, TIMEOUT_SECONDS } from './bench-deployment';
+import { BenchDeployment, benchDeployment, description, ENVIRONMENT, IMAGE, INSTANCE_TYPE, invokeCommand, logGroupPrefix, policyStatements, REGION, tagsOf, TIMEOUT_SECONDS } from './bench-deployment';
 
 /** CDK's logical id of a construct path below its stack (aws-cdk-lib core/lib/private/uniqueid.ts, makeUniqueId). */
 function logicalId(...components: string[]): string {
@@ -71,18 +71,7 @@ function template(d: BenchDeployment): unknown {
           Description: `Least-privilege permissions of SageMaker endpoint ${d.name}`,
           Path: '/',
           PolicyDocument: {
-            Statement: [
-              { Action: ECR_PULL_ACTIONS, Effect: 'Allow', Resource: IMAGE_REPOSITORY_ARN, Sid: 'PullServingImages' },
-              { Action: 'ecr:GetAuthorizationToken', Effect: 'Allow', Resource: '*', Sid: 'EcrAuthorizationToken' },
-              { Action: 's3:GetObject', Effect: 'Allow', Resource: `arn:aws:s3:::${d.bucket}/${d.name}/*`, Sid: 'ReadModelArtifacts' },
-              { Action: 's3:ListBucket', Condition: { StringLike: { 's3:prefix': [`${d.name}/*`] } }, Effect: 'Allow', Resource: `arn:aws:s3:::${d.bucket}`, Sid: 'ListModelPrefix' },
-              {
-                Action: LOG_ACTIONS,
-                Effect: 'Allow',
-                Resource: { 'Fn::Join': ['', [`arn:aws:logs:${REGION}:`, { Ref: 'AWS::AccountId' }, `:log-group:/aws/sagemaker/Endpoints/${d.name}:*`]] },
-                Sid: 'EndpointLogs',
-              },
-            ],
+            Statement: policyStatements(d, { 'Fn::Join': ['', [`arn:aws:logs:${REGION}:`, { Ref: 'AWS::AccountId' }, logGroupPrefix(d)]] }),
             Version: '2012-10-17',
           },
           Roles: [{ Ref: ID.role }],
