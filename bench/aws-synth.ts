@@ -23,6 +23,7 @@ const L1_APP = path.join(__dirname, 'baseline-synth-app.js');
 const DIRECT = path.join(__dirname, 'direct-emit.js');
 const BARE = path.join(__dirname, 'bare-cdk-app.js');
 const WORKER = path.join(__dirname, 'synth-validate-in-worker.js');
+const IAM = path.join(__dirname, 'iam-l2-vs-l1.js');
 const MEMORY_FS = fs.existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir();
 
 export interface AwsBenchOptions {
@@ -106,8 +107,13 @@ function section(o: AwsBenchOptions, heading: string): (line: string) => void {
   return o.report;
 }
 
+/** Folders of the specs written for this run, removed at its end. */
+const specDirs: string[] = [];
+
 function writeSpec(n: number): string {
-  const file = path.join(freshDir(), `aws-${n}.yaml`);
+  const dir = freshDir();
+  specDirs.push(dir);
+  const file = path.join(dir, `aws-${n}.yaml`);
   fs.writeFileSync(file, awsSpec(n));
   return file;
 }
@@ -247,11 +253,36 @@ async function validateVersusMain(o: AwsBenchOptions): Promise<unknown[]> {
   return rows;
 }
 
+async function iamL2VersusL1(o: AwsBenchOptions): Promise<unknown> {
+  const report = section(o, '## The execution role: L2 IAM constructs vs L1 (same templates)');
+  const [n, runs] = o.quick ? [100, 3] : [500, 5];
+  const r = await interleaved({ l2: (out) => [IAM, 'l2', String(n), out], l1: (out) => [IAM, 'l1', String(n), out] }, runs);
+  assertSameTemplates(r.firstOutputs);
+  removeOutputs(r);
+  const { l2, l1 } = r.samples as Record<'l2' | 'l1', Sample[]>;
+  const result = { deployments: n, runs, ms: { l2: med(l2, 'ms'), l1: med(l1, 'ms') }, cpuMs: { l2: med(l2, 'cpuMs'), l1: med(l1, 'cpuMs') }, peakMiB: { l2: med(l2, 'maxRssMb'), l1: med(l1, 'maxRssMb') }, cpuRatio: pairRatios(l2, l1, 'cpuMs') };
+  report(`bench/iam-l2-vs-l1.ts: ${n} stacks holding only the benchmark deployment's role and managed policy, built as providers/aws/execution-role.ts does (iam.Role, iam.ManagedPolicy, iam.PolicyStatement) or with CfnRole and CfnManagedPolicy; byte-identical templates (checked); ${runs} interleaved pairs.`);
+  report('');
+  report('| | ms | CPU ms | peak MiB |');
+  report('|---|---|---|---|');
+  report(`| L2 | ${ms(result.ms.l2)} | ${ms(result.cpuMs.l2)} | ${ms(result.peakMiB.l2)} |`);
+  report(`| L1 | ${ms(result.ms.l1)} | ${ms(result.cpuMs.l1)} | ${ms(result.peakMiB.l1)} |`);
+  report('');
+  report(`CPU L2 / L1: ${fmtRatio(result.cpuRatio)}; L2 costs ${((result.cpuMs.l2 - result.cpuMs.l1) / n).toFixed(2)} CPU ms more per deployment.`);
+  report('');
+  return result;
+}
+
 export async function benchAwsSynthesis(o: AwsBenchOptions, only: (section: string) => boolean): Promise<Record<string, unknown>> {
   const results: Record<string, unknown> = {};
-  if (only('aws')) results.awsSynth = await versusBaselines(o);
-  if (only('aws-bare')) results.awsOneVsBare = await versusBareApp(o);
-  if (only('npm-start')) results.npmStart = await npmStart(o);
-  if (only('aws-validate') && o.mainDist) results.awsValidate = await validateVersusMain(o);
+  try {
+    if (only('aws')) results.awsSynth = await versusBaselines(o);
+    if (only('aws-bare')) results.awsOneVsBare = await versusBareApp(o);
+    if (only('npm-start')) results.npmStart = await npmStart(o);
+    if (only('aws-validate') && o.mainDist) results.awsValidate = await validateVersusMain(o);
+    if (only('aws-iam')) results.awsIam = await iamL2VersusL1(o);
+  } finally {
+    for (const dir of specDirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+  }
   return results;
 }

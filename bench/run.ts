@@ -9,7 +9,7 @@
  *  4. Start-up of deploy-eas (--help, --dry-run) vs `node -e 0`.
  *
  * Options: --quick (fewer sizes and runs), --write (update BENCHMARKS.md with the results; with --only, only the
- * sections measured are replaced), --only=startup,alibaba,deploy,aws,aws-bare,npm-start,aws-validate,
+ * sections measured are replaced), --only=startup,alibaba,deploy,aws,aws-bare,npm-start,aws-validate,aws-iam,
  * --main-dist=DIR (dist/ of a build of main, for the aws-validate section).
  */
 import * as fs from 'node:fs';

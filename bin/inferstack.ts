@@ -2,8 +2,6 @@
 /** Entry point of `inferstack`: argument parsing and wiring only; the verbs live in lib/commands. */
 import { parseArgs } from 'node:util';
 import { IoHost, OutputFormat, summarizeDiagnostics, table } from '../lib/cli/io';
-import { plan } from '../lib/commands/plan';
-import { schemaText } from '../lib/commands/schema';
 import { synth, Emitter } from '../lib/commands/synth';
 import { validate } from '../lib/commands/validate';
 import { formatBytes } from '../lib/spec/units';
@@ -87,9 +85,12 @@ export async function main(argv: string[]): Promise<number> {
     if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}"`);
     if (values.validate && command !== 'synth') throw new UsageError('--validate is an option of synth (it checks the synthesized CloudFormation templates)');
     switch (command) {
-      case 'schema':
+      case 'schema': {
+        // Loaded on demand, as every verb but synth is: the schema module loads TypeBox (~80 ms of each start-up).
+        const { schemaText } = await import('../lib/commands/schema');
         io.data(schemaText());
         return 0;
+      }
       case 'validate': {
         if (!spec) throw new UsageError('validate needs a SPEC file');
         const r = validate(spec);
@@ -103,6 +104,7 @@ export async function main(argv: string[]): Promise<number> {
       case 'plan': {
         if (!spec) throw new UsageError('plan needs a SPEC file');
         const target = parseTarget(values.target, false)?.[0];
+        const { plan } = await import('../lib/commands/plan');
         const r = plan(spec, target);
         if (output === 'json') {
           io.json({ file: r.file, ok: r.ok, diagnostics: r.diagnostics, deployments: r.rows, priceSources: r.priceSources });
