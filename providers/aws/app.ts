@@ -7,8 +7,8 @@ export const VALIDATE_CONTEXT = 'inferstack:validate';
 
 /**
  * Context defaults of every inferstack CDK app; `-c KEY=false` on the CDK CLI overrides them.
- * Creation stack traces (`aws:cdk:creationStack` metadata, about 40% of the bytes written per deployment, one captured
- * stack per construct) stay off; `cdk --debug` (CDK_DEBUG=true) turns them back on. Templates do not change.
+ * Creation stack traces (`aws:cdk:creationStack` metadata: one captured stack per construct, half of each stack's
+ * *.metadata.json) stay off; `cdk --debug` (CDK_DEBUG=true) turns them back on. Templates do not change.
  * Keys: aws-cdk-lib cx-api/lib/app.ts (DISABLE_CREATION_STACK_TRACES, DISABLE_METADATA_STACK_TRACE), v2.276.0.
  */
 const LEAN_CONTEXT: Readonly<Record<string, unknown>> = {
