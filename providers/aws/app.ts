@@ -8,13 +8,18 @@ export const VALIDATE_CONTEXT = 'inferstack:validate';
 /**
  * Context defaults of every inferstack CDK app; `-c KEY=false` on the CDK CLI overrides them.
  * Creation stack traces (`aws:cdk:creationStack` metadata: one captured stack per construct, half of each stack's
- * *.metadata.json) stay off; `cdk --debug` (CDK_DEBUG=true) turns them back on. Templates do not change.
+ * *.metadata.json) and annotation traces stay off, except under `cdk --debug`. Templates do not change.
  * Keys: aws-cdk-lib cx-api/lib/app.ts (DISABLE_CREATION_STACK_TRACES, DISABLE_METADATA_STACK_TRACE), v2.276.0.
  */
 const LEAN_CONTEXT: Readonly<Record<string, unknown>> = {
   'aws:cdk:disable-creation-stack-traces': true,
   'aws:cdk:disable-stack-trace': true,
 };
+
+/** `cdk --debug` sets CDK_DEBUG=true (aws-cdk-lib core/lib/debug.ts accepts 1, on, true). */
+function cdkDebug(): boolean {
+  return /^(1|on|true)$/i.test(process.env.CDK_DEBUG ?? '');
+}
 
 export interface InferstackAppOptions {
   /** Cloud assembly directory. @default CDK_OUTDIR (set by the CDK CLI), else a temporary directory */
@@ -38,7 +43,7 @@ export function createInferstackApp(options: InferstackAppOptions = {}): App {
     analyticsReporting: false,
     builtinCloudFormationValidation: false,
     ...(options.outdir !== undefined ? { outdir: options.outdir } : {}),
-    context: { ...LEAN_CONTEXT, ...options.context },
+    context: { ...(cdkDebug() ? {} : LEAN_CONTEXT), ...options.context },
   });
   if (options.validate ?? validationRequested(app)) Validations.of(app).addPlugins(sharedValidator());
   return app;
@@ -79,7 +84,7 @@ export function addDeploymentStacks(app: App, deployments: readonly DeploymentIR
  * under `cdk --debug` (CDK_DEBUG=true). Only construction runs inside; errors thrown keep their message.
  */
 function withoutAcknowledgementTraces<T>(build: () => T): T {
-  if (/^(1|on|true)$/i.test(process.env.CDK_DEBUG ?? '')) return build();
+  if (cdkDebug()) return build();
   const limit = Error.stackTraceLimit;
   Error.stackTraceLimit = 0;
   try {
