@@ -16,9 +16,9 @@ const registry = new CommandRegistry<CliServices>(BUILTIN_COMMANDS);
 registry.register(statusCommand);
 registry.register(invokeCommand);
 
-async function loadAwsEmitter(): Promise<Emitter> {
+async function loadAwsEmitter(options: { readonly validate?: boolean } = {}): Promise<Emitter> {
   const { AwsEmitter } = await import('../providers/aws/emitter');
-  return new AwsEmitter();
+  return new AwsEmitter({ validate: options.validate ?? false });
 }
 
 async function loadAlibabaEmitter(): Promise<Emitter> {

@@ -6,13 +6,17 @@ import * as path from 'node:path';
 import { escapeControl, fitTable, summarizeDiagnostics, table } from './io';
 import { CommandContext, CommandDefinition, UsageError } from './registry';
 import type { AfterDeployProviders } from '../commands/after-deploy-cli';
-import type { SynthOptions } from '../commands/synth';
+import type { Emitter } from '../commands/synth';
 import type { TargetName } from '../spec/schema';
 import { formatBytes } from '../spec/units';
 
 export interface CliServices {
   /** Loaders of the target emitters; the entry point injects them so lib/ never imports a provider. */
-  readonly emitters: SynthOptions['emitters'];
+  readonly emitters: {
+    /** `validate`: also run aws-cdk-lib's CloudFormation validator over the templates (`synth --validate`). */
+    readonly aws: (options?: { readonly validate?: boolean }) => Promise<Emitter>;
+    readonly alibaba: () => Promise<Emitter>;
+  };
   /** Absolute path of the committed JSON Schema (for the starter spec's editor comment). */
   readonly schemaPath: string;
   /** The cloud providers of `status` and `invoke`, loaded only by those commands. */
@@ -116,19 +120,23 @@ export const synthCommand: Command = {
     { name: 'target', type: 'string', choices: TARGET_CHOICES, placeholder: 'aws|alibaba|all', description: 'which cloud(s) to synthesize for', defaultText: 'all' },
     { name: 'out', type: 'string', placeholder: 'DIR', description: 'output folder', defaultText: 'cdk.out (aws) and eas.out (alibaba)' },
     { name: 'force', type: 'boolean', description: 'write into a non-empty folder that an earlier synth did not write (its files stay)' },
+    { name: 'validate', type: 'boolean', description: "also run aws-cdk-lib's CloudFormation validator over the AWS templates (slower)" },
   ],
-  examples: ['inferstack synth inferstack.yaml', 'inferstack synth inferstack.yaml --target all --out deploy/synth', 'inferstack synth inferstack.yaml --target alibaba --out eas.out'],
+  examples: ['inferstack synth inferstack.yaml', 'inferstack synth inferstack.yaml --target all --out deploy/synth', 'inferstack synth inferstack.yaml --target aws --validate'],
   async run(ctx) {
     const { synth } = await import('../commands/synth');
     const spec = ctx.args.positionals[0]!;
     const targets = targetsOf(str(ctx, 'target') ?? 'all')!;
+    const validateTemplates = ctx.args.values.validate === true;
+    if (validateTemplates && !targets.includes('aws')) throw new UsageError('--validate checks CloudFormation templates; use it with --target aws or all', 'synth');
     const out = str(ctx, 'out');
     const outDirs: Partial<Record<TargetName, string>> = out
       ? targets.length > 1
         ? { aws: path.join(out, 'aws'), alibaba: path.join(out, 'alibaba') }
         : { [targets[0]!]: out }
       : { aws: 'cdk.out', alibaba: 'eas.out' };
-    const r = await synth(spec, { targets, outDirs, emitters: ctx.services.emitters, force: ctx.args.values.force === true });
+    const emitters = { ...ctx.services.emitters, aws: () => ctx.services.emitters.aws({ validate: validateTemplates }) };
+    const r = await synth(spec, { targets, outDirs, emitters, force: ctx.args.values.force === true });
     if (ctx.output === 'json') ctx.io.json({ file: r.file, ok: r.ok, diagnostics: r.diagnostics, files: r.files });
     ctx.io.diagnostics(r.diagnostics);
     if (ctx.output === 'text' && r.ok) {
