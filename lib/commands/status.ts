@@ -3,6 +3,7 @@
  * The cloud side is a provider (providers/aws/status.ts, providers/alibaba/status.ts) injected by the entry point,
  * so this module never imports a provider.
  */
+import { escapeControl } from '../cli/io';
 import { compileSpecFile } from '../compile';
 import { Diagnostic, runDiagnostic } from '../diagnostics/diagnostic';
 import { Diagnostics } from '../diagnostics/registry';
@@ -100,9 +101,11 @@ export function renderStatusText(statuses: readonly DeploymentStatus[], paint: (
   const out: string[] = [];
   for (const s of statuses) {
     const mark = s.serving ? paint('32', '✓') : paint('31', '✗');
-    out.push(`${mark} ${s.deployment} [${s.target}/${s.region}] ${s.resource}: ${s.state}${s.serving ? ', serving as specified' : ''}`);
-    for (const line of s.lines) out.push(`    ${line}`);
-    for (const p of s.problems) out.push(`    ${paint('31', '!')} ${p}`);
+    // Cloud-reported text (states, messages, events) is escaped before colour is added: it cannot start log lines.
+    const e = escapeControl;
+    out.push(`${mark} ${e(s.deployment)} [${e(s.target)}/${e(s.region)}] ${e(s.resource)}: ${e(s.state)}${s.serving ? ', serving as specified' : ''}`);
+    for (const line of s.lines) out.push(`    ${e(line)}`);
+    for (const p of s.problems) out.push(`    ${paint('31', '!')} ${e(p)}`);
   }
   const serving = statuses.filter((s) => s.serving).length;
   out.push(`${serving} of ${statuses.length} deployment(s) serving as specified`);

@@ -46,3 +46,13 @@ describe('fitTable', () => {
     for (const line of narrow.text.split('\n')) expect(line.length).toBeLessThanOrEqual(8);
   });
 });
+
+describe('status text', () => {
+  it('cloud-reported states and messages cannot start a log line', async () => {
+    const { renderStatusText } = await import('../../lib/commands/status');
+    const text = renderStatusText([{ deployment: 'svc', target: 'alibaba', region: 'cn-hangzhou', resource: 'svc', serving: false, state: 'Failed\n::error::x', problems: ['container exited\n::error::boom\u001b[2J'], facts: {}, lines: ['event: a\r\nb'] }]);
+    for (const line of text.split('\n')) expect(line).not.toMatch(/^::error/);
+    expect(text).not.toContain('\u001b');
+    expect(text).toContain('container exited\\n::error::boom\\x1b[2J');
+  });
+});
