@@ -222,7 +222,8 @@ export function generalHelp(registry: CommandRegistry<never>, version: string): 
     `  ${'help'.padEnd(width)}  usage of a command: inferstack help COMMAND (or: inferstack COMMAND --help)`,
     '',
     'Start here: inferstack init, then inferstack validate inferstack.yaml',
-    'Exit codes: 0 success, 1 invalid spec, 2 usage error, 3 destructive change (diff).',
+    'Exit codes: 0 success, 1 invalid spec, failed deployment or not serving (status, invoke), 2 usage error,',
+    '3 destructive change (diff).',
   ];
   return `${lines.join('\n')}\n`;
 }
