@@ -1,0 +1,94 @@
+/**
+ * The vLLM memory model against published vLLM start-up logs. Each case copies what the log states (GPU
+ * memory as vLLM reports it, gpu_memory_utilization, the profiling token count the engine used, tensor
+ * parallelism) and asserts that the KV cache per device is within 5% of the device budget of what vLLM
+ * logged, and that the start/refuse verdict is the same.
+ *
+ * Profiling tokens: V0 without chunked prefill profiles max(max_model_len, 2048) tokens; with chunked
+ * prefill (V0 auto-enables it above 32k context; V1 always) it profiles max_num_batched_tokens (2048 on
+ * GPUs under 70 GiB).
+ */
+import { describe, expect, it } from 'vitest';
+import { knownArchitecture } from '../../lib/catalog/models';
+import { GIB, sizeForEngine, SizingInput } from '../../lib/sizing';
+
+interface LoggedStartup {
+  readonly source: string;
+  readonly family: string;
+  readonly parameters: number;
+  readonly quantization?: SizingInput['quantization'];
+  readonly kvCacheDtype?: SizingInput['kvCacheDtype'];
+  readonly gpuGiB: number;
+  readonly utilization: number;
+  readonly tensorParallel: number;
+  readonly maxModelLen: number;
+  readonly profileTokens: number;
+  /** KV cache per device vLLM logged, GiB. */
+  readonly loggedKvGiB: number;
+  readonly started: boolean;
+}
+
+const CASES: readonly LoggedStartup[] = [
+  {
+    // "total_gpu_memory=23.58GiB ... kv_cache_size=3.81GiB gpu_memory_utilization=0.90 ... Maximum concurrency for 20000 tokens per request: 1.56x"
+    source: 'https://github.com/vllm-project/vllm/issues/10517 (RTX 3090, Llama-3.1-8B-Instruct, 20k)',
+    family: 'llama3.1', parameters: 8.03e9, gpuGiB: 23.58, utilization: 0.9, tensorParallel: 1,
+    maxModelLen: 20000, profileTokens: 20000, loggedKvGiB: 3.81, started: true,
+  },
+  {
+    // "kv_cache_size=2.89GiB ... The model's max seq len (29000) is larger than the maximum number of tokens that can be stored in KV cache (23648)"
+    source: 'https://github.com/vllm-project/vllm/issues/10517 (RTX 3090, Llama-3.1-8B-Instruct, 29k)',
+    family: 'llama3.1', parameters: 8.03e9, gpuGiB: 23.58, utilization: 0.9, tensorParallel: 1,
+    maxModelLen: 29000, profileTokens: 29000, loggedKvGiB: 2.89, started: false,
+  },
+  {
+    // "total_gpu_memory 79.22GiB ... model weights take 14.96GiB ... available_kv_cache_memory 53.29GiB"
+    source: 'https://github.com/vllm-project/vllm/pull/10511 (H100 80GB, Meta-Llama-3-8B, TP 1)',
+    family: 'llama3', parameters: 8.03e9, gpuGiB: 79.22, utilization: 0.9, tensorParallel: 1,
+    maxModelLen: 8192, profileTokens: 8192, loggedKvGiB: 53.29, started: true,
+  },
+  {
+    // "-tp 2 ... can use 71.29GiB, model weights take 7.48GiB, non_torch_memory 3.58GiB, PyTorch activation peak memory 1.26GiB" -> 58.97 GiB left
+    source: 'https://github.com/vllm-project/vllm/pull/10511 (2 x H100 80GB, Meta-Llama-3-8B, TP 2)',
+    family: 'llama3', parameters: 8.03e9, gpuGiB: 79.22, utilization: 0.9, tensorParallel: 2,
+    maxModelLen: 8192, profileTokens: 8192, loggedKvGiB: 71.29 - 7.48 - 3.58 - 1.26, started: true,
+  },
+  {
+    // "--tensor_parallel_size 2 --gpu_memory_utilization=0.98 ... the rest of the memory reserved for KV Cache is 8.69GiB ... max seq len (131072) is larger than ... KV cache (81536)"
+    source: 'https://github.com/vllm-project/vllm/issues/13061 (2 x RTX 4090, DeepSeek-R1-Distill-Qwen-14B, TP 2)',
+    family: 'deepseek-r1-distill-qwen', parameters: 14.8e9, gpuGiB: 23.55, utilization: 0.98, tensorParallel: 2,
+    maxModelLen: 131072, profileTokens: 2048, loggedKvGiB: 8.69, started: false,
+  },
+];
+
+function sized(c: LoggedStartup) {
+  const architecture = knownArchitecture(c.family, c.parameters);
+  expect(architecture, `${c.family} is a known architecture`).toBeDefined();
+  return sizeForEngine({
+    engine: 'vllm',
+    parameters: c.parameters,
+    dtype: 'bf16',
+    quantization: c.quantization ?? 'none',
+    kvCacheDtype: c.kvCacheDtype ?? 'auto',
+    architecture: architecture!,
+    maxContextLength: c.maxModelLen,
+    maxConcurrentSequences: 1,
+    deviceMemoryBytes: c.gpuGiB * GIB,
+    devices: c.tensorParallel,
+    tensorParallel: c.tensorParallel,
+    gpuMemoryUtilization: c.utilization,
+    maxBatchedTokens: c.profileTokens,
+  });
+}
+
+describe('vLLM memory model reproduces published start-up logs', () => {
+  for (const c of CASES) {
+    it(c.source, () => {
+      const result = sized(c);
+      const budgetGiB = c.gpuGiB * c.utilization;
+      const kvGiB = result.perDevice.kvCacheBytes / GIB;
+      expect(Math.abs(kvGiB - c.loggedKvGiB), `KV ${kvGiB.toFixed(2)} GiB vs logged ${c.loggedKvGiB.toFixed(2)} GiB`).toBeLessThanOrEqual(0.05 * budgetGiB);
+      expect(result.fits).toBe(c.started);
+    });
+  }
+});
