@@ -3,7 +3,7 @@
  * Emitters read only this; nothing downstream sees YAML.
  */
 import type { EngineName, DeviceKind } from './catalog/engines';
-import type { KvDtype, QuantMethod, SizingResult, WeightDtype } from './sizing';
+import type { Architecture, KvDtype, QuantMethod, SizingResult, WeightDtype } from './sizing';
 import type { TargetName } from './spec/schema';
 
 export type UriKind = 's3-object' | 's3-prefix' | 'oss' | 'nas' | 'hub' | 'http';
@@ -21,7 +21,7 @@ export interface ModelIR {
   readonly family?: string;
   readonly parameters?: number;
   readonly dtype: WeightDtype;
-  readonly architecture?: { readonly layers: number; readonly kvHeads: number; readonly headDim: number; readonly attentionHeads?: number };
+  readonly architecture?: Architecture;
   /** Where the architecture came from: the spec, or the built-in table of known models. */
   readonly architectureSource?: 'spec' | 'catalog';
   /** Framework containers: the script in the artifact's code/ directory. */

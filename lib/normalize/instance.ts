@@ -55,7 +55,10 @@ export function sizingFunction(spec: SizingSpec): SizingFunction {
     if (!model.generative || !model.parameters || !llm || i.count === 0) return undefined;
     const device = deviceKindOf(i);
     const which = sizingEngineOf(spec.engine, device, spec.target);
-    const tensorParallel = spec.tensorParallel !== undefined ? Math.min(spec.tensorParallel, i.count) : i.count;
+    // On Neuron the engines shard over NeuronCores, each with its share of the chip's memory.
+    const cores = device === 'neuron' ? (acceleratorInfo(i.accelerator)?.coresPerDevice ?? 1) : 1;
+    const units = i.count * cores;
+    const tensorParallel = spec.tensorParallel !== undefined ? Math.min(spec.tensorParallel, units) : units;
     return sizeForEngine({
       ...which,
       parameters: model.parameters,
@@ -65,9 +68,9 @@ export function sizingFunction(spec: SizingSpec): SizingFunction {
       ...(model.architecture ? { architecture: model.architecture } : {}),
       maxContextLength: llm.maxContextLength,
       maxConcurrentSequences: llm.maxConcurrentSequences,
-      deviceMemoryBytes: i.acceleratorUsableMemoryGiB * GIB,
+      deviceMemoryBytes: (i.acceleratorUsableMemoryGiB * GIB) / cores,
       acceleratorModel: i.accelerator,
-      devices: i.count,
+      devices: units,
       tensorParallel,
       // TGI is not given a memory fraction (its default 1.0 applies); the others get gpuMemoryUtilization.
       ...(which.engine === 'tgi' ? {} : { gpuMemoryUtilization: llm.gpuMemoryUtilization }),
@@ -82,6 +85,14 @@ export interface PlacementRequest {
   readonly sizingFor: SizingFunction;
   /** Weights of the whole checkpoint (host memory floor while loading); 0 when not an LLM. */
   readonly weightsBytes: number;
+  /** Instance types the engine can run on beyond the device kind (BladeLLM: A/H/L-series GPUs). */
+  readonly accept?: (i: InstanceType) => boolean;
+}
+
+/** BladeLLM runs on A-, H- and L-series GPUs only; the other engines on any GPU of their device kind. */
+export function engineAccepts(engine: EngineName | 'auto'): ((i: InstanceType) => boolean) | undefined {
+  if (engine !== 'bladellm') return undefined;
+  return (i) => ['A', 'H', 'L'].includes(acceleratorInfo(i.accelerator)?.series ?? '');
 }
 
 export interface Placement {
@@ -156,6 +167,7 @@ function placedInstance(d: DeploymentSpec, ctx: DeploymentContext, accelRequest:
     devices: req.devices,
     sizing: req.sizingFor,
     prices: ctx.prices,
+    ...(req.accept ? { accept: req.accept } : {}),
   };
   const result = place(placement);
   if (result.chosen) return result.chosen;
@@ -166,10 +178,10 @@ function placedInstance(d: DeploymentSpec, ctx: DeploymentContext, accelRequest:
   const largest = [...candidates(placement)].sort((a, b) => b.acceleratorMemoryGiB * b.count - a.acceleratorMemoryGiB * a.count)[0];
   const sizing = largest ? req.sizingFor(largest) : undefined;
   const cheapest = result.cheapestFitting ? `the cheapest ${target} instance that fits is ${describeCandidate(result.cheapestFitting, target)}` : `no ${target} instance in the catalog fits`;
-  const breakdown = sizing && largest ? `On ${largest.name}, ${describeBreakdown(sizing)}; ${sizing.reason}. ` : '';
+  const breakdown = sizing && largest ? `On ${largest.name}, ${describeBreakdown(sizing)}. ` : '';
   ctx.report(Diagnostics.NoInstanceFits, resources.accelerator ? ['resources', 'accelerator'] : ['model', 'parameters'], {
     args: { reason: sizing ? sizing.reason : `none has ${minVcpu} vCPU and ${minMemoryGiB.toFixed(1)} GiB of memory` },
-    hint: `${breakdown}${cheapest}; or quantize (acceleration.quantization), lower llm.maxContextLength, or use kvCacheDtype fp8`,
+    hint: `${breakdown}${cheapest[0]!.toUpperCase()}${cheapest.slice(1)}; or quantize (acceleration.quantization), lower llm.maxContextLength, or use kvCacheDtype fp8`,
   });
   return undefined;
 }
@@ -205,7 +217,7 @@ export function checkSizing(ctx: DeploymentContext, model: ModelIR, llm: LlmIR |
   const sizing = req.sizingFor(chosenType);
   if (!sizing) return undefined;
   if (!sizing.fits) {
-    const relaxed = place({ target: ctx.target, region: req.region, accelerator: 'auto', minVcpu: 1, minMemoryGiB: 0, devices: req.devices, sizing: req.sizingFor, prices: ctx.prices });
+    const relaxed = place({ target: ctx.target, region: req.region, accelerator: 'auto', minVcpu: 1, minMemoryGiB: 0, devices: req.devices, sizing: req.sizingFor, prices: ctx.prices, ...(req.accept ? { accept: req.accept } : {}) });
     const cheapest = relaxed.chosen ? `The cheapest ${ctx.target} instance that fits is ${describeCandidate(relaxed.chosen, ctx.target)}. ` : `No ${ctx.target} instance in the catalog fits. `;
     ctx.report(Diagnostics.DoesNotFit, placement.explicitType ? ['resources', 'instanceType'] : ['llm', 'maxContextLength'], {
       args: { instance: chosenType.name, reason: sizing.reason },

@@ -14,7 +14,7 @@ import { TARGETS } from '../spec/constants';
 import { DeploymentContext } from './context';
 import { engineDevices, engineSettings, requestedEngine, resolveEngine } from './engine';
 import { asyncIR, batchingIR, compileIR, normalizeLlm, pipelineIR, serverlessIR, speculativeIR, timeoutsIR } from './features';
-import { checkSizing, chooseInstance, PlacementRequest, requestedAccelerator, sizingFunction } from './instance';
+import { checkSizing, chooseInstance, engineAccepts, PlacementRequest, requestedAccelerator, sizingFunction } from './instance';
 import { normalizeModel, normalizeQuantization } from './model';
 import { normalizeTensorParallel } from './parallelism';
 import { checkAlibaba } from './rules-alibaba';
@@ -95,6 +95,7 @@ function normalizeForTarget(d: DeploymentSpec, ctx: DeploymentContext): Deployme
     devices: engineDevices(requested, model, target, mode),
     sizingFor: sizingFunction({ ...sizingSpec, engine: requested }),
     weightsBytes: weightsBytes ?? 0,
+    ...withAccept(engineAccepts(requested)),
   };
   const placement = chooseInstance(d, ctx, accelRequest, req, mode === 'serverless' && target === 'aws');
   if (!placement) return undefined;
@@ -103,7 +104,8 @@ function normalizeForTarget(d: DeploymentSpec, ctx: DeploymentContext): Deployme
   const bladeFits = !!chosenType && weightsBytes !== undefined && chosenType.acceleratorMemoryGiB * chosenType.count * GIB >= 1.7 * weightsBytes;
   const choice = resolveEngine(d, ctx, requested, model, chosenType, bladeFits);
   const tensorParallel = normalizeTensorParallel(d, ctx, model, chosenType, choice.device);
-  const sizing = checkSizing(ctx, model, llm, placement, { ...req, sizingFor: sizingFunction({ ...sizingSpec, engine: choice.name, tensorParallel }) });
+  const resolvedReq = { ...req, sizingFor: sizingFunction({ ...sizingSpec, engine: choice.name, tensorParallel }), ...withAccept(engineAccepts(choice.name)) };
+  const sizing = checkSizing(ctx, model, llm, placement, resolvedReq);
   const engine = engineSettings(d, ctx, choice, model, region);
   const price = chosenType ? ctx.prices.priceOf(target, chosenType.name, region ?? '') : undefined;
 
@@ -140,6 +142,10 @@ function normalizeForTarget(d: DeploymentSpec, ctx: DeploymentContext): Deployme
   if (target === 'aws') checkAws(d, ir, ctx);
   else checkAlibaba(d, ir, ctx);
   return ir;
+}
+
+function withAccept(accept: PlacementRequest['accept']): Pick<PlacementRequest, 'accept'> {
+  return accept ? { accept } : {};
 }
 
 function regionOf(d: DeploymentSpec, ctx: DeploymentContext): string | undefined {

@@ -64,7 +64,7 @@ export function pagedResult(input: SizingInput, plan: PagedPlan): SizingResult {
     kvChecked: true,
     concurrencyLimited: fits && maxConcurrency < input.maxConcurrentSequences,
     reason: fits
-      ? `the KV cache holds ${tokens} tokens: ${maxConcurrency} sequences of ${input.maxContextLength} tokens at once`
-      : `one sequence of ${input.maxContextLength} tokens needs ${formatBytes(needed)} of KV cache per device, but only ${formatBytes(kvCacheBytes)} is left (${tokens} tokens)`,
+      ? `the KV cache holds ${tokens.toLocaleString('en-US')} tokens: ${maxConcurrency} sequences of ${input.maxContextLength} tokens at once`
+      : `one sequence of ${input.maxContextLength} tokens needs ${formatBytes(needed)} of KV cache per device, but only ${formatBytes(kvCacheBytes)} is left (${tokens.toLocaleString('en-US')} tokens)`,
   };
 }
