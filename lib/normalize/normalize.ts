@@ -104,7 +104,7 @@ function normalizeForTarget(d: DeploymentSpec, ctx: DeploymentContext): Deployme
   const bladeFits = !!chosenType && weightsBytes !== undefined && chosenType.acceleratorMemoryGiB * chosenType.count * GIB >= 1.7 * weightsBytes;
   const choice = resolveEngine(d, ctx, requested, model, chosenType, bladeFits);
   const tensorParallel = normalizeTensorParallel(d, ctx, model, chosenType, choice.device);
-  const resolvedReq = { ...req, sizingFor: sizingFunction({ ...sizingSpec, engine: choice.name, tensorParallel }), ...withAccept(engineAccepts(choice.name)) };
+  const resolvedReq = { ...req, sizingFor: sizingFunction({ ...sizingSpec, engine: choice.name }), ...withAccept(engineAccepts(choice.name)) };
   const sizing = checkSizing(ctx, model, llm, placement, resolvedReq);
   const engine = engineSettings(d, ctx, choice, model, region);
   const price = chosenType ? ctx.prices.priceOf(target, chosenType.name, region ?? '') : undefined;

@@ -38,16 +38,16 @@ export function pagedResult(input: SizingInput, plan: PagedPlan): SizingResult {
     kvCacheBytes,
   };
   const base = { engine: plan.engine, rule: plan.rule, devices: input.devices, tensorParallel: tp, perDevice, totalWeightBytes: plan.totalWeightBytes };
+  if (rest <= 0) {
+    return { ...base, fits: false, kvChecked: !!input.architecture, concurrencyLimited: false, reason: `weights (${formatBytes(plan.weightsBytes)}), activations and runtime exceed the ${formatBytes(plan.budgetBytes)} budget per device` };
+  }
   if (!input.architecture) {
-    const fits = rest > 0;
     return {
       ...base,
-      fits,
+      fits: true,
       kvChecked: false,
       concurrencyLimited: false,
-      reason: fits
-        ? `weights, activations and runtime fit in the ${formatBytes(plan.budgetBytes)} budget per device; the KV cache could not be checked (architecture unknown)`
-        : `weights (${formatBytes(plan.weightsBytes)}), activations and runtime exceed the ${formatBytes(plan.budgetBytes)} budget per device`,
+      reason: `weights, activations and runtime fit in the ${formatBytes(plan.budgetBytes)} budget per device; the KV cache could not be checked (architecture unknown)`,
     };
   }
   const perToken = kvBytesPerToken(input.architecture, kvBytesPerElement(input.dtype, input.kvCacheDtype), tp);
