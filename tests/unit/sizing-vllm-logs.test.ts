@@ -59,6 +59,14 @@ const CASES: readonly LoggedStartup[] = [
     family: 'deepseek-r1-distill-qwen', parameters: 14.8e9, gpuGiB: 23.55, utilization: 0.98, tensorParallel: 2,
     maxModelLen: 131072, profileTokens: 2048, loggedKvGiB: 8.69, started: false,
   },
+  {
+    // V1: "Loading model weights took 67.7229 GB ... # GPU blocks: 1381 ... Maximum concurrency for 2048 tokens per request: 10.79x"
+    // (--max-model-len 2048 --gpu-memory-utilization 0.98; 1381 blocks x 16 tokens x 327,680 bytes = 6.74 GiB; an 80 GB GPU,
+    // the only size that holds 67.7 GiB of weights at 0.98; V1's API-server default then was 2048 batched tokens)
+    source: 'https://github.com/vllm-project/vllm/pull/12569 (80 GB GPU, Llama-3.1-70B-Instruct w8a8, INT8 weights)',
+    family: 'llama3.1', parameters: 70.6e9, quantization: 'int8', gpuGiB: 79.22, utilization: 0.98, tensorParallel: 1,
+    maxModelLen: 2048, profileTokens: 2048, loggedKvGiB: (1381 * 16 * 327680) / GIB, started: true,
+  },
 ];
 
 function sized(c: LoggedStartup) {
