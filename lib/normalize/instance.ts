@@ -89,10 +89,13 @@ export interface PlacementRequest {
   readonly accept?: (i: InstanceType) => boolean;
 }
 
-/** BladeLLM runs on A-, H- and L-series GPUs only; the other engines on any GPU of their device kind. */
-export function engineAccepts(engine: EngineName | 'auto'): ((i: InstanceType) => boolean) | undefined {
+/**
+ * BladeLLM runs on A-, H- and L-series GPUs with at least 1.7x the weights in accelerator memory (the PAI-EAS
+ * rule checked as IS4005); the other engines on any GPU of their device kind.
+ */
+export function engineAccepts(engine: EngineName | 'auto', weightsBytes: number): ((i: InstanceType) => boolean) | undefined {
   if (engine !== 'bladellm') return undefined;
-  return (i) => ['A', 'H', 'L'].includes(acceleratorInfo(i.accelerator)?.series ?? '');
+  return (i) => ['A', 'H', 'L'].includes(acceleratorInfo(i.accelerator)?.series ?? '') && i.acceleratorMemoryGiB * i.count * GIB >= 1.7 * weightsBytes;
 }
 
 export interface Placement {

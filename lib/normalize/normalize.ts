@@ -6,7 +6,7 @@
 import { CATALOG_PRICES, PriceBook, UserPriceTable } from '../catalog/prices';
 import { DiagnosticBag } from '../diagnostics/diagnostic';
 import { Diagnostics } from '../diagnostics/registry';
-import type { DeploymentIR } from '../ir';
+import type { DeploymentIR, LlmIR } from '../ir';
 import { KvDtype, weightBytes } from '../sizing';
 import { mergeDefaults } from '../spec/merge';
 import type { DeploymentSpec, Spec } from '../spec/schema';
@@ -95,7 +95,7 @@ function normalizeForTarget(d: DeploymentSpec, ctx: DeploymentContext): Deployme
     devices: engineDevices(requested, model, target, mode),
     sizingFor: sizingFunction({ ...sizingSpec, engine: requested }),
     weightsBytes: weightsBytes ?? 0,
-    ...withAccept(engineAccepts(requested)),
+    ...withAccept(engineAccepts(requested, weightsBytes ?? 0)),
   };
   const placement = chooseInstance(d, ctx, accelRequest, req, mode === 'serverless' && target === 'aws');
   if (!placement) return undefined;
@@ -104,9 +104,10 @@ function normalizeForTarget(d: DeploymentSpec, ctx: DeploymentContext): Deployme
   const bladeFits = !!chosenType && weightsBytes !== undefined && chosenType.acceleratorMemoryGiB * chosenType.count * GIB >= 1.7 * weightsBytes;
   const choice = resolveEngine(d, ctx, requested, model, chosenType, bladeFits);
   const tensorParallel = normalizeTensorParallel(d, ctx, model, chosenType, choice.device);
-  const resolvedReq = { ...req, sizingFor: sizingFunction({ ...sizingSpec, engine: choice.name }), ...withAccept(engineAccepts(choice.name)) };
+  const resolvedReq = { ...req, sizingFor: sizingFunction({ ...sizingSpec, engine: choice.name }), ...withAccept(engineAccepts(choice.name, weightsBytes ?? 0)) };
   const sizing = checkSizing(ctx, model, llm, placement, resolvedReq);
   const engine = engineSettings(d, ctx, choice, model, region);
+  checkMaxBatchedTokens(ctx, llm, choice);
   const price = chosenType ? ctx.prices.priceOf(target, chosenType.name, region ?? '') : undefined;
 
   const ir: DeploymentIR = {
@@ -142,6 +143,18 @@ function normalizeForTarget(d: DeploymentSpec, ctx: DeploymentContext): Deployme
   if (target === 'aws') checkAws(d, ir, ctx);
   else checkAlibaba(d, ir, ctx);
   return ir;
+}
+
+/** Engines whose batch/profiling token budget the emitters set (vLLM, LMI, TGI, SGLang, BladeLLM flags). */
+const BATCHED_TOKENS_ENGINES: readonly string[] = ['vllm', 'lmi', 'tensorrt-llm', 'tgi', 'sglang', 'bladellm'];
+
+function checkMaxBatchedTokens(ctx: DeploymentContext, llm: LlmIR | undefined, choice: { name: string; device: string }): void {
+  if (llm?.maxBatchedTokens === undefined || (choice.device !== 'neuron' && BATCHED_TOKENS_ENGINES.includes(choice.name))) return;
+  ctx.report(Diagnostics.SettingIgnored, ['llm', 'maxBatchedTokens'], {
+    atKey: true,
+    args: { setting: 'llm.maxBatchedTokens', reason: choice.device === 'neuron' ? 'Neuron engines compile fixed batch shapes' : `engine ${choice.name} has no batch token budget inferstack sets` },
+    hint: "remove llm.maxBatchedTokens, or pass the engine's own flag in container.args or container.env",
+  });
 }
 
 function withAccept(accept: PlacementRequest['accept']): Pick<PlacementRequest, 'accept'> {

@@ -89,6 +89,7 @@ export function vllmArgs(ir: DeploymentIR): string[] {
   args.push('--max-model-len', String(llm.maxContextLength));
   args.push('--max-num-seqs', String(llm.maxConcurrentSequences));
   args.push('--gpu-memory-utilization', String(llm.gpuMemoryUtilization));
+  if (llm.maxBatchedTokens !== undefined) args.push('--max-num-batched-tokens', String(llm.maxBatchedTokens));
   args.push(llm.prefixCaching ? '--enable-prefix-caching' : '--no-enable-prefix-caching');
   args.push('--trust-remote-code');
   if (ir.quantization.method !== 'none') args.push('--quantization', ir.quantization.method === 'int4' || ir.quantization.method === 'int8' ? 'compressed-tensors' : ir.quantization.method);
@@ -108,6 +109,7 @@ export function bladeArgs(ir: DeploymentIR): string[] {
   const args = ['blade_llm_server', '--host', '0.0.0.0', '--port', String(ir.engine.port), '--model', modelPathInContainer(ir)];
   args.push('--tensor_parallel_size', String(ir.tensorParallel));
   args.push('--max_gpu_memory_utilization', String(llm.gpuMemoryUtilization));
+  if (llm.maxBatchedTokens !== undefined) args.push('--ragged_flash_max_batch_tokens', String(llm.maxBatchedTokens));
   if (!llm.prefixCaching) args.push('--disable_prompt_cache');
   if (ir.kvCacheDtype !== 'auto') args.push('--kv_cache_quant', KV_BLADE[ir.kvCacheDtype]!);
   if (ir.speculative?.method === 'draft') {
@@ -128,6 +130,7 @@ export function sglangArgs(ir: DeploymentIR): string[] {
   args.push('--context-length', String(llm.maxContextLength));
   args.push('--max-running-requests', String(llm.maxConcurrentSequences));
   args.push('--mem-fraction-static', String(llm.gpuMemoryUtilization));
+  if (llm.maxBatchedTokens !== undefined) args.push('--chunked-prefill-size', String(llm.maxBatchedTokens));
   args.push('--trust-remote-code');
   if (!llm.prefixCaching) args.push('--disable-radix-cache');
   if (ir.quantization.method !== 'none') args.push('--quantization', ir.quantization.method);

@@ -140,3 +140,31 @@ deployments:
     expect(big.sizing!.perDevice.activationBytes).toBeGreaterThan(base.sizing!.perDevice.activationBytes);
   });
 });
+
+describe('llm.maxBatchedTokens reaches the engines', () => {
+  const spec = (engine: string, target: 'aws' | 'alibaba', extra = '') => `version: 1
+deployments:
+  chat:
+    model: { uri: "${target === 'aws' ? 's3://m/' : 'oss://m/'}", task: text-generation, family: qwen2.5, parameters: 7.6B }
+    engine: ${engine}
+    llm: { maxContextLength: 8192, maxConcurrentSequences: 8, maxBatchedTokens: 4096 }
+${extra}    targets: { ${target}: { region: ${target === 'aws' ? 'us-east-1' : 'cn-hangzhou'} } }
+`;
+  it('PAI-EAS vLLM, SGLang and BladeLLM get their flag', async () => {
+    const { vllmArgs, sglangArgs, bladeArgs } = await import('../../providers/alibaba/service-config');
+    const ir = (engine: string) => compile(spec(engine, 'alibaba')).deployments[0]!;
+    expect(vllmArgs(ir('vllm')).join(' ')).toContain('--max-num-batched-tokens 4096');
+    expect(sglangArgs(ir('sglang')).join(' ')).toContain('--chunked-prefill-size 4096');
+    expect(bladeArgs(ir('bladellm')).join(' ')).toContain('--ragged_flash_max_batch_tokens 4096');
+  });
+  it('SageMaker LMI and TGI get their environment variable', async () => {
+    const { engineEnvironment } = await import('../../providers/aws/containers');
+    expect(engineEnvironment(compile(spec('lmi', 'aws')).deployments[0]!).OPTION_MAX_ROLLING_BATCH_PREFILL_TOKENS).toBe('4096');
+    expect(engineEnvironment(compile(spec('tgi', 'aws')).deployments[0]!).MAX_BATCH_PREFILL_TOKENS).toBe('4096');
+  });
+  it('an engine that cannot take it gets a warning, never a silent drop', () => {
+    const r = compile(spec('lmi', 'aws', '    resources: { accelerator: aws-inferentia2 }\n'));
+    const w = r.diagnostics.find((d) => d.code === 'IS2016' && /maxBatchedTokens/.test(d.message));
+    expect(w?.severity).toBe('warning');
+  });
+});
