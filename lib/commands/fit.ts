@@ -7,18 +7,7 @@
 import { parseArgs } from 'node:util';
 import { accelerator as acceleratorInfo, acceleratorNames } from '../catalog/accelerators';
 import { canonicalFamily, KNOWN_FAMILIES, knownArchitecture } from '../catalog/models';
-import {
-  Architecture,
-  DeviceMemory,
-  GIB,
-  KvDtype,
-  LmiBackend,
-  QuantMethod,
-  sizeForEngine,
-  SizingEngine,
-  SizingResult,
-  WeightDtype,
-} from '../sizing';
+import { Architecture, DeviceMemory, GIB, KvDtype, LmiBackend, QuantMethod, sizeForEngine, SizingEngine, SizingInput, SizingResult, WeightDtype } from '../sizing';
 import { formatBytes, parseCount, parseSizeBytes } from '../spec/units';
 
 export class FitUsageError extends Error {}
@@ -53,22 +42,11 @@ export function fitMemory(r: SizingResult): FitMemory {
 }
 
 export interface FitRequest {
-  readonly engine: SizingEngine;
-  readonly lmiBackend?: LmiBackend;
-  readonly parameters: number;
-  readonly dtype: WeightDtype;
-  readonly quantization: QuantMethod;
-  readonly kvCacheDtype: KvDtype;
-  readonly architecture: Architecture;
+  /** The memory model's input (one sequence: fit reports the concurrency at full context). */
+  readonly sizing: SizingInput;
   /** Where the architecture came from: the flags, or the family's config.json. */
   readonly architectureSource: string;
-  readonly deviceMemoryBytes: number;
   readonly acceleratorName?: string;
-  readonly devices: number;
-  readonly tensorParallel: number;
-  readonly gpuMemoryUtilization?: number;
-  readonly context: number;
-  readonly maxBatchedTokens?: number;
   readonly json: boolean;
 }
 
@@ -186,21 +164,25 @@ export function parseFitArgs(argv: readonly string[]): FitRequest {
   const engine = oneOf('engine', v.engine, ENGINES, 'vllm');
   const maxBatchedTokens = v['max-batched-tokens'] !== undefined ? parseTokens('max-batched-tokens', v['max-batched-tokens']) : undefined;
   return {
-    engine,
-    ...(engine === 'lmi' ? { lmiBackend: oneOf('lmi-backend', v['lmi-backend'], LMI_BACKENDS, 'vllm') } : {}),
-    parameters,
-    dtype: oneOf('dtype', v.dtype, DTYPES, 'bf16'),
-    quantization: oneOf('quantization', v.quantization, QUANTS, 'none'),
-    kvCacheDtype: oneOf('kv-cache-dtype', v['kv-cache-dtype'], KV_DTYPES, 'auto'),
-    architecture,
+    sizing: {
+      engine,
+      ...(engine === 'lmi' ? { lmiBackend: oneOf('lmi-backend', v['lmi-backend'], LMI_BACKENDS, 'vllm') } : {}),
+      parameters,
+      dtype: oneOf('dtype', v.dtype, DTYPES, 'bf16'),
+      quantization: oneOf('quantization', v.quantization, QUANTS, 'none'),
+      kvCacheDtype: oneOf('kv-cache-dtype', v['kv-cache-dtype'], KV_DTYPES, 'auto'),
+      architecture,
+      maxContextLength: parseTokens('context', v.context),
+      maxConcurrentSequences: 1,
+      deviceMemoryBytes,
+      ...(acceleratorName ? { acceleratorModel: acceleratorName } : {}),
+      devices,
+      tensorParallel,
+      ...(utilization !== undefined ? { gpuMemoryUtilization: utilization } : {}),
+      ...(maxBatchedTokens !== undefined ? { maxBatchedTokens } : {}),
+    },
     architectureSource: source,
-    deviceMemoryBytes,
     ...(acceleratorName ? { acceleratorName } : {}),
-    devices,
-    tensorParallel,
-    ...(utilization !== undefined ? { gpuMemoryUtilization: utilization } : {}),
-    context: parseTokens('context', v.context),
-    ...(maxBatchedTokens !== undefined ? { maxBatchedTokens } : {}),
     json: output === 'json',
   };
 }
@@ -212,31 +194,16 @@ export interface FitResult {
 }
 
 export function fit(req: FitRequest): FitResult {
-  const sizing = sizeForEngine({
-    engine: req.engine,
-    ...(req.lmiBackend ? { lmiBackend: req.lmiBackend } : {}),
-    parameters: req.parameters,
-    dtype: req.dtype,
-    quantization: req.quantization,
-    kvCacheDtype: req.kvCacheDtype,
-    architecture: req.architecture,
-    maxContextLength: req.context,
-    maxConcurrentSequences: 1,
-    deviceMemoryBytes: req.deviceMemoryBytes,
-    ...(req.acceleratorName ? { acceleratorModel: req.acceleratorName } : {}),
-    devices: req.devices,
-    tensorParallel: req.tensorParallel,
-    ...(req.gpuMemoryUtilization !== undefined ? { gpuMemoryUtilization: req.gpuMemoryUtilization } : {}),
-    ...(req.maxBatchedTokens !== undefined ? { maxBatchedTokens: req.maxBatchedTokens } : {}),
-  });
+  const sizing = sizeForEngine(req.sizing);
   return { request: req, sizing, memory: fitMemory(sizing) };
 }
 
 export function renderFitText(r: FitResult): string {
   const s = r.sizing;
   const d = s.perDevice;
-  const req = r.request;
-  const device = req.acceleratorName ? `${req.devices} x ${req.acceleratorName} (${formatBytes(req.deviceMemoryBytes)} usable each)` : `${req.devices} x ${formatBytes(req.deviceMemoryBytes)}`;
+  const req = r.request.sizing;
+  const arch = req.architecture!;
+  const device = r.request.acceleratorName ? `${req.devices} x ${r.request.acceleratorName} (${formatBytes(req.deviceMemoryBytes)} usable each)` : `${req.devices} x ${formatBytes(req.deviceMemoryBytes)}`;
   const rows: [string, string][] = [
     ['device memory', formatBytes(d.totalBytes)],
     ['engine budget', formatBytes(d.budgetBytes)],
@@ -248,11 +215,11 @@ export function renderFitText(r: FitResult): string {
   const width = Math.max(...rows.map(([k]) => k.length));
   return [
     `${(req.parameters / 1e9).toFixed(2)}B ${req.dtype}${req.quantization !== 'none' ? ` ${req.quantization}` : ''} on ${device}, ${s.engine}, tensor parallel ${s.tensorParallel}`,
-    `architecture: ${r.request.architecture.layers} layers, ${r.request.architecture.kvHeads} KV heads, head dim ${r.request.architecture.headDim} (${req.architectureSource})`,
+    `architecture: ${arch.layers} layers, ${arch.kvHeads} KV heads, head dim ${arch.headDim} (${r.request.architectureSource})`,
     `per device:`,
     ...rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v.padStart(9)}`),
     `KV cache tokens: ${(s.kvCacheTokens ?? 0).toLocaleString('en-US')} (${(s.kvBytesPerTokenPerDevice ?? 0).toLocaleString('en-US')} bytes per token per device)`,
-    `maximum concurrency at ${req.context.toLocaleString('en-US')} tokens: ${s.maxConcurrencyAtFullContext ?? 0}x`,
+    `maximum concurrency at ${req.maxContextLength.toLocaleString('en-US')} tokens: ${s.maxConcurrencyAtFullContext ?? 0}x`,
     `${s.fits ? 'fits' : 'does not fit'}: ${s.reason}`,
     `rule: ${s.rule}`,
   ].join('\n');

@@ -9,17 +9,14 @@
  *   page the rest) with a 2048-token profiling batch, and the same admission rule — one sequence of the
  *   maximum length must fit.
  */
-import { pagedResult, tensorParallelOf } from './paged';
+import { pagedResult, shardedWeights } from './paged';
 import type { SizingInput, SizingResult } from './types';
 import { vllmActivationBytes, vllmRuntimeBytes, VLLM_DEFAULT_GPU_MEMORY_UTILIZATION } from './vllm';
-import { weightBytes, weightBytesPerDevice } from './weights';
 
 export const BLADELLM_DEFAULT_MAX_BATCH_TOKENS = 2048;
 
 export function sizeBladeLlm(input: SizingInput): SizingResult {
-  const tp = tensorParallelOf(input);
-  const total = weightBytes(input.parameters, input.dtype, input.quantization, input.architecture);
-  const weights = weightBytesPerDevice(total, tp);
+  const { tp, total, weights } = shardedWeights(input);
   const utilization = input.gpuMemoryUtilization ?? VLLM_DEFAULT_GPU_MEMORY_UTILIZATION;
   const profiling = { ...input, maxBatchedTokens: input.maxBatchedTokens ?? BLADELLM_DEFAULT_MAX_BATCH_TOKENS };
   return pagedResult(input, {

@@ -10,10 +10,9 @@
  */
 import { activationFallbackBytes, forwardActivationBytes } from './activation';
 import { kvBytesPerElement, kvBytesPerToken } from './kv';
-import { pagedResult, tensorParallelOf } from './paged';
+import { pagedResult, shardedWeights } from './paged';
 import { GIB, SizingInput, SizingResult } from './types';
 import { sizeVllm } from './vllm';
-import { weightBytes, weightBytesPerDevice } from './weights';
 import { formatBytes } from '../spec/units';
 
 export const TRTLLM_KV_FREE_FRACTION = 0.9;
@@ -31,9 +30,7 @@ export function sizeLmi(input: SizingInput): SizingResult {
 }
 
 function sizeTrtllm(input: SizingInput): SizingResult {
-  const tp = tensorParallelOf(input);
-  const total = weightBytes(input.parameters, input.dtype, input.quantization, input.architecture);
-  const weights = weightBytesPerDevice(total, tp);
+  const { tp, total, weights } = shardedWeights(input);
   const tokens = input.maxBatchedTokens ?? TRTLLM_DEFAULT_MAX_NUM_TOKENS;
   return pagedResult(input, {
     engine: 'lmi',
@@ -49,9 +46,7 @@ function sizeTrtllm(input: SizingInput): SizingResult {
 }
 
 function sizeNeuron(input: SizingInput): SizingResult {
-  const tp = tensorParallelOf(input);
-  const total = weightBytes(input.parameters, input.dtype, input.quantization, input.architecture);
-  const weights = weightBytesPerDevice(total, tp);
+  const { tp, total, weights } = shardedWeights(input);
   const perDevice = {
     totalBytes: input.deviceMemoryBytes,
     budgetBytes: input.deviceMemoryBytes,

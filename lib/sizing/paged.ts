@@ -6,6 +6,7 @@
 import { formatBytes } from '../spec/units';
 import { kvBytesPerElement, kvBytesPerToken, kvTokens } from './kv';
 import type { SizingEngine, SizingInput, SizingResult } from './types';
+import { weightBytes, weightBytesPerDevice } from './weights';
 
 export interface PagedPlan {
   readonly engine: SizingEngine;
@@ -23,6 +24,13 @@ export interface PagedPlan {
 
 export function tensorParallelOf(input: SizingInput): number {
   return Math.max(1, input.tensorParallel ?? input.devices);
+}
+
+/** Tensor-parallel degree, the checkpoint's weights, and one shard's (what each device holds). */
+export function shardedWeights(input: SizingInput): { tp: number; total: number; weights: number } {
+  const tp = tensorParallelOf(input);
+  const total = weightBytes(input.parameters, input.dtype, input.quantization, input.architecture);
+  return { tp, total, weights: weightBytesPerDevice(total, tp) };
 }
 
 export function pagedResult(input: SizingInput, plan: PagedPlan): SizingResult {

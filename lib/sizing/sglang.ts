@@ -14,9 +14,8 @@
  * We pass the spec's `gpuMemoryUtilization` as `--mem-fraction-static` when it is set; then the reservation
  * is total x (1 - fraction), shown as runtime.
  */
-import { pagedResult, tensorParallelOf } from './paged';
+import { pagedResult, shardedWeights } from './paged';
 import { GIB, SizingInput, SizingResult } from './types';
-import { weightBytes, weightBytesPerDevice } from './weights';
 
 const MIB = 1024 ** 2;
 
@@ -37,9 +36,7 @@ export function sglangReservation(input: SizingInput, tp: number): { activationB
 }
 
 export function sizeSglang(input: SizingInput): SizingResult {
-  const tp = tensorParallelOf(input);
-  const total = weightBytes(input.parameters, input.dtype, input.quantization, input.architecture);
-  const weights = weightBytesPerDevice(total, tp);
+  const { tp, total, weights } = shardedWeights(input);
   const explicit = input.gpuMemoryUtilization;
   const reservation = explicit !== undefined ? { activationBytes: 0, runtimeBytes: Math.ceil(input.deviceMemoryBytes * (1 - explicit)) } : sglangReservation(input, tp);
   return pagedResult(input, {

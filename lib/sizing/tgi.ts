@@ -10,9 +10,8 @@
  *   `--max-total-tokens` ("Not enough memory to handle max_total_tokens").
  */
 import { activationFallbackBytes, forwardActivationBytes } from './activation';
-import { pagedResult, tensorParallelOf } from './paged';
+import { pagedResult, shardedWeights } from './paged';
 import { GIB, SizingInput, SizingResult } from './types';
-import { weightBytes, weightBytesPerDevice } from './weights';
 
 export const TGI_DEFAULT_MAX_BATCH_PREFILL_TOKENS = 4096;
 export const TGI_WIGGLE_ROOM = 0.93;
@@ -21,9 +20,7 @@ const TGI_RUNTIME_BYTES = 0.5 * GIB;
 const TGI_SHARDED_BYTES = 0.5 * GIB;
 
 export function sizeTgi(input: SizingInput): SizingResult {
-  const tp = tensorParallelOf(input);
-  const total = weightBytes(input.parameters, input.dtype, input.quantization, input.architecture);
-  const weights = weightBytesPerDevice(total, tp);
+  const { tp, total, weights } = shardedWeights(input);
   const fraction = input.gpuMemoryUtilization ?? 1;
   const tokens = input.maxBatchedTokens ?? TGI_DEFAULT_MAX_BATCH_PREFILL_TOKENS;
   return pagedResult(input, {

@@ -17,9 +17,8 @@
  *   schedules as many sequences as fit, shorter ones sharing the same blocks (block size 16).
  */
 import { activationFallbackBytes, forwardActivationBytes } from './activation';
-import { pagedResult, tensorParallelOf } from './paged';
+import { pagedResult, shardedWeights } from './paged';
 import { GIB, SizingInput, SizingResult } from './types';
-import { weightBytes, weightBytesPerDevice } from './weights';
 
 export const VLLM_DEFAULT_GPU_MEMORY_UTILIZATION = 0.9;
 export const VLLM_BLOCK_SIZE = 16;
@@ -53,9 +52,7 @@ export function vllmRuntimeBytes(tensorParallel: number): number {
 }
 
 export function sizeVllm(input: SizingInput): SizingResult {
-  const tp = tensorParallelOf(input);
-  const total = weightBytes(input.parameters, input.dtype, input.quantization, input.architecture);
-  const weights = weightBytesPerDevice(total, tp);
+  const { tp, total, weights } = shardedWeights(input);
   const utilization = input.gpuMemoryUtilization ?? VLLM_DEFAULT_GPU_MEMORY_UTILIZATION;
   return pagedResult(input, {
     engine: 'vllm',

@@ -20,7 +20,7 @@ describe('inferstack fit', () => {
   });
   it('--gpu-memory sizes any GPU; --family replaces the architecture flags', () => {
     const r = fit(parseFitArgs(['--parameters', '8.03B', '--family', 'llama-3.1', '--gpu-memory', '23.58Gi', '--context', '29000', '--gpu-memory-utilization', '0.9', '--max-batched-tokens', '29000']));
-    expect(r.request.architecture).toMatchObject({ layers: 32, kvHeads: 8, headDim: 128 });
+    expect(r.request.sizing.architecture).toMatchObject({ layers: 32, kvHeads: 8, headDim: 128 });
     expect(r.memory.fits).toBe(false); // vLLM refused this one (vllm#10517)
     expect(renderFitText(r)).toMatch(/does not fit: one sequence of 29000 tokens needs/);
   });
