@@ -9,6 +9,13 @@ import { accelerator as acceleratorInfo, acceleratorNames } from '../catalog/acc
 import { canonicalFamily, KNOWN_FAMILIES, knownArchitecture } from '../catalog/models';
 import { Architecture, DeviceMemory, GIB, KvDtype, LmiBackend, QuantMethod, sizeForEngine, SizingEngine, SizingInput, SizingResult, WeightDtype } from '../sizing';
 import { formatBytes, parseCount, parseSizeBytes } from '../spec/units';
+import { instanceTypes } from '../catalog/instances';
+import { CATALOG_PRICES, PriceBook, UserPriceTable } from '../catalog/prices';
+import { describeCandidate } from '../normalize/instance';
+import { matchingAccelerators, priceFor, RankedInstance, rankByCost } from '../normalize/placement';
+import { TARGETS } from '../spec/constants';
+import type { TargetName } from '../spec/schema';
+import { loadPriceTable, PriceFileError } from './prices';
 
 export class FitUsageError extends Error {}
 
@@ -17,7 +24,7 @@ export const FIT_USAGE = `Usage:
                  [--quantization none|awq|gptq|fp8|int8|int4] [--kv-cache-dtype auto|fp8|int8]
                  [--engine vllm|sglang|tgi|lmi|bladellm] [--lmi-backend vllm|trtllm|neuron] [--tensor-parallel N]
                  (--accelerator NAME | --gpu-memory SIZE) [--count N] [--gpu-memory-utilization F]
-                 --context N [--max-batched-tokens N] [--output json]
+                 --context N [--max-batched-tokens N] [--prices FILE] [--output json]
   --gpu-memory is per device as the driver reports it (e.g. 23.58Gi); --context takes 16384 or 16k.`;
 
 /** The `memory` object of `fit --output json` and of each `plan --output json` deployment. */
@@ -47,6 +54,8 @@ export interface FitRequest {
   /** Where the architecture came from: the flags, or the family's config.json. */
   readonly architectureSource: string;
   readonly acceleratorName?: string;
+  /** --prices FILE: prices the instance types that offer the accelerator. */
+  readonly prices?: UserPriceTable;
   readonly json: boolean;
 }
 
@@ -127,6 +136,7 @@ export function parseFitArgs(argv: readonly string[]): FitRequest {
         context: { type: 'string' },
         'max-batched-tokens': { type: 'string' },
         output: { type: 'string' },
+        prices: { type: 'string' },
       },
     });
   } catch (err) {
@@ -183,19 +193,44 @@ export function parseFitArgs(argv: readonly string[]): FitRequest {
     },
     architectureSource: source,
     ...(acceleratorName ? { acceleratorName } : {}),
+    ...(v.prices !== undefined ? { prices: loadPrices(v.prices) } : {}),
     json: output === 'json',
   };
+}
+
+function loadPrices(file: string): UserPriceTable {
+  try {
+    return loadPriceTable(file);
+  } catch (err) {
+    if (err instanceof PriceFileError) throw new FitUsageError(err.message);
+    throw err;
+  }
 }
 
 export interface FitResult {
   readonly request: FitRequest;
   readonly sizing: SizingResult;
   readonly memory: FitMemory;
+  /** With --accelerator: per cloud, the cheapest cataloged type with that many of it (text output only). */
+  readonly instances: readonly { readonly target: TargetName; readonly offer?: RankedInstance }[];
 }
 
 export function fit(req: FitRequest): FitResult {
   const sizing = sizeForEngine(req.sizing);
-  return { request: req, sizing, memory: fitMemory(sizing) };
+  return { request: req, sizing, memory: fitMemory(sizing), instances: req.acceleratorName ? cheapestOffers(req.acceleratorName, req.sizing.devices, req.prices) : [] };
+}
+
+/** The cheapest type on each cloud with `count` of the accelerator (prices from any recorded region). */
+function cheapestOffers(accelerator: string, count: number, table: UserPriceTable | undefined): { target: TargetName; offer?: RankedInstance }[] {
+  const prices = table ? new PriceBook(table) : CATALOG_PRICES;
+  return TARGETS.map((target) => {
+    const names = matchingAccelerators(accelerator, target);
+    const offered = instanceTypes(target).filter((i) => names.includes(i.accelerator) && i.count === count && !i.burstable);
+    const best = rankByCost(offered, '', prices)[0];
+    if (!best) return { target };
+    const price = priceFor(best, '', prices);
+    return { target, offer: price ? { instance: best, price } : { instance: best } };
+  });
 }
 
 export function renderFitText(r: FitResult): string {
@@ -222,6 +257,7 @@ export function renderFitText(r: FitResult): string {
     `maximum concurrency at ${req.maxContextLength.toLocaleString('en-US')} tokens: ${s.maxConcurrencyAtFullContext ?? 0}x`,
     `${s.fits ? 'fits' : 'does not fit'}: ${s.reason}`,
     `rule: ${s.rule}`,
+    ...r.instances.map(({ target, offer }) => `${target}: ${offer ? describeCandidate(offer, target) : `no instance type with ${req.devices} x ${r.request.acceleratorName}`}`),
   ].join('\n');
 }
 

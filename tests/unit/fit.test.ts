@@ -46,3 +46,17 @@ describe('inferstack fit', () => {
     expect(() => parseTokens('context', '16 k')).toThrow(FitUsageError);
   });
 });
+
+describe('inferstack fit: instances and prices', () => {
+  it('names the cheapest type per cloud with that accelerator, priced from the catalog or --prices', () => {
+    const r = fit(parseFitArgs([...LLAMA, '--accelerator', 'nvidia-a10g', '--context', '8k']));
+    const text = renderFitText(r);
+    expect(text).toMatch(/^aws: ml\.g5\.xlarge \(1 x nvidia-a10g, \$1\.408\/h in us-east-1\)$/m);
+    expect(text).toMatch(/^alibaba: \S+ \(1 x nvidia-a10; no alibaba price is known/m);
+    const withPrices = fit({ ...parseFitArgs([...LLAMA, '--accelerator', 'nvidia-a10g', '--context', '8k']), prices: { alibaba: { currency: 'CNY', regions: { 'cn-hangzhou': { 'ml.gu7i.c8m30.1-gu30': 9.9 } } } } });
+    expect(renderFitText(withPrices)).toMatch(/^alibaba: ml\.gu7i\.c8m30\.1-gu30 \(1 x nvidia-a10, 9\.90 CNY\/h in cn-hangzhou\)$/m);
+  });
+  it('a bad --prices file is a usage error', () => {
+    expect(() => parseFitArgs([...LLAMA, '--accelerator', 'nvidia-a10g', '--context', '8k', '--prices', '/nonexistent/prices.yaml'])).toThrow(/--prices \/nonexistent\/prices\.yaml: cannot read it/);
+  });
+});
