@@ -29,6 +29,8 @@ const ROWS: readonly Row[] = [
   ['qwen2', 'Qwen/Qwen2.5-14B-Instruct', 14.7, 48, 8, 128, 40, 5120, 13824, 152064, false],
   ['qwen2', 'Qwen/Qwen2.5-32B-Instruct', 32.8, 64, 8, 128, 40, 5120, 27648, 152064, false],
   ['qwen2', 'Qwen/Qwen2.5-72B-Instruct', 72.7, 80, 8, 128, 64, 8192, 29568, 152064, false],
+  ['qwen1.5', 'Qwen/Qwen1.5-7B-Chat', 7.72, 32, 32, 128, 32, 4096, 11008, 151936, false],
+  ['qwen1.5', 'Qwen/Qwen1.5-14B-Chat', 14.2, 40, 40, 128, 40, 5120, 13696, 152064, false],
   ['qwen3', 'Qwen/Qwen3-0.6B', 0.6, 28, 8, 128, 16, 1024, 3072, 151936, true],
   ['qwen3', 'Qwen/Qwen3-1.7B', 1.7, 28, 8, 128, 16, 2048, 6144, 151936, true],
   ['qwen3', 'Qwen/Qwen3-4B', 4.0, 36, 8, 128, 32, 2560, 9728, 151936, true],
@@ -89,7 +91,7 @@ export const KNOWN_FAMILIES: readonly string[] = [...new Set(KNOWN_ARCHITECTURES
 
 /** Spellings people use, after lowercasing and dropping separators, mapped to the canonical family. */
 const ALIASES: Readonly<Record<string, string>> = {
-  qwen2: 'qwen2', 'qwen2.5': 'qwen2', qwen25: 'qwen2', qwen3: 'qwen3', qwen3moe: 'qwen3',
+  'qwen1.5': 'qwen1.5', qwen15: 'qwen1.5', qwen2: 'qwen2', 'qwen2.5': 'qwen2', qwen25: 'qwen2', qwen3: 'qwen3', qwen3moe: 'qwen3',
   llama3: 'llama3', 'llama3.1': 'llama3', 'llama3.2': 'llama3', 'llama3.3': 'llama3', llama31: 'llama3', llama32: 'llama3', llama33: 'llama3',
   mistral: 'mistral', mistralnemo: 'mistral', mistralsmall: 'mistral', mixtral: 'mixtral',
   gemma2: 'gemma2', gemma3: 'gemma3',

@@ -67,6 +67,14 @@ const CASES: readonly LoggedStartup[] = [
     family: 'llama3.1', parameters: 70.6e9, quantization: 'int8', gpuGiB: 79.22, utilization: 0.98, tensorParallel: 1,
     maxModelLen: 2048, profileTokens: 2048, loggedKvGiB: (1381 * 16 * 327680) / GIB, started: true,
   },
+  {
+    // RTX 3090 24G, qwen/Qwen1.5-7B-Chat-GPTQ-Int4 --quantization gptq (max_model_len 32768, profiled in full then):
+    // "The model's max seq len (32768) is larger than the maximum number of tokens that can be stored in KV cache (24320)"
+    // -> 24,320 tokens x 524,288 bytes (32 layers x 32 KV heads x 128 x 2 x 2) = 11.88 GiB
+    source: 'https://github.com/QwenLM/Qwen3/issues/16 (RTX 3090, Qwen1.5-7B-Chat-GPTQ-Int4, GPTQ weights, 32k)',
+    family: 'qwen1.5', parameters: 7.72e9, quantization: 'gptq', gpuGiB: 23.58, utilization: 0.9, tensorParallel: 1,
+    maxModelLen: 32768, profileTokens: 32768, loggedKvGiB: (24320 * 524288) / GIB, started: false,
+  },
 ];
 
 function sized(c: LoggedStartup) {
