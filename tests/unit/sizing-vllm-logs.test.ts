@@ -75,6 +75,16 @@ const CASES: readonly LoggedStartup[] = [
     family: 'qwen1.5', parameters: 7.72e9, quantization: 'gptq', gpuGiB: 23.58, utilization: 0.9, tensorParallel: 1,
     maxModelLen: 32768, profileTokens: 32768, loggedKvGiB: (24320 * 524288) / GIB, started: false,
   },
+  {
+    // V1 (2026): "Free memory on device (46.99/47.37 GiB) on startup. Desired GPU memory utilization is (0.85, 40.27 GiB).
+    // Actual usage is 2.81 GiB for consumed memory (weights + non-torch), 0.57 GiB for peak activation ... Current kv cache
+    // memory in use is 36.88 GiB" and "GPU KV cache size: 268,560 tokens, Maximum concurrency for 2,048 tokens per request".
+    // The log names no model: 36.88 GiB / 268,560 tokens = 147,456 bytes per token (36 layers x 8 KV heads x 128 x 2 x 2)
+    // and the 2.48 GiB AWQ checkpoint are Qwen/Qwen3-4B-AWQ, the model of vLLM's AWQ batch-invariance tests (vllm#38670).
+    source: 'https://github.com/vllm-project/vllm/pull/57047 (48 GB-class SM89 GPU, Qwen3-4B-AWQ, AWQ weights)',
+    family: 'qwen3', parameters: 4.0e9, quantization: 'awq', gpuGiB: 47.37, utilization: 0.85, tensorParallel: 1,
+    maxModelLen: 2048, profileTokens: 2048, loggedKvGiB: 36.88, started: true,
+  },
 ];
 
 function sized(c: LoggedStartup) {
