@@ -85,6 +85,13 @@ const CASES: readonly LoggedStartup[] = [
     family: 'qwen3', parameters: 4.0e9, quantization: 'awq', gpuGiB: 47.37, utilization: 0.85, tensorParallel: 1,
     maxModelLen: 2048, profileTokens: 2048, loggedKvGiB: 36.88, started: true,
   },
+  {
+    // "total_gpu_memory (8.00GiB) x gpu_memory_utilization (0.70) = 5.60GiB; model weights take 5.20GiB ... the rest of the
+    // memory reserved for KV Cache is -1.05GiB ... # cuda blocks: 0" (Qwen2.5-7B AWQ: 5.20 GiB of weights; max_model_len 4096)
+    source: 'https://github.com/vllm-project/vllm/issues/13882 (RTX 4060 8 GB, Qwen2.5-7B AWQ, util 0.7: no room for the KV cache)',
+    family: 'qwen2.5', parameters: 7.62e9, quantization: 'awq', gpuGiB: 8.0, utilization: 0.7, tensorParallel: 1,
+    maxModelLen: 4096, profileTokens: 4096, loggedKvGiB: 0, started: false,
+  },
 ];
 
 function sized(c: LoggedStartup) {
