@@ -4,6 +4,7 @@ import type { Diagnostic } from '../diagnostics/diagnostic';
 import type { DeploymentIR } from '../ir';
 import type { TargetName } from '../spec/schema';
 import { PRICE_SOURCES } from '../catalog/instances';
+import { formatPrice } from '../catalog/prices';
 
 export const HOURS_PER_MONTH = 730;
 
@@ -43,7 +44,7 @@ export function planRow(ir: DeploymentIR): PlanRow {
   const price = ir.price?.perHour ?? null;
   const image = ir.engine.image ?? (ir.target === 'alibaba' && ir.engine.name === 'framework' ? `processor (built-in)` : null);
   let priceNote: string;
-  if (price !== null) priceNote = ir.price!.source === 'user' ? `your price table, ${ir.price!.region}` : `on-demand, ${ir.price!.region}`;
+  if (price !== null) priceNote = ir.price!.source === 'user' ? `${formatPrice(ir.price!)} from your price table (${ir.price!.region})` : `on-demand, ${ir.price!.region}`;
   else if (ir.mode === 'serverless') priceNote = 'serverless: billed per request duration';
   else priceNote = `no public price recorded for ${inst?.type ?? 'this deployment'} in ${region}`;
   return {
