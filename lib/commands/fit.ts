@@ -151,7 +151,7 @@ export function parseFitArgs(argv: readonly string[]): FitRequest {
   if (v.accelerator !== undefined) {
     const info = acceleratorInfo(v.accelerator);
     if (!info) throw new FitUsageError(`--accelerator "${v.accelerator}" is not cataloged (known: ${acceleratorNames().filter((n) => n !== 'cpu' && n !== 'auto').join(', ')}); use --gpu-memory for other GPUs`);
-    deviceMemoryBytes = info.usableMemoryGiB * GIB;
+    deviceMemoryBytes = Math.floor(info.usableMemoryGiB * GIB);
     acceleratorName = info.name;
   } else {
     try {

@@ -68,7 +68,7 @@ export function sizingFunction(spec: SizingSpec): SizingFunction {
       ...(model.architecture ? { architecture: model.architecture } : {}),
       maxContextLength: llm.maxContextLength,
       maxConcurrentSequences: llm.maxConcurrentSequences,
-      deviceMemoryBytes: (i.acceleratorUsableMemoryGiB * GIB) / cores,
+      deviceMemoryBytes: Math.floor((i.acceleratorUsableMemoryGiB * GIB) / cores),
       acceleratorModel: i.accelerator,
       devices: units,
       tensorParallel,
