@@ -11,13 +11,15 @@
  */
 import { pagedResult, shardedWeights } from './paged';
 import type { SizingInput, SizingResult } from './types';
-import { vllmActivationBytes, vllmRuntimeBytes, VLLM_DEFAULT_GPU_MEMORY_UTILIZATION } from './vllm';
+import { vllmActivationBytes, vllmRuntimeBytes } from './vllm';
 
 export const BLADELLM_DEFAULT_MAX_BATCH_TOKENS = 2048;
+/** Used only when no utilization is given (inferstack always passes --max_gpu_memory_utilization). */
+export const BLADELLM_ASSUMED_GPU_MEMORY_UTILIZATION = 0.9;
 
 export function sizeBladeLlm(input: SizingInput): SizingResult {
   const { tp, total, weights } = shardedWeights(input);
-  const utilization = input.gpuMemoryUtilization ?? VLLM_DEFAULT_GPU_MEMORY_UTILIZATION;
+  const utilization = input.gpuMemoryUtilization ?? BLADELLM_ASSUMED_GPU_MEMORY_UTILIZATION;
   const profiling = { ...input, maxBatchedTokens: input.maxBatchedTokens ?? BLADELLM_DEFAULT_MAX_BATCH_TOKENS };
   return pagedResult(input, {
     engine: 'bladellm',

@@ -16,6 +16,8 @@ import { sizeVllm } from './vllm';
 import { formatBytes } from '../spec/units';
 
 export const TRTLLM_KV_FREE_FRACTION = 0.9;
+/** LMI's own default for option.gpu_memory_utilization, which it passes to vLLM. */
+export const LMI_DEFAULT_GPU_MEMORY_UTILIZATION = 0.9;
 const TRTLLM_DEFAULT_MAX_NUM_TOKENS = 8192;
 const TRTLLM_RUNTIME_BYTES = 1 * GIB;
 const NEURON_RUNTIME_BYTES = 1 * GIB;
@@ -23,7 +25,7 @@ const NEURON_RUNTIME_BYTES = 1 * GIB;
 export function sizeLmi(input: SizingInput): SizingResult {
   const backend = input.lmiBackend ?? 'vllm';
   if (backend === 'vllm') {
-    const r = sizeVllm(input);
+    const r = sizeVllm({ ...input, gpuMemoryUtilization: input.gpuMemoryUtilization ?? LMI_DEFAULT_GPU_MEMORY_UTILIZATION });
     return { ...r, engine: 'lmi', rule: `LMI (vLLM backend): ${r.rule.replace(/^vLLM: /, '')}` };
   }
   return backend === 'trtllm' ? sizeTrtllm(input) : sizeNeuron(input);

@@ -20,7 +20,8 @@ import { activationFallbackBytes, forwardActivationBytes } from './activation';
 import { pagedResult, shardedWeights } from './paged';
 import { GIB, SizingInput, SizingResult } from './types';
 
-export const VLLM_DEFAULT_GPU_MEMORY_UTILIZATION = 0.9;
+/** `vllm/config/cache.py` CacheConfig.gpu_memory_utilization default (0.92 in current releases; it was 0.9). */
+export const VLLM_DEFAULT_GPU_MEMORY_UTILIZATION = 0.92;
 export const VLLM_BLOCK_SIZE = 16;
 /** Memory outside the torch allocator measured during profiling: ~0.35 GiB logged at TP 1 (vllm#10517). */
 export const VLLM_NON_TORCH_BYTES = 0.4 * GIB;
