@@ -100,6 +100,9 @@ const ALIASES: Readonly<Record<string, string>> = {
   glm4: 'glm4', chatglm4: 'glm4', yi: 'yi', 'yi1.5': 'yi', yi15: 'yi',
 };
 
+/** Family names for editor completion: the canonical ones and the dotted versions people write (qwen2.5, llama3.1). */
+export const FAMILY_SPELLINGS: readonly string[] = [...new Set([...KNOWN_FAMILIES, ...Object.keys(ALIASES).filter((k) => k.includes('.'))])].sort();
+
 /** `Qwen2.5`, `qwen-2.5`, `llama-3.1`, `Llama_3.3` -> the canonical family, or undefined. */
 export function canonicalFamily(family: string | undefined): string | undefined {
   if (!family) return undefined;

@@ -9,7 +9,7 @@
  */
 import { Static, TSchema, Type } from '@sinclair/typebox';
 import { COUNT_PATTERN, DURATION_PATTERN, SIZE_PATTERN } from './units';
-import { KNOWN_FAMILIES } from '../catalog/models';
+import { FAMILY_SPELLINGS, KNOWN_FAMILIES } from '../catalog/models';
 
 const strict = { additionalProperties: false } as const;
 
@@ -70,7 +70,7 @@ const Model = Type.Object(
     family: Type.Optional(
       Type.String({
         pattern: '^[A-Za-z][A-Za-z0-9._ -]*$',
-        examples: [...KNOWN_FAMILIES],
+        examples: [...FAMILY_SPELLINGS],
         description: `model family; engines check support (BladeLLM: Qwen/Llama) and known families size the KV cache without model.architecture. Known: ${KNOWN_FAMILIES.join(', ')} (matched leniently: Qwen2.5, qwen-2.5, llama-3.1)`,
       }),
     ),
