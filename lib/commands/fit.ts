@@ -54,6 +54,8 @@ export interface FitRequest {
   /** Where the architecture came from: the flags, or the family's config.json. */
   readonly architectureSource: string;
   readonly acceleratorName?: string;
+  /** --count: accelerators (chips; on Neuron the sizing's devices are their NeuronCores). */
+  readonly acceleratorCount: number;
   /** --prices FILE: prices the instance types that offer the accelerator. */
   readonly prices?: UserPriceTable;
   readonly json: boolean;
@@ -148,10 +150,13 @@ export function parseFitArgs(argv: readonly string[]): FitRequest {
   if ((v.accelerator === undefined) === (v['gpu-memory'] === undefined)) throw new FitUsageError('give exactly one of --accelerator NAME or --gpu-memory SIZE');
   let deviceMemoryBytes: number;
   let acceleratorName: string | undefined;
+  // Neuron engines shard over NeuronCores, each with its share of the chip's memory (as `plan` sizes them).
+  let coresPerDevice = 1;
   if (v.accelerator !== undefined) {
     const info = acceleratorInfo(v.accelerator);
     if (!info) throw new FitUsageError(`--accelerator "${v.accelerator}" is not cataloged (known: ${acceleratorNames().filter((n) => n !== 'cpu' && n !== 'auto').join(', ')}); use --gpu-memory for other GPUs`);
-    deviceMemoryBytes = Math.floor(info.usableMemoryGiB * GIB);
+    coresPerDevice = info.coresPerDevice ?? 1;
+    deviceMemoryBytes = Math.floor((info.usableMemoryGiB * GIB) / coresPerDevice);
     acceleratorName = info.name;
   } else {
     try {
@@ -160,9 +165,10 @@ export function parseFitArgs(argv: readonly string[]): FitRequest {
       throw new FitUsageError(`--gpu-memory must be a size such as 23.58Gi; got "${v['gpu-memory']}"`);
     }
   }
-  const devices = positiveInt('count', v.count) ?? 1;
+  const count = positiveInt('count', v.count) ?? 1;
+  const devices = count * coresPerDevice;
   const tensorParallel = positiveInt('tensor-parallel', v['tensor-parallel']) ?? devices;
-  if (tensorParallel > devices) throw new FitUsageError(`--tensor-parallel ${tensorParallel} exceeds --count ${devices}`);
+  if (tensorParallel > devices) throw new FitUsageError(`--tensor-parallel ${tensorParallel} exceeds the ${devices} ${coresPerDevice > 1 ? 'NeuronCores' : 'devices'} of --count ${count}`);
   let utilization: number | undefined;
   if (v['gpu-memory-utilization'] !== undefined) {
     utilization = Number(v['gpu-memory-utilization']);
@@ -193,6 +199,7 @@ export function parseFitArgs(argv: readonly string[]): FitRequest {
     },
     architectureSource: source,
     ...(acceleratorName ? { acceleratorName } : {}),
+    acceleratorCount: count,
     ...(v.prices !== undefined ? { prices: loadPrices(v.prices) } : {}),
     json: output === 'json',
   };
@@ -217,7 +224,7 @@ export interface FitResult {
 
 export function fit(req: FitRequest): FitResult {
   const sizing = sizeForEngine(req.sizing);
-  return { request: req, sizing, memory: fitMemory(sizing), instances: req.acceleratorName ? cheapestOffers(req.acceleratorName, req.sizing.devices, req.prices) : [] };
+  return { request: req, sizing, memory: fitMemory(sizing), instances: req.acceleratorName ? cheapestOffers(req.acceleratorName, req.acceleratorCount, req.prices) : [] };
 }
 
 /** The cheapest type on each cloud with `count` of the accelerator (prices from any recorded region). */
@@ -257,7 +264,7 @@ export function renderFitText(r: FitResult): string {
     `maximum concurrency at ${req.maxContextLength.toLocaleString('en-US')} tokens: ${s.maxConcurrencyAtFullContext ?? 0}x`,
     `${s.fits ? 'fits' : 'does not fit'}: ${s.reason}`,
     `rule: ${s.rule}`,
-    ...r.instances.map(({ target, offer }) => `${target}: ${offer ? describeCandidate(offer, target) : `no instance type with ${req.devices} x ${r.request.acceleratorName}`}`),
+    ...r.instances.map(({ target, offer }) => `${target}: ${offer ? describeCandidate(offer, target) : `no instance type with ${r.request.acceleratorCount} x ${r.request.acceleratorName}`}`),
   ].join('\n');
 }
 

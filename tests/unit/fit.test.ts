@@ -36,7 +36,7 @@ describe('inferstack fit', () => {
     expect(() => parseFitArgs(['--parameters', '8B', '--family', 'falcon', '--accelerator', 'nvidia-a10', '--context', '8k'])).toThrow(/not a known family/);
     expect(() => parseFitArgs(['--parameters', '8B', '--layers', '32', '--accelerator', 'nvidia-a10', '--context', '8k'])).toThrow(/all three/);
     expect(() => parseFitArgs([...LLAMA, '--accelerator', 'nvidia-a10', '--context', '8k', '--engine', 'foo'])).toThrow(/--engine must be one of/);
-    expect(() => parseFitArgs([...LLAMA, '--accelerator', 'nvidia-a10', '--context', '8k', '--count', '1', '--tensor-parallel', '2'])).toThrow(/exceeds --count/);
+    expect(() => parseFitArgs([...LLAMA, '--accelerator', 'nvidia-a10', '--context', '8k', '--count', '1', '--tensor-parallel', '2'])).toThrow(/exceeds the 1 devices of --count 1/);
     expect(() => parseFitArgs([...LLAMA, '--accelerator', 'gpu9000', '--context', '8k'])).toThrow(/not cataloged/);
   });
   it('reads token counts as 16384 or 16k', () => {
@@ -58,5 +58,14 @@ describe('inferstack fit: instances and prices', () => {
   });
   it('a bad --prices file is a usage error', () => {
     expect(() => parseFitArgs([...LLAMA, '--accelerator', 'nvidia-a10g', '--context', '8k', '--prices', '/nonexistent/prices.yaml'])).toThrow(/--prices \/nonexistent\/prices\.yaml: cannot read it/);
+  });
+});
+
+describe('inferstack fit on Neuron', () => {
+  it('sizes NeuronCores, as plan does, with the static KV cache of LMI Neuron', () => {
+    const r = fit(parseFitArgs([...LLAMA, '--engine', 'lmi', '--lmi-backend', 'neuron', '--accelerator', 'aws-inferentia2', '--count', '1', '--context', '4k']));
+    expect(r.memory.devices).toBe(2); // 1 chip x 2 NeuronCores
+    expect(r.memory.perDevice.totalBytes).toBe(Math.floor((32 * GIB) / 2));
+    expect(renderFitText(r)).toMatch(/^aws: ml\.inf2\.xlarge \(1 x aws-inferentia2/m);
   });
 });
