@@ -10,8 +10,7 @@ import { canonicalFamily, KNOWN_FAMILIES, knownArchitecture } from '../catalog/m
 import { Architecture, DeviceMemory, GIB, KvDtype, LmiBackend, QuantMethod, sizeForEngine, SizingEngine, SizingInput, SizingResult, WeightDtype } from '../sizing';
 import { formatBytes, parseCount, parseSizeBytes } from '../spec/units';
 import { instanceTypes } from '../catalog/instances';
-import { CATALOG_PRICES, PriceBook, UserPriceTable } from '../catalog/prices';
-import { describeCandidate } from '../normalize/instance';
+import { CATALOG_PRICES, formatPrice, PriceBook, UserPriceTable } from '../catalog/prices';
 import { matchingAccelerators, priceFor, RankedInstance, rankByCost } from '../normalize/placement';
 import { TARGETS } from '../spec/constants';
 import type { TargetName } from '../spec/schema';
@@ -264,8 +263,14 @@ export function renderFitText(r: FitResult): string {
     `maximum concurrency at ${req.maxContextLength.toLocaleString('en-US')} tokens: ${s.maxConcurrencyAtFullContext ?? 0}x`,
     `${s.fits ? 'fits' : 'does not fit'}: ${s.reason}`,
     `rule: ${s.rule}`,
-    ...r.instances.map(({ target, offer }) => `${target}: ${offer ? describeCandidate(offer, target) : `no instance type with ${r.request.acceleratorCount} x ${r.request.acceleratorName}`}`),
+    ...r.instances.map(({ target, offer }) => `${target}: ${offer ? describeOffer(offer) : `no instance type with ${r.request.acceleratorCount} x ${r.request.acceleratorName}`}`),
   ].join('\n');
+}
+
+function describeOffer(offer: RankedInstance): string {
+  const i = offer.instance;
+  const price = offer.price ? `${formatPrice(offer.price)}${offer.price.exactRegion ? '' : ` in ${offer.price.region}`}` : 'no price known; give one with --prices';
+  return `${i.name} (${i.count} x ${i.accelerator}, ${price})`;
 }
 
 /** The exact `--output json` document of the issue's contract. */

@@ -52,7 +52,7 @@ describe('inferstack fit: instances and prices', () => {
     const r = fit(parseFitArgs([...LLAMA, '--accelerator', 'nvidia-a10g', '--context', '8k']));
     const text = renderFitText(r);
     expect(text).toMatch(/^aws: ml\.g5\.xlarge \(1 x nvidia-a10g, \$1\.408\/h in us-east-1\)$/m);
-    expect(text).toMatch(/^alibaba: \S+ \(1 x nvidia-a10; no alibaba price is known/m);
+    expect(text).toMatch(/^alibaba: \S+ \(1 x nvidia-a10, no price known; give one with --prices\)$/m);
     const withPrices = fit({ ...parseFitArgs([...LLAMA, '--accelerator', 'nvidia-a10g', '--context', '8k']), prices: { alibaba: { currency: 'CNY', regions: { 'cn-hangzhou': { 'ml.gu7i.c8m30.1-gu30': 9.9 } } } } });
     expect(renderFitText(withPrices)).toMatch(/^alibaba: ml\.gu7i\.c8m30\.1-gu30 \(1 x nvidia-a10, 9\.90 CNY\/h in cn-hangzhou\)$/m);
   });
