@@ -49,6 +49,23 @@ export function sizingEngineOf(engine: EngineName | 'auto', device: DeviceKind, 
   }
 }
 
+/**
+ * With tensorParallel auto the engine shards over every GPU of the instance, which needs the attention heads
+ * to divide evenly (vLLM, SGLang, TGI and BladeLLM refuse otherwise; IS2014); placement skips such types.
+ * With an explicit tensorParallel or resources.count the spec decides, and IS2014 explains a bad choice.
+ */
+export function headsAccept(model: ModelIR, explicitTensorParallel: number | undefined): ((i: InstanceType) => boolean) | undefined {
+  const heads = model.architecture?.attentionHeads;
+  if (!model.generative || !heads || explicitTensorParallel !== undefined) return undefined;
+  return (i) => i.count === 0 || deviceKindOf(i) === 'neuron' || heads % i.count === 0;
+}
+
+/** Both filters, or either, or none. */
+export function allAccept(...filters: (((i: InstanceType) => boolean) | undefined)[]): ((i: InstanceType) => boolean) | undefined {
+  const present = filters.filter((f): f is (i: InstanceType) => boolean => !!f);
+  return present.length === 0 ? undefined : (i) => present.every((f) => f(i));
+}
+
 export function sizingFunction(spec: SizingSpec): SizingFunction {
   const { model, llm } = spec;
   return (i) => {
@@ -174,6 +191,12 @@ function placedInstance(d: DeploymentSpec, ctx: DeploymentContext, accelRequest:
   };
   const result = place(placement);
   if (result.chosen) return result.chosen;
+  // The engine's preferences (BladeLLM's GPUs, tensor-parallel widths) narrowed the choice to nothing: place
+  // without them and let the engine and parallelism rules say precisely what is wrong (IS4005, IS2014).
+  if (req.accept) {
+    const unfiltered = place({ ...placement, accept: undefined });
+    if (unfiltered.chosen) return unfiltered.chosen;
+  }
   if (accelRequest !== 'auto' && accelRequest !== 'cpu' && result.considered === 0) {
     reportAcceleratorNotPlaceable(ctx, accelRequest, resources.count);
     return undefined;

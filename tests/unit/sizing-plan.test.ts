@@ -168,3 +168,18 @@ ${extra}    targets: { ${target}: { region: ${target === 'aws' ? 'us-east-1' : '
     expect(w?.severity).toBe('warning');
   });
 });
+
+describe('placement keeps tensor parallelism valid', () => {
+  it('skips instance types whose GPU count does not divide the attention heads, unless the spec fixes the count', async () => {
+    const { headsAccept } = await import('../../lib/normalize/instance');
+    const { instanceType } = await import('../../lib/catalog/instances');
+    const model = compile(qwen7b(8192, 'aws')).deployments[0]!.model; // Qwen2.5-7B: 28 attention heads
+    const accept = headsAccept(model, undefined)!;
+    expect(accept(instanceType('aws', 'ml.g5.48xlarge')!)).toBe(false); // 8 GPUs
+    expect(accept(instanceType('aws', 'ml.g5.12xlarge')!)).toBe(true); // 4 GPUs
+    expect(accept(instanceType('aws', 'ml.g5.xlarge')!)).toBe(true);
+    expect(headsAccept(model, 8)).toBeUndefined();
+    const fixed = compile(qwen7b(8192, 'aws').replace('count: 1', 'count: 8'));
+    expect(fixed.diagnostics.some((d) => d.code === 'IS2014')).toBe(true);
+  });
+});
