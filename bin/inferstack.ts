@@ -2,9 +2,9 @@
 /** Entry point of `inferstack`: argument parsing and wiring only; the verbs live in lib/commands. */
 import { parseArgs } from 'node:util';
 import { IoHost, OutputFormat, summarizeDiagnostics, table } from '../lib/cli/io';
+import { loadPriceTable, PriceFileError } from '../lib/commands/prices';
 import { synth, Emitter } from '../lib/commands/synth';
 import { validate } from '../lib/commands/validate';
-import { formatBytes } from '../lib/spec/units';
 import type { TargetName } from '../lib/spec/schema';
 
 const VERSION = '0.1.0';
@@ -13,7 +13,8 @@ const USAGE = `inferstack ${VERSION} - one YAML spec for ML model serving on AWS
 
 Usage:
   inferstack validate SPEC [--output json]
-  inferstack plan SPEC [--target aws|alibaba] [--output json]
+  inferstack plan SPEC [--target aws|alibaba] [--prices FILE] [--output json]
+  inferstack fit --parameters N (--family F | --layers N --kv-heads N --head-dim N) (--accelerator A | --gpu-memory SIZE) --context N [...]
   inferstack synth SPEC [--target aws|alibaba|all] [--out DIR] [--validate] [--output json]
   inferstack diff SPEC --against DIR [--allow-destructive] [--format text|markdown] [--output json]
   inferstack diff SPEC --against DIR [--allow-destructive] [--format text|markdown] [--output json]
@@ -44,11 +45,26 @@ async function loadAlibabaEmitter(): Promise<Emitter> {
   return new AlibabaEmitter();
 }
 
+/** `inferstack fit ...`: exit 0 fits, 1 does not fit, 2 usage error. */
+async function fitCommand(argv: string[]): Promise<number> {
+  const { fit, FitUsageError, FIT_USAGE, fitJson, parseFitArgs, renderFitText } = await import('../lib/commands/fit');
+  try {
+    const r = fit(parseFitArgs(argv));
+    process.stdout.write(r.request.json ? `${JSON.stringify(fitJson(r), null, 2)}\n` : `${renderFitText(r)}\n`);
+    return r.memory.fits ? 0 : 1;
+  } catch (err) {
+    if (!(err instanceof FitUsageError)) throw err;
+    process.stderr.write(`inferstack fit: ${err.message}\n\n${FIT_USAGE}\n`);
+    return 2;
+  }
+}
+
 export async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'status' || argv[0] === 'invoke') {
     const { runAfterDeploy } = await import('../lib/commands/after-deploy-cli');
     return runAfterDeploy(argv[0], argv.slice(1), (await import('./after-deploy-providers')).afterDeployProviders);
   }
+  if (argv[0] === 'fit') return fitCommand(argv.slice(1));
   let parsed;
   try {
     parsed = parseArgs({
@@ -63,6 +79,7 @@ export async function main(argv: string[]): Promise<number> {
         'allow-destructive': { type: 'boolean' },
         validate: { type: 'boolean' },
         format: { type: 'string' },
+        prices: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean' },
       },
@@ -110,8 +127,8 @@ export async function main(argv: string[]): Promise<number> {
       case 'plan': {
         if (!spec) throw new UsageError('plan needs a SPEC file');
         const target = parseTarget(values.target, false)?.[0];
-        const { plan } = await import('../lib/commands/plan');
-        const r = plan(spec, target);
+        const { plan, memoryCell } = await import('../lib/commands/plan');
+        const r = plan(spec, target, values.prices ? { prices: loadPriceTable(values.prices) } : {});
         if (output === 'json') {
           io.json({ file: r.file, ok: r.ok, diagnostics: r.diagnostics, deployments: r.rows, priceSources: r.priceSources });
         } else {
@@ -123,12 +140,12 @@ export async function main(argv: string[]): Promise<number> {
               p.mode,
               p.instanceType ?? '-',
               p.accelerators,
-              p.memoryNeededBytes === null ? '-' : `${formatBytes(p.memoryNeededBytes)} / ${formatBytes(p.memoryAvailableBytes!)}`,
+              memoryCell(p.memory),
               p.tensorParallel > 1 ? `${p.engine} (tp ${p.tensorParallel})` : p.engine,
               p.pricePerHourUsd === null ? 'n/a' : `$${p.pricePerHourUsd.toFixed(3)}`,
               p.pricePerMonthUsd === null ? 'n/a' : `$${p.pricePerMonthUsd.atMin.toFixed(0)} - $${p.pricePerMonthUsd.atMax.toFixed(0)} (${p.scaling.min}-${p.scaling.max})`,
             ]);
-            io.out(table(['DEPLOYMENT', 'TARGET', 'MODE', 'INSTANCE', 'ACCELERATORS', 'MEMORY NEED/AVAIL', 'ENGINE', '$/HOUR', '$/MONTH (MIN-MAX)'], rows));
+            io.out(table(['DEPLOYMENT', 'TARGET', 'MODE', 'INSTANCE', 'ACCELERATORS', 'MEMORY PER DEVICE', 'ENGINE', '$/HOUR', '$/MONTH (MIN-MAX)'], rows));
             io.out('');
             for (const p of r.rows) {
               io.out(`${p.deployment} [${p.target}]: ${p.engineReason}`);
@@ -181,6 +198,10 @@ export async function main(argv: string[]): Promise<number> {
         throw new UsageError(`unknown command "${command}"`);
     }
   } catch (err) {
+    if (err instanceof PriceFileError) {
+      process.stderr.write(`inferstack: ${err.message}\n`);
+      return 2;
+    }
     if (err instanceof UsageError) {
       process.stderr.write(`inferstack: ${err.message}\n\n${USAGE}`);
       return 2;
