@@ -13,7 +13,7 @@ export const DEFAULT_SPEC = 'examples/qwen-chat.yaml';
 const app = createInferstackApp();
 const spec = (app.node.tryGetContext('spec') as string | undefined) ?? DEFAULT_SPEC;
 // Alibaba-only errors do not block the AWS stacks; they are shown as notes.
-const result = compileSpecFile(spec, ['aws']);
+const result = compileSpecFile(spec, { targets: ['aws'] });
 const io = IoHost.fromProcess('text');
 io.diagnostics(result.diagnostics);
 if (!result.ok) {

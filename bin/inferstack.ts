@@ -7,12 +7,14 @@ import * as path from 'node:path';
 import { IoHost, OutputFormat } from '../lib/cli/io';
 import { invokeCommand, statusCommand } from '../lib/cli/after-deploy-commands';
 import { BUILTIN_COMMANDS, CliServices } from '../lib/cli/builtin-commands';
+import { fitCommand } from '../lib/cli/fit-command';
 import { checkPositionals, commandHelp, CommandRegistry, generalHelp, parseCommandArgs, UsageError } from '../lib/cli/registry';
 import type { Emitter } from '../lib/commands/synth';
 
 const VERSION = '0.1.0';
 
 const registry = new CommandRegistry<CliServices>(BUILTIN_COMMANDS);
+registry.register(fitCommand);
 registry.register(statusCommand);
 registry.register(invokeCommand);
 

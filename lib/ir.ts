@@ -3,7 +3,7 @@
  * Emitters read only this; nothing downstream sees YAML.
  */
 import type { EngineName, DeviceKind } from './catalog/engines';
-import type { MemoryNeed, KvDtype, QuantMethod, WeightDtype } from './sizing';
+import type { Architecture, KvDtype, QuantMethod, SizingResult, WeightDtype } from './sizing';
 import type { TargetName } from './spec/schema';
 
 export type UriKind = 's3-object' | 's3-prefix' | 'oss' | 'nas' | 'hub' | 'http';
@@ -21,7 +21,7 @@ export interface ModelIR {
   readonly family?: string;
   readonly parameters?: number;
   readonly dtype: WeightDtype;
-  readonly architecture?: { readonly layers: number; readonly kvHeads: number; readonly headDim: number; readonly attentionHeads?: number };
+  readonly architecture?: Architecture;
   /** Where the architecture came from: the spec, or the built-in table of known models. */
   readonly architectureSource?: 'spec' | 'catalog';
   /** Framework containers: the script in the artifact's code/ directory. */
@@ -50,6 +50,8 @@ export interface InstanceIR {
   readonly accelerator: string;
   readonly count: number;
   readonly acceleratorMemoryGiB: number;
+  /** Per-device memory as the driver reports it (what the engines budget from). */
+  readonly acceleratorUsableMemoryGiB: number;
   readonly vcpu: number;
   readonly memoryGiB: number;
   readonly fp8: boolean;
@@ -59,11 +61,8 @@ export interface InstanceIR {
   readonly reason: string;
 }
 
-export interface SizingIR extends MemoryNeed {
-  readonly availableBytes: number;
-  readonly gpuMemoryUtilization: number;
-  readonly fits: boolean;
-}
+/** The engine's memory model on the chosen instance (per device), see lib/sizing. */
+export type SizingIR = SizingResult;
 
 export interface QuantizationIR {
   readonly method: QuantMethod;
@@ -94,6 +93,8 @@ export interface LlmIR {
   readonly maxConcurrentSequences: number;
   readonly prefixCaching: boolean;
   readonly gpuMemoryUtilization: number;
+  /** The engine's batch/profiling token budget; absent = the engine's default. */
+  readonly maxBatchedTokens?: number;
 }
 
 export interface PipelineStepIR {
@@ -203,7 +204,7 @@ export interface DeploymentIR {
   readonly networkIsolation: boolean;
   readonly dataCapture?: { readonly percent: number; readonly destination: string };
   readonly timeouts: { readonly startupSeconds: number; readonly downloadSeconds: number };
-  readonly price?: { readonly usdPerHour: number; readonly region: string };
+  readonly price?: { readonly perHour: number; readonly currency: 'USD' | 'CNY'; readonly region: string; readonly source: 'catalog' | 'user' };
   readonly aws?: AwsTargetIR;
   readonly alibaba?: AlibabaTargetIR;
 }

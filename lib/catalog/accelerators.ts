@@ -7,6 +7,8 @@ export interface AcceleratorInfo {
   /** Product series letter (A, H, L, T, V) or Neuron generation; BladeLLM needs A/H/L. */
   readonly series: string;
   readonly memoryGiB: number;
+  /** Memory per device as the CUDA driver reports it (what the engines budget from); see usableMemorySource. */
+  readonly usableMemoryGiB: number;
   readonly fp8: boolean;
   readonly bf16: boolean;
   /** CUDA compute capability (NVIDIA only), e.g. 8.6 for A10G; engines refuse bf16 below 8.0. */
@@ -21,7 +23,7 @@ const table: Record<string, AcceleratorInfo> = Object.fromEntries(
   Object.entries(data.accelerators).map(([name, a]) => [name, { name, ...a } as AcceleratorInfo]),
 );
 
-export const ACCELERATOR_SOURCE = { source: data.source, retrieved: data.retrieved };
+export const ACCELERATOR_SOURCE = { source: data.source, usableMemorySource: data.usableMemorySource, retrieved: data.retrieved };
 
 export function acceleratorNames(): string[] {
   return ['cpu', 'auto', ...Object.keys(table)];

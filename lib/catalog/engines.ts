@@ -110,5 +110,5 @@ export const ENGINE_CAPABILITIES: Record<EngineName, EngineCapabilities> = {
 
 /** BladeLLM serves Qwen and Llama text models only (reference §3.4). */
 export function isBladeFamily(family: string | undefined): boolean {
-  return !!family && /^(qwen|llama)/.test(family);
+  return !!family && /^(qwen|llama)/i.test(family);
 }

@@ -14,6 +14,8 @@ export interface InstanceType {
   readonly accelerator: string;
   readonly count: number;
   readonly acceleratorMemoryGiB: number;
+  /** Per-device memory as the driver reports it (0 for CPU types). */
+  readonly acceleratorUsableMemoryGiB: number;
   readonly fp8: boolean;
   readonly burstable: boolean;
   readonly family: string;
@@ -30,6 +32,7 @@ function build(target: TargetName, rows: Record<string, { vcpu: number; memoryGi
       accelerator: r.accelerator,
       count: r.count,
       acceleratorMemoryGiB: acc ? acc.memoryGiB : 0,
+      acceleratorUsableMemoryGiB: acc ? acc.usableMemoryGiB : 0,
       fp8: acc ? acc.fp8 : false,
       burstable: /^ml\.t[0-9]\./.test(name),
       family: familyOf(name),
@@ -70,32 +73,4 @@ export function instanceTypes(target: TargetName): readonly InstanceType[] {
 
 export function instanceType(target: TargetName, name: string): InstanceType | undefined {
   return byName[target].get(name);
-}
-
-export interface Price {
-  readonly usdPerHour: number;
-  /** The region the price was recorded for (may differ from the deployment's region). */
-  readonly region: string;
-  readonly exactRegion: boolean;
-}
-
-const priceTables: Record<TargetName, Record<string, Record<string, number>>> = {
-  aws: awsPrices.regions,
-  alibaba: alibabaPrices.regions as Record<string, Record<string, number>>,
-};
-
-/** On-demand price: the deployment's region if recorded, else undefined (never a guess). */
-export function priceOf(target: TargetName, instance: string, region: string): Price | undefined {
-  const exact = priceTables[target][region]?.[instance];
-  if (exact !== undefined) return { usdPerHour: exact, region, exactRegion: true };
-  return undefined;
-}
-
-/** A price recorded for some other region, for ranking candidates when the region itself has none. */
-export function referencePrice(target: TargetName, instance: string): Price | undefined {
-  for (const [region, table] of Object.entries(priceTables[target])) {
-    const p = table[instance];
-    if (p !== undefined) return { usdPerHour: p, region, exactRegion: false };
-  }
-  return undefined;
 }

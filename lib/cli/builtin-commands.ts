@@ -8,7 +8,6 @@ import { CommandContext, CommandDefinition, UsageError } from './registry';
 import type { AfterDeployProviders } from '../commands/after-deploy-cli';
 import type { Emitter } from '../commands/synth';
 import type { TargetName } from '../spec/schema';
-import { formatBytes } from '../spec/units';
 
 export interface CliServices {
   /** Loaders of the target emitters; the entry point injects them so lib/ never imports a provider. */
@@ -60,20 +59,31 @@ export const validateCommand: Command = {
 };
 
 /** Plan table columns, and the order in which narrow terminals drop them (least important first). */
-const PLAN_HEADERS = ['DEPLOYMENT', 'TARGET', 'MODE', 'INSTANCE', 'ACCELERATORS', 'MEMORY NEED/AVAIL', 'ENGINE', '$/HOUR', '$/MONTH (MIN-MAX)'];
+const PLAN_HEADERS = ['DEPLOYMENT', 'TARGET', 'MODE', 'INSTANCE', 'ACCELERATORS', 'MEMORY PER DEVICE', 'ENGINE', '$/HOUR', '$/MONTH (MIN-MAX)'];
 const PLAN_DROP_ORDER = [2, 5, 8, 6, 4, 7];
 
 export const planCommand: Command = {
   name: 'plan',
   summary: 'per deployment and target: instance, accelerators, memory, engine, image and price',
   arguments: [SPEC_ARGUMENT],
-  options: [{ name: 'target', type: 'string', choices: TARGET_CHOICES, placeholder: 'aws|alibaba|all', description: 'plan only the deployments of this target', defaultText: 'all' }],
+  options: [
+    { name: 'target', type: 'string', choices: TARGET_CHOICES, placeholder: 'aws|alibaba|all', description: 'plan only the deployments of this target', defaultText: 'all' },
+    { name: 'prices', type: 'string', placeholder: 'FILE', description: 'your own price table (JSON) instead of the recorded public prices' },
+  ],
   examples: ['inferstack plan inferstack.yaml', 'inferstack plan inferstack.yaml --target aws', 'inferstack plan inferstack.yaml --output json   # every column, whatever the terminal width'],
   async run(ctx) {
-    const { plan } = await import('../commands/plan');
+    const [{ plan, memoryCell }, { loadPriceTable, PriceFileError }] = await Promise.all([import('../commands/plan'), import('../commands/prices')]);
     const spec = ctx.args.positionals[0]!;
     const targets = targetsOf(str(ctx, 'target'));
-    const r = plan(spec, targets);
+    const pricesFile = str(ctx, 'prices');
+    let prices;
+    try {
+      prices = pricesFile ? loadPriceTable(pricesFile) : undefined;
+    } catch (err) {
+      if (err instanceof PriceFileError) throw new UsageError(err.message, 'plan');
+      throw err;
+    }
+    const r = plan(spec, targets, prices ? { prices } : {});
     const selectedNothing = r.ok && r.rows.length === 0;
     if (ctx.output === 'json') {
       ctx.io.json({ file: r.file, ok: r.ok && !selectedNothing, diagnostics: r.diagnostics, deployments: r.rows, priceSources: r.priceSources });
@@ -90,7 +100,7 @@ export const planCommand: Command = {
         p.mode,
         p.instanceType ?? '-',
         p.accelerators,
-        p.memoryNeededBytes === null ? '-' : `${formatBytes(p.memoryNeededBytes)} / ${formatBytes(p.memoryAvailableBytes!)}`,
+        memoryCell(p.memory),
         p.tensorParallel > 1 ? `${p.engine} (tp ${p.tensorParallel})` : p.engine,
         p.pricePerHourUsd === null ? 'n/a' : `$${p.pricePerHourUsd.toFixed(3)}`,
         p.pricePerMonthUsd === null ? 'n/a' : `$${p.pricePerMonthUsd.atMin.toFixed(0)} - $${p.pricePerMonthUsd.atMax.toFixed(0)} (${p.scaling.min}-${p.scaling.max})`,

@@ -54,6 +54,8 @@ export function specReference(): string {
   out.push(`| \`deployments.<name>\` | mapping | yes | ${String(deployments['x-format-hint'])} |`);
   rows(deployment, 'deployments.<name>', out);
   out.push('| `defaults` | mapping | | any deployment key; deep-merged under every deployment (lists and values in a deployment replace the default) |');
+  const prices = ((schema.properties as Record<string, Node>).defaults!.properties as Record<string, Node>).prices!;
+  rows({ properties: { prices } }, 'defaults', out);
   return `${out.join('\n')}\n`;
 }
 

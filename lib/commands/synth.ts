@@ -58,7 +58,7 @@ function folderDiagnostic(problem: FolderProblem): Diagnostic {
  * succeeded and every output folder may be written; then replaces exactly what the previous synthesis wrote.
  */
 export async function synth(specFile: string, options: SynthOptions): Promise<SynthResult> {
-  const compiled = compileSpecFile(specFile, options.targets);
+  const compiled = compileSpecFile(specFile, { targets: options.targets });
   if (!compiled.ok) return { file: specFile, ok: false, diagnostics: compiled.diagnostics, files: [] };
   const staging = fs.mkdtempSync(path.join(os.tmpdir(), 'inferstack-synth-'));
   try {

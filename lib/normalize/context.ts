@@ -1,3 +1,4 @@
+import { CATALOG_PRICES, PriceBook } from '../catalog/prices';
 import { DiagnosticBag, DiagnosticDetails, SpecPath } from '../diagnostics/diagnostic';
 import { DiagnosticDefinition } from '../diagnostics/registry';
 import type { Merged } from '../spec/merge';
@@ -12,6 +13,8 @@ export class DeploymentContext {
     private readonly merged: Merged,
     readonly name: string,
     readonly target: TargetName,
+    /** Hourly prices for ranking instances: the catalog's, overlaid by the user's table. */
+    readonly prices: PriceBook = CATALOG_PRICES,
   ) {}
 
   get spec(): Record<string, unknown> {

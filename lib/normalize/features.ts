@@ -25,6 +25,7 @@ export function normalizeLlm(d: DeploymentSpec, model: ModelIR, ctx: DeploymentC
     maxConcurrentSequences: llmSpec.maxConcurrentSequences ?? 16,
     prefixCaching: llmSpec.prefixCaching ?? true,
     gpuMemoryUtilization: llmSpec.gpuMemoryUtilization ?? 0.9,
+    ...(llmSpec.maxBatchedTokens !== undefined ? { maxBatchedTokens: llmSpec.maxBatchedTokens } : {}),
   };
 }
 

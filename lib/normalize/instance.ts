@@ -1,35 +1,99 @@
 /** Instance stage: which instance type serves the deployment, and whether the model fits on it. */
 import { accelerator as acceleratorInfo, acceleratorNames } from '../catalog/accelerators';
-import type { DeviceKind } from '../catalog/engines';
+import type { DeviceKind, EngineName } from '../catalog/engines';
+import { canonicalFamily, KNOWN_FAMILIES } from '../catalog/models';
+import { formatPrice } from '../catalog/prices';
 import { instanceType, instanceTypes, InstanceType } from '../catalog/instances';
 import { Diagnostics } from '../diagnostics/registry';
 import { closest } from '../diagnostics/suggest';
 import type { InstanceIR, LlmIR, ModelIR, QuantizationIR, SizingIR } from '../ir';
-import { availableBytes, KvDtype, memoryNeed, MemoryNeed } from '../sizing';
-import type { DeploymentSpec } from '../spec/schema';
-import { formatBytes, parseSizeBytes } from '../spec/units';
+import { describeBreakdown, GIB, KvDtype, LmiBackend, sizeForEngine, SizingEngine, SizingResult } from '../sizing';
+import type { DeploymentSpec, TargetName } from '../spec/schema';
+import { parseSizeBytes } from '../spec/units';
 import { DeploymentContext, pick } from './context';
-import { deviceKindOf, place } from './placement';
+import { candidates, deviceKindOf, place, RankedInstance } from './placement';
 
-const GIB = 1024 ** 3;
 
-/** Memory the deployment needs on `devices` accelerators; undefined when the model is not a sized LLM. */
-export type SizingFunction = (devices: number) => MemoryNeed | undefined;
+/** The engine's memory model on an instance type; undefined when the model is not a sized LLM or the type has no accelerator. */
+export type SizingFunction = (i: InstanceType) => SizingResult | undefined;
 
-export function sizingFunction(model: ModelIR, quantization: QuantizationIR, kvCacheDtype: KvDtype, llm: LlmIR | undefined): SizingFunction {
-  return (devices) =>
-    model.generative && model.parameters && llm
-      ? memoryNeed({
-          parameters: model.parameters,
-          dtype: model.dtype,
-          quantization: quantization.method,
-          kvCacheDtype,
-          ...(model.architecture ? { architecture: model.architecture } : {}),
-          maxContextLength: llm.maxContextLength,
-          maxConcurrentSequences: llm.maxConcurrentSequences,
-          devices,
-        })
-      : undefined;
+export interface SizingSpec {
+  readonly model: ModelIR;
+  readonly quantization: QuantizationIR;
+  readonly kvCacheDtype: KvDtype;
+  readonly llm: LlmIR | undefined;
+  /** The engine as requested ('auto' before resolution) or as resolved. */
+  readonly engine: EngineName | 'auto';
+  readonly target: TargetName;
+  /** acceleration.tensorParallel when the spec gives a number. */
+  readonly tensorParallel?: number;
+}
+
+/** Which memory model an engine follows on a device kind (auto: LMI/vLLM on SageMaker, vLLM on PAI-EAS). */
+export function sizingEngineOf(engine: EngineName | 'auto', device: DeviceKind, target: TargetName): { engine: SizingEngine; lmiBackend?: LmiBackend } {
+  if (device === 'neuron') return { engine: 'lmi', lmiBackend: 'neuron' };
+  switch (engine) {
+    case 'vllm':
+    case 'sglang':
+    case 'tgi':
+    case 'bladellm':
+      return { engine };
+    case 'lmi':
+      return { engine: 'lmi', lmiBackend: 'vllm' };
+    case 'tensorrt-llm':
+      return { engine: 'lmi', lmiBackend: 'trtllm' };
+    case 'auto':
+      return target === 'aws' ? { engine: 'lmi', lmiBackend: 'vllm' } : { engine: 'vllm' };
+    default:
+      return { engine: 'vllm' };
+  }
+}
+
+/**
+ * With tensorParallel auto the engine shards over every GPU of the instance, which needs the attention heads
+ * to divide evenly (vLLM, SGLang, TGI and BladeLLM refuse otherwise; IS2014); placement skips such types.
+ * With an explicit tensorParallel or resources.count the spec decides, and IS2014 explains a bad choice.
+ */
+export function headsAccept(model: ModelIR, explicitTensorParallel: number | undefined): ((i: InstanceType) => boolean) | undefined {
+  const heads = model.architecture?.attentionHeads;
+  if (!model.generative || !heads || explicitTensorParallel !== undefined) return undefined;
+  return (i) => i.count === 0 || deviceKindOf(i) === 'neuron' || heads % i.count === 0;
+}
+
+/** Both filters, or either, or none. */
+export function allAccept(...filters: (((i: InstanceType) => boolean) | undefined)[]): ((i: InstanceType) => boolean) | undefined {
+  const present = filters.filter((f): f is (i: InstanceType) => boolean => !!f);
+  return present.length === 0 ? undefined : (i) => present.every((f) => f(i));
+}
+
+export function sizingFunction(spec: SizingSpec): SizingFunction {
+  const { model, llm } = spec;
+  return (i) => {
+    if (!model.generative || !model.parameters || !llm || i.count === 0) return undefined;
+    const device = deviceKindOf(i);
+    const which = sizingEngineOf(spec.engine, device, spec.target);
+    // On Neuron the engines shard over NeuronCores, each with its share of the chip's memory.
+    const cores = device === 'neuron' ? (acceleratorInfo(i.accelerator)?.coresPerDevice ?? 1) : 1;
+    const units = i.count * cores;
+    const tensorParallel = spec.tensorParallel !== undefined ? Math.min(spec.tensorParallel, units) : units;
+    return sizeForEngine({
+      ...which,
+      parameters: model.parameters,
+      dtype: model.dtype,
+      quantization: spec.quantization.method,
+      kvCacheDtype: spec.kvCacheDtype,
+      ...(model.architecture ? { architecture: model.architecture } : {}),
+      maxContextLength: llm.maxContextLength,
+      maxConcurrentSequences: llm.maxConcurrentSequences,
+      deviceMemoryBytes: Math.floor((i.acceleratorUsableMemoryGiB * GIB) / cores),
+      acceleratorModel: i.accelerator,
+      devices: units,
+      tensorParallel,
+      // TGI is not given a memory fraction (its default 1.0 applies); the others get gpuMemoryUtilization.
+      ...(which.engine === 'tgi' ? {} : { gpuMemoryUtilization: llm.gpuMemoryUtilization }),
+      ...(llm.maxBatchedTokens !== undefined ? { maxBatchedTokens: llm.maxBatchedTokens } : {}),
+    });
+  };
 }
 
 export interface PlacementRequest {
@@ -37,14 +101,34 @@ export interface PlacementRequest {
   readonly devices: DeviceKind[];
   /** The engine asked for (`auto` or a name), for messages. */
   readonly engine?: string;
-  readonly utilization: number;
   readonly sizingFor: SizingFunction;
+  /** Weights of the whole checkpoint (host memory floor while loading); 0 when not an LLM. */
+  readonly weightsBytes: number;
+  /** Instance types the engine can run on beyond the device kind (BladeLLM: A/H/L-series GPUs). */
+  readonly accept?: (i: InstanceType) => boolean;
+}
+
+/**
+ * BladeLLM runs on A-, H- and L-series GPUs with at least 1.7x the weights in accelerator memory (the PAI-EAS
+ * rule checked as IS4005); the other engines on any GPU of their device kind.
+ */
+export function engineAccepts(engine: EngineName | 'auto', weightsBytes: number): ((i: InstanceType) => boolean) | undefined {
+  if (engine !== 'bladellm') return undefined;
+  return (i) => ['A', 'H', 'L'].includes(acceleratorInfo(i.accelerator)?.series ?? '') && i.acceleratorMemoryGiB * i.count * GIB >= 1.7 * weightsBytes;
 }
 
 export interface Placement {
   readonly instance?: InstanceIR;
   readonly chosenType?: InstanceType;
   readonly explicitType?: string;
+}
+
+/** "ml.g5.xlarge (1 x nvidia-a10g, $1.408/h)", or the smallest-fit fallback when no price is known. */
+export function describeCandidate(r: RankedInstance, target: TargetName): string {
+  const i = r.instance;
+  const shape = `${i.count} x ${i.accelerator}`;
+  if (r.price) return `${i.name} (${shape}, ${formatPrice(r.price)}${r.price.exactRegion ? '' : ` in ${r.price.region}`})`;
+  return `${i.name} (${shape}; no ${target} price is known for it, so the choice fell back to the smallest that fits — give prices with defaults.prices or --prices)`;
 }
 
 /** The accelerator asked for, or undefined (with a diagnostic) when it is not a known portable name. */
@@ -70,9 +154,11 @@ export function chooseInstance(d: DeploymentSpec, ctx: DeploymentContext, accelR
     const chosenType = explicitInstance(ctx, explicitType);
     return chosenType ? { chosenType, explicitType, instance: toInstanceIR(chosenType, 'resources.instanceType') } : undefined;
   }
-  const chosenType = placedInstance(d, ctx, accelRequest, req);
-  if (!chosenType) return undefined;
-  return { chosenType, instance: toInstanceIR(chosenType, accelRequest === 'auto' ? 'auto: cheapest instance that fits' : `cheapest ${accelRequest} instance that fits`) };
+  const placed = placedInstance(d, ctx, accelRequest, req);
+  if (!placed) return undefined;
+  const what = accelRequest === 'auto' ? 'instance' : `${accelRequest} instance`;
+  const reason = placed.price ? `${accelRequest === 'auto' ? 'auto: ' : ''}cheapest ${what} that fits (${formatPrice(placed.price)})` : `${accelRequest === 'auto' ? 'auto: ' : ''}smallest ${what} that fits (no price known)`;
+  return { chosenType: placed.instance, instance: toInstanceIR(placed.instance, reason) };
 }
 
 function explicitInstance(ctx: DeploymentContext, explicitType: string): InstanceType | undefined {
@@ -87,14 +173,13 @@ function explicitInstance(ctx: DeploymentContext, explicitType: string): Instanc
   return undefined;
 }
 
-function placedInstance(d: DeploymentSpec, ctx: DeploymentContext, accelRequest: string, req: PlacementRequest): InstanceType | undefined {
+function placedInstance(d: DeploymentSpec, ctx: DeploymentContext, accelRequest: string, req: PlacementRequest): RankedInstance | undefined {
   const resources = d.resources ?? {};
   const target = ctx.target;
   const minVcpu = resources.cpu ?? 1;
   // LLM weights are staged through host memory while loading: ask for at least as much RAM as weights.
-  const weightsGiB = (req.sizingFor(1)?.weightBytes ?? 0) / GIB;
-  const minMemoryGiB = resources.memory ? parseSizeBytes(resources.memory) / GIB : weightsGiB;
-  const result = place({
+  const minMemoryGiB = resources.memory ? parseSizeBytes(resources.memory) / GIB : req.weightsBytes / GIB;
+  const placement = {
     target,
     region: req.region,
     accelerator: accelRequest,
@@ -102,20 +187,29 @@ function placedInstance(d: DeploymentSpec, ctx: DeploymentContext, accelRequest:
     minVcpu,
     minMemoryGiB,
     devices: req.devices,
-    ...(req.sizingFor(1) ? { neededBytes: (n: number) => req.sizingFor(n)!.neededBytes } : {}),
-    utilization: req.utilization,
-  });
+    sizing: req.sizingFor,
+    prices: ctx.prices,
+    ...(req.accept ? { accept: req.accept } : {}),
+  };
+  const result = place(placement);
   if (result.chosen) return result.chosen;
+  // The engine's preferences (BladeLLM's GPUs, tensor-parallel widths) narrowed the choice to nothing: place
+  // without them and let the engine and parallelism rules say precisely what is wrong (IS4005, IS2014).
+  if (req.accept) {
+    const unfiltered = place({ ...placement, accept: undefined });
+    if (unfiltered.chosen) return unfiltered.chosen;
+  }
   if (accelRequest !== 'auto' && accelRequest !== 'cpu' && result.considered === 0) {
     reportAcceleratorNotPlaceable(ctx, accelRequest, resources.count, req);
     return undefined;
   }
-  const needed = req.sizingFor(1);
-  const smallest = result.smallestFitting;
-  const suggestion = smallest ? `the smallest ${target} instance that fits is ${smallest.name} (${smallest.count} x ${smallest.accelerator}, ${smallest.acceleratorMemoryGiB} GiB each)` : `no ${target} instance in the catalog fits`;
+  const largest = [...candidates(placement)].sort((a, b) => b.acceleratorMemoryGiB * b.count - a.acceleratorMemoryGiB * a.count)[0];
+  const sizing = largest ? req.sizingFor(largest) : undefined;
+  const cheapest = result.cheapestFitting ? `the cheapest ${target} instance that fits is ${describeCandidate(result.cheapestFitting, target)}` : `no ${target} instance in the catalog fits`;
+  const breakdown = sizing && largest ? `On ${largest.name}, ${describeBreakdown(sizing)}. ` : '';
   ctx.report(Diagnostics.NoInstanceFits, resources.accelerator ? ['resources', 'accelerator'] : ['model', 'parameters'], {
-    args: { needed: needed ? formatBytes(needed.neededBytes) : `${minVcpu} vCPU and ${minMemoryGiB} GiB` },
-    hint: `${suggestion}; or quantize (acceleration.quantization), lower llm.maxContextLength / maxConcurrentSequences, or use kvCacheDtype fp8`,
+    args: { reason: sizing ? sizing.reason : `none has ${minVcpu} vCPU and ${minMemoryGiB.toFixed(1)} GiB of memory` },
+    hint: `${breakdown}${cheapest[0]!.toUpperCase()}${cheapest.slice(1)}; or quantize (acceleration.quantization), lower llm.maxContextLength, or use kvCacheDtype fp8`,
   });
   return undefined;
 }
@@ -152,33 +246,38 @@ function reportAcceleratorNotPlaceable(ctx: DeploymentContext, accelRequest: str
   });
 }
 
-/** Checks the chosen instance against the memory model; reports the cheapest instance that would fit. */
-export function checkSizing(ctx: DeploymentContext, model: ModelIR, placement: Placement, req: PlacementRequest): SizingIR | undefined {
+/**
+ * The resolved engine's memory model on the chosen instance: refusal to start is an error with the numbers
+ * and the cheapest instance that fits; more declared concurrency than fits at full context is a warning.
+ */
+export function checkSizing(ctx: DeploymentContext, model: ModelIR, llm: LlmIR | undefined, placement: Placement, req: PlacementRequest): SizingIR | undefined {
   const chosenType = placement.chosenType;
-  if (!model.generative || !model.parameters || !chosenType || chosenType.count === 0) return undefined;
-  const need = req.sizingFor(chosenType.count)!;
-  const available = availableBytes(chosenType.acceleratorMemoryGiB, chosenType.count, req.utilization);
-  const sizing: SizingIR = { ...need, availableBytes: available, gpuMemoryUtilization: req.utilization, fits: need.neededBytes <= available };
+  if (!model.generative || !model.parameters || !llm || !chosenType || chosenType.count === 0) return undefined;
+  const sizing = req.sizingFor(chosenType);
+  if (!sizing) return undefined;
   if (!sizing.fits) {
-    const relaxed = place({ target: ctx.target, region: req.region, accelerator: 'auto', minVcpu: 1, minMemoryGiB: 0, devices: req.devices, neededBytes: (n) => req.sizingFor(n)!.neededBytes, utilization: req.utilization });
-    const cheapest = relaxed.chosen;
-    ctx.report(Diagnostics.DoesNotFit, placement.explicitType ? ['resources', 'instanceType'] : ['resources'], {
-      args: { needed: formatBytes(need.neededBytes), instance: chosenType.name, available: formatBytes(available) },
-      hint: `${describeNeed(need)}. ${cheapest ? `The cheapest ${ctx.target} instance that fits is ${cheapest.name}.` : ''} Or quantize, lower llm.maxContextLength or maxConcurrentSequences, or use kvCacheDtype fp8`.trim(),
+    const relaxed = place({ target: ctx.target, region: req.region, accelerator: 'auto', minVcpu: 1, minMemoryGiB: 0, devices: req.devices, sizing: req.sizingFor, prices: ctx.prices, ...(req.accept ? { accept: req.accept } : {}) });
+    const cheapest = relaxed.chosen ? `The cheapest ${ctx.target} instance that fits is ${describeCandidate(relaxed.chosen, ctx.target)}. ` : `No ${ctx.target} instance in the catalog fits. `;
+    ctx.report(Diagnostics.DoesNotFit, placement.explicitType ? ['resources', 'instanceType'] : ['llm', 'maxContextLength'], {
+      args: { instance: chosenType.name, reason: sizing.reason },
+      hint: `${describeBreakdown(sizing)}; ${sizing.rule}. ${cheapest}Or quantize, lower llm.maxContextLength, or use kvCacheDtype fp8`,
+    });
+  } else if (sizing.concurrencyLimited) {
+    ctx.report(Diagnostics.ConcurrencyAboveFullContext, ['llm', 'maxConcurrentSequences'], {
+      args: { declared: llm.maxConcurrentSequences, instance: chosenType.name, max: sizing.maxConcurrencyAtFullContext!, context: llm.maxContextLength },
+      hint: `the engine still gets ${llm.maxConcurrentSequences} and schedules shorter sequences into the same KV cache (${sizing.kvCacheTokens!.toLocaleString('en-US')} tokens); for ${llm.maxConcurrentSequences} full-length sequences use a larger instance, kvCacheDtype fp8, or a lower maxContextLength`,
     });
   }
-  if (!model.architecture) {
-    ctx.report(Diagnostics.KvCacheNotSized, ['model'], {
-      atKey: true,
-      hint: "add model.architecture: { layers, kvHeads, headDim } (from the model's config.json) so the KV cache is sized",
-    });
-  }
+  if (!model.architecture) reportKvNotSized(ctx, model);
   return sizing;
 }
 
-function describeNeed(need: { weightBytes: number; kvCacheBytes?: number; kvCacheBytesPerToken?: number; overheadBytes: number }): string {
-  const kv = need.kvCacheBytes !== undefined ? `, KV cache ${formatBytes(need.kvCacheBytes)} (${need.kvCacheBytesPerToken} bytes/token)` : '';
-  return `Weights ${formatBytes(need.weightBytes)}${kv}, overhead ${formatBytes(need.overheadBytes)}`;
+function reportKvNotSized(ctx: DeploymentContext, model: ModelIR): void {
+  const family = model.family ? (canonicalFamily(model.family) ? `model.family "${model.family}" has no built-in architecture for ${((model.parameters ?? 0) / 1e9).toFixed(1)}B parameters` : `model.family "${model.family}" is not a known family (known: ${KNOWN_FAMILIES.join(', ')})`) : 'model.family is not set';
+  ctx.report(Diagnostics.KvCacheNotSized, ['model'], {
+    atKey: true,
+    hint: `${family}; the KV cache could not be checked. Add model.architecture: { layers, kvHeads, headDim } from the model's config.json (num_hidden_layers, num_key_value_heads, head_dim or hidden_size / num_attention_heads)`,
+  });
 }
 
 function toInstanceIR(i: InstanceType, reason: string): InstanceIR {
@@ -187,6 +286,7 @@ function toInstanceIR(i: InstanceType, reason: string): InstanceIR {
     accelerator: i.accelerator,
     count: i.count,
     acceleratorMemoryGiB: i.acceleratorMemoryGiB,
+    acceleratorUsableMemoryGiB: i.acceleratorUsableMemoryGiB,
     vcpu: i.vcpu,
     memoryGiB: i.memoryGiB,
     fp8: i.fp8,

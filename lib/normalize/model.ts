@@ -2,7 +2,7 @@
 import { knownArchitecture } from '../catalog/models';
 import { Diagnostics } from '../diagnostics/registry';
 import type { ModelIR, QuantizationIR, UriKind } from '../ir';
-import type { QuantMethod, WeightDtype } from '../sizing';
+import type { Architecture, QuantMethod, WeightDtype } from '../sizing';
 import type { DeploymentSpec, TargetName } from '../spec/schema';
 import { parseCount } from '../spec/units';
 import { DeploymentContext, pick } from './context';
@@ -48,15 +48,13 @@ export function normalizeModel(d: DeploymentSpec, ctx: DeploymentContext): Model
   if (generative && parameters === undefined) {
     ctx.report(Diagnostics.MissingParameters, ['model'], { hint: 'add model.parameters, e.g. "parameters: 7.6B"; it sizes memory and instances' });
   }
-  let architecture = m.architecture;
-  let architectureSource: 'spec' | 'catalog' | undefined = architecture ? 'spec' : undefined;
-  if (!architecture) {
-    const known = knownArchitecture(m.family, parameters);
-    if (known) {
-      architecture = { layers: known.layers, kvHeads: known.kvHeads, headDim: known.headDim, attentionHeads: known.attentionHeads };
-      architectureSource = 'catalog';
-    }
-  }
+  const known = knownArchitecture(m.family, parameters);
+  // The spec's architecture wins; a known model fills what it leaves out (hidden size, vocabulary, MLP width).
+  const fromCatalog = known
+    ? { layers: known.layers, kvHeads: known.kvHeads, headDim: known.headDim, attentionHeads: known.attentionHeads, hiddenSize: known.hiddenSize!, intermediateSize: known.intermediateSize!, vocabSize: known.vocabSize!, tiedEmbeddings: known.tiedEmbeddings! }
+    : undefined;
+  const architecture: Architecture | undefined = m.architecture ? { ...(sameShape(fromCatalog, m.architecture) ? fromCatalog : {}), ...m.architecture } : fromCatalog;
+  const architectureSource: 'spec' | 'catalog' | undefined = m.architecture ? 'spec' : fromCatalog ? 'catalog' : undefined;
   return {
     uri,
     uriKind: kind,
@@ -85,4 +83,9 @@ export function normalizeQuantization(d: DeploymentSpec): QuantizationIR {
     preQuantized: q.preQuantized ?? false,
     ...(q.calibrationData ? { calibrationData: q.calibrationData } : {}),
   };
+}
+
+/** The catalog row describes the same model as the spec's architecture (same layers, KV heads, head size). */
+function sameShape(known: Architecture | undefined, given: { layers: number; kvHeads: number; headDim: number }): boolean {
+  return !!known && known.layers === given.layers && known.kvHeads === given.kvHeads && known.headDim === given.headDim;
 }

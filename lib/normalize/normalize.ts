@@ -3,18 +3,18 @@
  * target capability checked. Problems become diagnostics; nothing here throws for user input. Each stage
  * function (model, engine, instance, parallelism, features, targets) returns one part of the IR.
  */
-import { priceOf } from '../catalog/instances';
+import { CATALOG_PRICES, PriceBook, UserPriceTable } from '../catalog/prices';
 import { DiagnosticBag } from '../diagnostics/diagnostic';
 import { Diagnostics } from '../diagnostics/registry';
-import type { DeploymentIR } from '../ir';
-import type { KvDtype } from '../sizing';
+import type { DeploymentIR, LlmIR } from '../ir';
+import { KvDtype, weightBytes } from '../sizing';
 import { mergeDefaults } from '../spec/merge';
 import type { DeploymentSpec, Spec } from '../spec/schema';
 import { TARGETS } from '../spec/constants';
 import { DeploymentContext } from './context';
 import { engineDevices, engineSettings, requestedEngine, resolveEngine } from './engine';
 import { asyncIR, batchingIR, compileIR, normalizeLlm, pipelineIR, serverlessIR, speculativeIR, timeoutsIR } from './features';
-import { checkSizing, chooseInstance, PlacementRequest, requestedAccelerator, sizingFunction } from './instance';
+import { allAccept, checkSizing, chooseInstance, engineAccepts, headsAccept, PlacementRequest, requestedAccelerator, sizingFunction } from './instance';
 import { normalizeModel, normalizeQuantization } from './model';
 import { normalizeTensorParallel } from './parallelism';
 import { checkAlibaba } from './rules-alibaba';
@@ -29,7 +29,19 @@ export { easServiceName } from './targets';
 const GIB = 1024 ** 3;
 
 
-export function normalizeSpec(spec: Spec, bag: DiagnosticBag): DeploymentIR[] {
+export interface NormalizeOptions {
+  /** A price table from `--prices FILE`; it wins over the spec's defaults.prices. */
+  readonly prices?: UserPriceTable;
+}
+
+/** The user's price tables (spec, then --prices per cloud) over the catalog's. */
+export function priceBookFor(spec: Spec, options: NormalizeOptions): PriceBook {
+  const fromSpec = (spec.defaults as { prices?: UserPriceTable } | undefined)?.prices;
+  if (!fromSpec && !options.prices) return CATALOG_PRICES;
+  return new PriceBook({ ...(fromSpec ?? {}), ...(options.prices ?? {}) });
+}
+
+export function normalizeSpec(spec: Spec, bag: DiagnosticBag, options: NormalizeOptions = {}): DeploymentIR[] {
   const out: DeploymentIR[] = [];
   const deployments = spec.deployments ?? {};
   if (Object.keys(deployments).length === 0) {
@@ -37,9 +49,11 @@ export function normalizeSpec(spec: Spec, bag: DiagnosticBag): DeploymentIR[] {
     return out;
   }
   if (bag.errorCountUnder(['defaults']) > 0) return out;
+  const prices = priceBookFor(spec, options);
+  const { prices: _prices, ...defaults } = (spec.defaults ?? {}) as Record<string, unknown>;
   for (const [name, raw] of Object.entries(deployments)) {
     if (bag.errorCountUnder(['deployments', name]) > 0) continue;
-    const merged = mergeDefaults(spec.defaults as Record<string, unknown> | undefined, raw as Record<string, unknown>, ['deployments', name]);
+    const merged = mergeDefaults(defaults, raw as Record<string, unknown>, ['deployments', name]);
     const d = merged.value as DeploymentSpec;
     const targets = TARGETS.filter((t) => d.targets?.[t] !== undefined);
     if (targets.length === 0) {
@@ -52,7 +66,7 @@ export function normalizeSpec(spec: Spec, bag: DiagnosticBag): DeploymentIR[] {
       continue;
     }
     for (const target of targets) {
-      const ctx = new DeploymentContext(bag, merged, name, target);
+      const ctx = new DeploymentContext(bag, merged, name, target, prices);
       const ir = normalizeForTarget(d, ctx);
       if (ir && ctx.errorCount === 0) out.push(ir);
     }
@@ -74,24 +88,29 @@ function normalizeForTarget(d: DeploymentSpec, ctx: DeploymentContext): Deployme
 
   const accelRequest = requestedAccelerator(d, model, ctx);
   if (accelRequest === undefined) return undefined;
+  const explicitTp = typeof d.acceleration?.tensorParallel === 'number' ? d.acceleration.tensorParallel : undefined;
+  const sizingSpec = { model, quantization, kvCacheDtype, llm, target, ...(explicitTp !== undefined ? { tensorParallel: explicitTp } : {}) };
+  const weightsBytes = model.generative && model.parameters ? weightBytes(model.parameters, model.dtype, quantization.method, model.architecture) : undefined;
   const req: PlacementRequest = {
     region: region ?? '',
     devices: engineDevices(requested, model, target, mode),
     engine: String(requested),
-    utilization: llm?.gpuMemoryUtilization ?? 0.9,
-    sizingFor: sizingFunction(model, quantization, kvCacheDtype, llm),
+    sizingFor: sizingFunction({ ...sizingSpec, engine: requested }),
+    weightsBytes: weightsBytes ?? 0,
+    ...withAccept(allAccept(engineAccepts(requested, weightsBytes ?? 0), headsAccept(model, explicitTp ?? d.resources?.count))),
   };
   const placement = chooseInstance(d, ctx, accelRequest, req, mode === 'serverless' && target === 'aws');
   if (!placement) return undefined;
   const chosenType = placement.chosenType;
 
-  const weightsBytes = req.sizingFor(1)?.weightBytes;
   const bladeFits = !!chosenType && weightsBytes !== undefined && chosenType.acceleratorMemoryGiB * chosenType.count * GIB >= 1.7 * weightsBytes;
   const choice = resolveEngine(d, ctx, requested, model, chosenType, bladeFits);
   const tensorParallel = normalizeTensorParallel(d, ctx, model, chosenType, choice.device);
-  const sizing = checkSizing(ctx, model, placement, req);
+  const resolvedReq = { ...req, sizingFor: sizingFunction({ ...sizingSpec, engine: choice.name }), ...withAccept(allAccept(engineAccepts(choice.name, weightsBytes ?? 0), headsAccept(model, explicitTp ?? d.resources?.count))) };
+  const sizing = checkSizing(ctx, model, llm, placement, resolvedReq);
   const engine = engineSettings(d, ctx, choice, model, region);
-  const price = chosenType ? priceOf(target, chosenType.name, region ?? '') : undefined;
+  checkMaxBatchedTokens(ctx, llm, choice);
+  const price = chosenType ? ctx.prices.priceOf(target, chosenType.name, region ?? '') : undefined;
 
   const ir: DeploymentIR = {
     name: ctx.name,
@@ -119,7 +138,7 @@ function normalizeForTarget(d: DeploymentSpec, ctx: DeploymentContext): Deployme
     networkIsolation: d.security?.networkIsolation ?? false,
     ...(d.observability?.dataCapture ? { dataCapture: d.observability.dataCapture } : {}),
     timeouts: timeoutsIR(d, model, weightsBytes),
-    ...(price ? { price: { usdPerHour: price.usdPerHour, region: price.region } } : {}),
+    ...(price ? { price: { perHour: price.perHour, currency: price.currency, region: price.region, source: price.source } } : {}),
     ...(target === 'aws' ? { aws: awsTarget(d, ctx, region ?? '') } : { alibaba: alibabaTarget(d, ctx, region ?? '') }),
   };
 
@@ -128,6 +147,22 @@ function normalizeForTarget(d: DeploymentSpec, ctx: DeploymentContext): Deployme
   if (target === 'aws') checkAws(d, ir, ctx);
   else checkAlibaba(d, ir, ctx);
   return ir;
+}
+
+/** Engines whose batch/profiling token budget the emitters set (vLLM, LMI, TGI, SGLang, BladeLLM flags). */
+const BATCHED_TOKENS_ENGINES: readonly string[] = ['vllm', 'lmi', 'tensorrt-llm', 'tgi', 'sglang', 'bladellm'];
+
+function checkMaxBatchedTokens(ctx: DeploymentContext, llm: LlmIR | undefined, choice: { name: string; device: string }): void {
+  if (llm?.maxBatchedTokens === undefined || (choice.device !== 'neuron' && BATCHED_TOKENS_ENGINES.includes(choice.name))) return;
+  ctx.report(Diagnostics.SettingIgnored, ['llm', 'maxBatchedTokens'], {
+    atKey: true,
+    args: { setting: 'llm.maxBatchedTokens', reason: choice.device === 'neuron' ? 'Neuron engines compile fixed batch shapes' : `engine ${choice.name} has no batch token budget inferstack sets` },
+    hint: "remove llm.maxBatchedTokens, or pass the engine's own flag in container.args or container.env",
+  });
+}
+
+function withAccept(accept: PlacementRequest['accept']): Pick<PlacementRequest, 'accept'> {
+  return accept ? { accept } : {};
 }
 
 function regionOf(d: DeploymentSpec, ctx: DeploymentContext): string | undefined {

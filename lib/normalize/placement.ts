@@ -1,12 +1,15 @@
 /**
  * Choosing the instance type: the escape hatch wins; otherwise the cheapest cataloged type on the target
- * that has the requested accelerator and fits the model's memory, vCPU and memory floors.
+ * that has the requested accelerator and on which the engine's memory model admits the model (lib/sizing),
+ * with the vCPU and memory floors. Types without a known price rank after priced ones, smallest first;
+ * when no candidate has a price the choice is the smallest that fits, and says so.
  */
 import { accelerator as acceleratorInfo, isNeuron } from '../catalog/accelerators';
-import { InstanceType, instanceTypes, priceOf, referencePrice } from '../catalog/instances';
+import { InstanceType, instanceTypes } from '../catalog/instances';
 import type { DeviceKind } from '../catalog/engines';
+import { CATALOG_PRICES, Price, PriceBook } from '../catalog/prices';
+import type { SizingResult } from '../sizing';
 import type { TargetName } from '../spec/schema';
-import { availableBytes } from '../sizing';
 
 export interface PlacementRequest {
   readonly target: TargetName;
@@ -18,11 +21,12 @@ export interface PlacementRequest {
   readonly minMemoryGiB: number;
   /** Device kinds the engine can run on. */
   readonly devices: readonly DeviceKind[];
-  /** Accelerator memory the model needs in total, if known. */
-  readonly neededBytes?: (devices: number) => number;
-  readonly utilization: number;
+  /** The engine's memory model on an instance type; undefined when the model is not a sized LLM. */
+  readonly sizing?: (i: InstanceType) => SizingResult | undefined;
   /** Extra filter (e.g. BladeLLM's GPU series, FP8 support). */
   readonly accept?: (i: InstanceType) => boolean;
+  /** @default the catalog's prices */
+  readonly prices?: PriceBook;
 }
 
 export function deviceKindOf(i: InstanceType): DeviceKind {
@@ -39,9 +43,8 @@ export function matchingAccelerators(name: string, target: TargetName): string[]
 }
 
 export function fitsMemory(i: InstanceType, req: PlacementRequest): boolean {
-  if (!req.neededBytes || i.count === 0) return true;
-  const devices = i.count;
-  return availableBytes(i.acceleratorMemoryGiB, devices, req.utilization) >= req.neededBytes(devices);
+  if (!req.sizing || i.count === 0) return true;
+  return req.sizing(i)?.fits ?? true;
 }
 
 export function candidates(req: PlacementRequest): InstanceType[] {
@@ -56,10 +59,14 @@ export function candidates(req: PlacementRequest): InstanceType[] {
   );
 }
 
-/** Ranking key: recorded price first (cheapest), then unpriced types by total accelerator memory, vCPU, memory. */
-export function costKey(i: InstanceType, region: string): [number, number, number, number] {
-  const p = priceOf(i.target, i.name, region) ?? referencePrice(i.target, i.name);
-  return [p ? p.usdPerHour : Number.POSITIVE_INFINITY, i.acceleratorMemoryGiB * i.count, i.vcpu, i.memoryGiB];
+export function priceFor(i: InstanceType, region: string, prices: PriceBook = CATALOG_PRICES): Price | undefined {
+  return prices.priceOf(i.target, i.name, region) ?? prices.referencePrice(i.target, i.name);
+}
+
+/** Ranking key: known price first (cheapest), then unpriced types by total accelerator memory, vCPU, memory. */
+export function costKey(i: InstanceType, region: string, prices: PriceBook = CATALOG_PRICES): [number, number, number, number] {
+  const p = priceFor(i, region, prices);
+  return [p ? p.perHour : Number.POSITIVE_INFINITY, i.acceleratorMemoryGiB * i.count, i.vcpu, i.memoryGiB];
 }
 
 function compareKeys(a: readonly number[], b: readonly number[]): number {
@@ -67,23 +74,37 @@ function compareKeys(a: readonly number[], b: readonly number[]): number {
   return 0;
 }
 
+export interface RankedInstance {
+  readonly instance: InstanceType;
+  /** Its price (possibly recorded for another region), or undefined: then it was ranked by size. */
+  readonly price?: Price;
+}
+
 export interface PlacementResult {
-  readonly chosen?: InstanceType;
+  readonly chosen?: RankedInstance;
   /** The cheapest type that would fit if the accelerator/count constraints were lifted (for the error message). */
-  readonly smallestFitting?: InstanceType;
+  readonly cheapestFitting?: RankedInstance;
   readonly considered: number;
 }
 
+export function rankByCost(xs: readonly InstanceType[], region: string, prices: PriceBook = CATALOG_PRICES): InstanceType[] {
+  return [...xs].sort((a, b) => compareKeys(costKey(a, region, prices), costKey(b, region, prices)) || a.name.localeCompare(b.name));
+}
+
+function ranked(i: InstanceType | undefined, region: string, prices: PriceBook): RankedInstance | undefined {
+  if (!i) return undefined;
+  const price = priceFor(i, region, prices);
+  return price ? { instance: i, price } : { instance: i };
+}
+
 export function place(req: PlacementRequest): PlacementResult {
+  const prices = req.prices ?? CATALOG_PRICES;
   const pool = candidates(req);
   const fitting = pool.filter((i) => i.vcpu >= req.minVcpu && i.memoryGiB >= req.minMemoryGiB && fitsMemory(i, req));
-  const byCost = (xs: InstanceType[]) => [...xs].sort((a, b) => compareKeys(costKey(a, req.region), costKey(b, req.region)) || a.name.localeCompare(b.name));
-  const chosen = byCost(fitting)[0];
+  const chosen = ranked(rankByCost(fitting, req.region, prices)[0], req.region, prices);
   if (chosen) return { chosen, considered: pool.length };
   const relaxed = { ...req, accelerator: req.accelerator === 'cpu' ? 'cpu' : 'auto', count: undefined };
   const anyFitting = candidates(relaxed).filter((i) => i.vcpu >= req.minVcpu && i.memoryGiB >= req.minMemoryGiB && fitsMemory(i, relaxed));
-  const smallestFitting = [...anyFitting].sort(
-    (a, b) => a.acceleratorMemoryGiB * a.count - b.acceleratorMemoryGiB * b.count || compareKeys(costKey(a, req.region), costKey(b, req.region)),
-  )[0];
-  return { considered: pool.length, ...(smallestFitting ? { smallestFitting } : {}) };
+  const cheapestFitting = ranked(rankByCost(anyFitting, req.region, prices)[0], req.region, prices);
+  return { considered: pool.length, ...(cheapestFitting ? { cheapestFitting } : {}) };
 }

@@ -45,9 +45,9 @@ export function checkAlibaba(d: DeploymentSpec, ir: DeploymentIR, ctx: Deploymen
     if (inst && (!series || !['A', 'H', 'L'].includes(series))) {
       ctx.report(Diagnostics.EasBladeGpu, ['engine'], { args: { instance: inst.type, accelerator: inst.accelerator }, hint: 'use an A10 (gn7i), A100 (gn7/gn7e) or L-series instance, or engine vllm' });
     }
-    if (inst && ir.sizing && inst.acceleratorMemoryGiB * inst.count * 1024 ** 3 < 1.7 * ir.sizing.weightBytes) {
+    if (inst && ir.sizing && inst.acceleratorMemoryGiB * inst.count * 1024 ** 3 < 1.7 * ir.sizing.totalWeightBytes) {
       ctx.report(Diagnostics.EasBladeMemory, ['engine'], {
-        args: { needed: formatBytes(1.7 * ir.sizing.weightBytes), instance: inst.type, available: `${inst.acceleratorMemoryGiB * inst.count} GiB` },
+        args: { needed: formatBytes(1.7 * ir.sizing.totalWeightBytes), instance: inst.type, available: `${inst.acceleratorMemoryGiB * inst.count} GiB` },
         hint: 'pick a larger GPU or more GPUs, or a quantized checkpoint',
       });
     }

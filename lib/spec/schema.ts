@@ -9,6 +9,7 @@
  */
 import { Static, TSchema, Type } from '@sinclair/typebox';
 import { COUNT_PATTERN, DURATION_PATTERN, SIZE_PATTERN } from './units';
+import { FAMILY_SPELLINGS, KNOWN_FAMILIES } from '../catalog/models';
 
 const strict = { additionalProperties: false } as const;
 
@@ -66,7 +67,14 @@ const Model = Type.Object(
     uri: Type.Optional(PerTarget(Type.String({ minLength: 1 }), 'model location: s3://, oss://, nas:// or a hub id (hf://org/name)')),
     format: Type.Optional(enumOf(MODEL_FORMATS, 'how the model is stored')),
     task: Type.Optional(enumOf(MODEL_TASKS, 'what the model does (default: other)')),
-    family: Type.Optional(Type.String({ pattern: '^[a-z][a-z0-9._-]*$', 'x-format-hint': 'a lowercase letter, then lowercase letters, digits, ".", "_" or "-" (e.g. qwen2, llama3)', description: 'model family, e.g. qwen2, llama3' })),
+    family: Type.Optional(
+      Type.String({
+        pattern: '^[A-Za-z][A-Za-z0-9._ -]*$',
+        'x-format-hint': 'a letter, then letters, digits, ".", "_", "-" or spaces (e.g. qwen2, Llama-3.1)',
+        examples: [...FAMILY_SPELLINGS],
+        description: `model family; engines check support (BladeLLM: Qwen/Llama) and known families size the KV cache without model.architecture. Known: ${KNOWN_FAMILIES.join(', ')} (matched leniently: Qwen2.5, qwen-2.5, llama-3.1)`,
+      }),
+    ),
     parameters: Type.Optional(Count('parameter count; needed for LLM sizing')),
     dtype: Type.Optional(enumOf(DTYPES, 'weights dtype as stored')),
     architecture: Type.Optional(Architecture),
@@ -119,6 +127,13 @@ const Llm = Type.Object(
     maxConcurrentSequences: Type.Optional(Type.Integer({ minimum: 1, maximum: 65_536, description: 'sequences batched at once' })),
     prefixCaching: Type.Optional(Type.Boolean({ description: 'reuse KV cache of shared prompt prefixes' })),
     gpuMemoryUtilization: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 1, description: 'share of accelerator memory the engine may use' })),
+    maxBatchedTokens: Type.Optional(
+      Type.Integer({
+        minimum: 16,
+        maximum: 1_048_576,
+        description: "tokens the engine batches in one step and profiles its activation peak with (vLLM max_num_batched_tokens, SGLang chunked_prefill_size, TGI max_batch_prefill_tokens, BladeLLM ragged_flash_max_batch_tokens); default: the engine's",
+      }),
+    ),
   },
   { ...strict, description: 'generative engines only' },
 );
@@ -377,7 +392,25 @@ const deploymentProperties = {
 };
 
 export const DeploymentSchema = Type.Object(deploymentProperties, { ...strict, description: 'one model deployment' });
-const DefaultsSchema = Type.Object(deploymentProperties, { ...strict, description: 'deep-merged under every deployment' });
+const CloudPrices = Type.Object(
+  {
+    currency: Type.Optional(Type.Union([Type.Literal('USD'), Type.Literal('CNY')], { description: 'currency of every price in this table (default USD)' })),
+    regions: Type.Record(
+      Type.String({ pattern: '^[a-z0-9-]+$' }),
+      Type.Record(Type.String({ minLength: 1 }), Type.Number({ exclusiveMinimum: 0, description: 'price per instance-hour' }), { description: 'instance type -> price per hour' }),
+      { description: 'region -> { instance type: price per hour }' },
+    ),
+  },
+  { ...strict, description: 'hourly prices of one cloud' },
+);
+
+/** A user price table (`defaults.prices`, or the file given to --prices): per cloud, region and instance type. */
+export const PricesSchema = Type.Object(
+  { aws: Type.Optional(CloudPrices), alibaba: Type.Optional(CloudPrices) },
+  { ...strict, description: 'your hourly prices per cloud, region and instance type; plan, fit and the cheapest-instance choice use them (they win over the catalog)' },
+);
+
+const DefaultsSchema = Type.Object({ ...deploymentProperties, prices: Type.Optional(PricesSchema) }, { ...strict, description: 'deep-merged under every deployment' });
 
 import { DEPLOYMENT_NAME_PATTERN } from './constants';
 
@@ -413,7 +446,14 @@ export function jsonSchema(): Record<string, unknown> {
   const doc = JSON.parse(JSON.stringify(SpecSchema)) as { properties: Record<string, Record<string, unknown>> } & Record<string, unknown>;
   const deployment = JSON.parse(JSON.stringify(DeploymentSchema)) as Record<string, unknown>;
   const ref = { $ref: '#/definitions/deployment' };
-  doc.properties.defaults = { allOf: [ref], description: 'any deployment key; deep-merged under every deployment' };
+  // defaults: every deployment key (by reference, defined once) plus the spec-wide price table.
+  const defaults = doc.properties.defaults as { properties: Record<string, unknown>; description?: string };
+  const deploymentKeys = Object.keys((deployment as { properties: object }).properties);
+  defaults.properties = {
+    ...Object.fromEntries(deploymentKeys.map((k) => [k, { $ref: `#/definitions/deployment/properties/${k}` }])),
+    prices: defaults.properties.prices,
+  };
+  defaults.description = 'any deployment key, deep-merged under every deployment; and prices, your price table';
   const deployments = doc.properties.deployments!;
   const pattern = Object.keys(deployments.patternProperties as object)[0]!;
   deployments.patternProperties = { [pattern]: ref };

@@ -137,7 +137,7 @@ export async function main(argv: string[]): Promise<number> {
 
   // 1. Compile (no cloud call until the spec is valid)
   // AWS-only errors do not block PAI-EAS deployments (they are shown as notes).
-  const compiled = lazy.compile().compileSpecFile(opts.spec, ['alibaba']);
+  const compiled = lazy.compile().compileSpecFile(opts.spec, { targets: ['alibaba'] });
   if (!compiled.ok) return fail(compiled.diagnostics);
   io.diagnostics(compiled.diagnostics);
   let deployments: DeploymentIR[] = compiled.deployments.filter((d) => d.target === 'alibaba');

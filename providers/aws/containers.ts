@@ -35,6 +35,7 @@ export function lmiEnvironment(ir: DeploymentIR, artifactsInContainer: boolean):
     env.OPTION_ENTRYPOINT = 'djl_python.transformers_neuronx';
   } else {
     env.OPTION_MAX_MODEL_LEN = String(llm.maxContextLength);
+    if (llm.maxBatchedTokens !== undefined) env.OPTION_MAX_ROLLING_BATCH_PREFILL_TOKENS = String(llm.maxBatchedTokens);
     if (!trt) {
       env.OPTION_GPU_MEMORY_UTILIZATION = String(llm.gpuMemoryUtilization);
       env.OPTION_ENABLE_PREFIX_CACHING = String(llm.prefixCaching);
@@ -68,6 +69,7 @@ export function tgiEnvironment(ir: DeploymentIR, artifactsInContainer: boolean):
     env.SM_NUM_GPUS = String(ir.tensorParallel);
     env.DTYPE = TGI_DTYPE[ir.model.dtype]!;
     env.MAX_BATCH_TOTAL_TOKENS = String(total * llm.maxConcurrentSequences);
+    if (llm.maxBatchedTokens !== undefined) env.MAX_BATCH_PREFILL_TOKENS = String(llm.maxBatchedTokens);
   }
   if (ir.quantization.method !== 'none') env.HF_MODEL_QUANTIZE = ir.quantization.method;
   if (ir.kvCacheDtype === 'fp8') env.KV_CACHE_DTYPE = 'fp8_e5m2';

@@ -107,7 +107,7 @@ function llmMatrix(engine: string, instance: string): string {
               `    engine: ${engine}`,
               `    mode: ${mode}`,
               ...(mode === 'async' ? ['    async: { output: "s3://b/out/" }'] : []),
-              `    llm: { prefixCaching: ${n % 3 !== 0} }`,
+              `    llm: { prefixCaching: ${n % 3 !== 0}${n % 4 === 1 ? ', maxBatchedTokens: 8192' : ''} }`,
               `    acceleration: { ${acceleration} }`,
               `    resources: { instanceType: ${instance} }`,
               '    network: { alibaba: { vpcId: vpc-1, vswitchId: vsw-1, securityGroupId: sg-1 } }',

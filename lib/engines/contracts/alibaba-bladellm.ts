@@ -23,6 +23,7 @@ const options: readonly ContractOption[] = [
   flag('--model', 'path', 'model.uri (mounted at /model_dir)'),
   flag('--tensor_parallel_size', 'int', 'acceleration.tensorParallel'),
   flag('--max_gpu_memory_utilization', 'float', 'llm.gpuMemoryUtilization'),
+  flag('--ragged_flash_max_batch_tokens', 'int', 'llm.maxBatchedTokens'),
   flag('--disable_prompt_cache', 'bool', 'llm.prefixCaching: false', ['']),
   flag('--kv_cache_quant', 'enum', 'acceleration.kvCacheDtype', BLADE_KV_CACHE_QUANT),
   flag('--decode_algo', 'enum', 'acceleration.speculative.method', ['sps', 'look_ahead', 'normal']),

@@ -96,6 +96,7 @@ function vllmLaunch(ir: DeploymentIR): EngineLaunch {
     flags.push(opt('--max-model-len', llm.maxContextLength, 'llm.maxContextLength'));
     flags.push(opt('--max-num-seqs', llm.maxConcurrentSequences, 'llm.maxConcurrentSequences'));
     flags.push(opt('--gpu-memory-utilization', llm.gpuMemoryUtilization, 'llm.gpuMemoryUtilization'));
+    if (llm.maxBatchedTokens !== undefined) flags.push(opt('--max-num-batched-tokens', llm.maxBatchedTokens, 'llm.maxBatchedTokens'));
     flags.push(opt(llm.prefixCaching ? '--enable-prefix-caching' : '--no-enable-prefix-caching', undefined, 'llm.prefixCaching'));
   }
   if (ir.model.trustRemoteCode) flags.push(opt('--trust-remote-code', undefined, 'model.trustRemoteCode'));
@@ -131,6 +132,7 @@ function bladeLaunch(ir: DeploymentIR): EngineLaunch {
     opt('--tensor_parallel_size', ir.tensorParallel, 'acceleration.tensorParallel'),
     opt('--max_gpu_memory_utilization', llm.gpuMemoryUtilization, 'llm.gpuMemoryUtilization'),
   ];
+  if (llm.maxBatchedTokens !== undefined) flags.push(opt('--ragged_flash_max_batch_tokens', llm.maxBatchedTokens, 'llm.maxBatchedTokens'));
   if (!llm.prefixCaching) flags.push(opt('--disable_prompt_cache', undefined, 'llm.prefixCaching'));
   if (ir.kvCacheDtype !== 'auto') flags.push(opt('--kv_cache_quant', KV_BLADE[ir.kvCacheDtype], 'acceleration.kvCacheDtype'));
   if (ir.speculative?.method === 'draft') {
@@ -155,6 +157,7 @@ function sglangLaunch(ir: DeploymentIR): EngineLaunch {
     opt('--max-running-requests', llm.maxConcurrentSequences, 'llm.maxConcurrentSequences'),
     opt('--mem-fraction-static', llm.gpuMemoryUtilization, 'llm.gpuMemoryUtilization'),
   ];
+  if (llm.maxBatchedTokens !== undefined) flags.push(opt('--chunked-prefill-size', llm.maxBatchedTokens, 'llm.maxBatchedTokens'));
   if (ir.model.trustRemoteCode) flags.push(opt('--trust-remote-code', undefined, 'model.trustRemoteCode'));
   if (!llm.prefixCaching) flags.push(opt('--disable-radix-cache', undefined, 'llm.prefixCaching'));
   const quant = runtimeQuantization(ir);

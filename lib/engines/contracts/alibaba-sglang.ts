@@ -29,6 +29,7 @@ const options: readonly ContractOption[] = [
   flag('--context-length', 'int', 'llm.maxContextLength'),
   flag('--max-running-requests', 'int', 'llm.maxConcurrentSequences'),
   flag('--mem-fraction-static', 'float', 'llm.gpuMemoryUtilization'),
+  flag('--chunked-prefill-size', 'int', 'llm.maxBatchedTokens'),
   flag('--trust-remote-code', 'bool', 'model.trustRemoteCode: true', ['']),
   flag('--disable-radix-cache', 'bool', 'llm.prefixCaching: false', ['']),
   flag('--quantization', 'enum', 'acceleration.quantization fp8 (load-time; pre-quantized checkpoints are detected from quantization_config)', ['fp8', 'awq', 'gptq']),

@@ -46,6 +46,7 @@ const options: readonly ContractOption[] = [
   flag('--max-model-len', 'int', 'llm.maxContextLength'),
   flag('--max-num-seqs', 'int', 'llm.maxConcurrentSequences'),
   flag('--gpu-memory-utilization', 'float', 'llm.gpuMemoryUtilization'),
+  flag('--max-num-batched-tokens', 'int', 'llm.maxBatchedTokens'),
   flag('--enable-prefix-caching', 'bool', 'llm.prefixCaching: true', VLLM_ARGS, ['']),
   flag('--no-enable-prefix-caching', 'bool', 'llm.prefixCaching: false', VLLM_ARGS, ['']),
   flag('--trust-remote-code', 'bool', 'model.trustRemoteCode: true', VLLM_ARGS, ['']),

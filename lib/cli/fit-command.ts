@@ -1,0 +1,44 @@
+/**
+ * `inferstack fit` in the command registry: the memory model without a spec. It parses its own arguments
+ * (lib/commands/fit.ts); this definition gives it its place in `help`, with options and examples.
+ */
+import type { CliServices } from './builtin-commands';
+import type { CommandDefinition, OptionDefinition } from './registry';
+
+const option = (name: string, placeholder: string, description: string, defaultText?: string): OptionDefinition => ({ name, type: 'string', placeholder, description, ...(defaultText ? { defaultText } : {}) });
+
+export const fitCommand: CommandDefinition<CliServices> = {
+  name: 'fit',
+  summary: 'the memory model without a spec: per-device breakdown, KV tokens, concurrency; exit 0 fits, 1 not',
+  arguments: [],
+  options: [
+    option('parameters', 'N', 'parameter count, e.g. 8.03B (required)'),
+    option('family', 'NAME', 'a known family (qwen2, llama3, mistral, ...) instead of --layers/--kv-heads/--head-dim'),
+    option('layers', 'N', 'transformer layers'),
+    option('kv-heads', 'N', 'key/value heads'),
+    option('head-dim', 'N', 'size of one attention head'),
+    option('dtype', 'bf16|fp16|fp32', 'weights as stored', 'bf16'),
+    option('quantization', 'METHOD', 'none, awq, gptq, fp8, int8 or int4', 'none'),
+    option('kv-cache-dtype', 'auto|fp8|int8', 'KV cache element type', 'auto'),
+    option('engine', 'NAME', 'vllm, sglang, tgi, lmi or bladellm (each reserves memory differently)'),
+    option('accelerator', 'NAME', 'a catalog accelerator, e.g. nvidia-a10g (or --gpu-memory)'),
+    option('gpu-memory', 'SIZE', 'memory per device as the driver reports it, e.g. 23.58Gi'),
+    option('count', 'N', 'accelerators', '1'),
+    option('context', 'N', 'context length in tokens: 16384 or 16k (required)'),
+    option('prices', 'FILE', 'your own price table'),
+  ],
+  examples: ['inferstack fit --parameters 7.6B --family qwen2 --accelerator nvidia-a10g --context 8192', 'inferstack fit --parameters 70B --family llama3 --gpu-memory 79.1Gi --count 4 --context 32k --output json'],
+  ownArguments: true,
+  async run(ctx) {
+    const { fit, FitUsageError, FIT_USAGE, fitJson, parseFitArgs, renderFitText } = await import('../commands/fit');
+    try {
+      const r = fit(parseFitArgs([...ctx.argv]));
+      process.stdout.write(r.request.json ? `${JSON.stringify(fitJson(r), null, 2)}\n` : `${renderFitText(r)}\n`);
+      return r.memory.fits ? 0 : 1;
+    } catch (err) {
+      if (!(err instanceof FitUsageError)) throw err;
+      process.stderr.write(`inferstack fit: ${err.message}\n\n${FIT_USAGE}\n`);
+      return 2;
+    }
+  },
+};

@@ -1,0 +1,68 @@
+/**
+ * vLLM (v0.10-0.11 V1 engine, github.com/vllm-project/vllm):
+ *
+ * - Budget per device = total memory as CUDA reports it x `gpu_memory_utilization`
+ *   (`vllm/v1/worker/gpu_worker.py` `determine_available_memory`: requested_memory - non_kv_cache_memory).
+ * - non-KV memory = weights (this shard) + torch activation peak of the profiling run + memory outside
+ *   the torch allocator that grew during profiling (`vllm/utils` `memory_profiling`: NCCL and custom
+ *   all-reduce buffers with tensor parallelism). CUDA graphs are captured after the KV cache is allocated
+ *   and are not part of the budget (that is the headroom `gpu_memory_utilization` < 1 leaves).
+ * - The profiling run is one forward pass of `max_num_batched_tokens` tokens, then a sampler pass over
+ *   `max_num_seqs` logits in fp32. Defaults (`vllm/engine/arg_utils.py` `EngineArgs.get_batch_defaults`,
+ *   OpenAI server): 8192 tokens / 1024 sequences on GPUs with >= 70 GiB that are not A100s, else
+ *   2048 tokens / 256 sequences.
+ * - Admission (`vllm/v1/core/kv_cache_utils.py` `check_enough_kv_cache_memory`): refuses to start when the
+ *   KV cache cannot hold one request of `max_model_len` ("To serve at least one request with the models's
+ *   max seq len ..."). Then it logs "Maximum concurrency for N tokens per request: X" = KV tokens / N and
+ *   schedules as many sequences as fit, shorter ones sharing the same blocks (block size 16).
+ */
+import { activationFallbackBytes, forwardActivationBytes } from './activation';
+import { pagedResult, shardedWeights } from './paged';
+import { GIB, SizingInput, SizingResult } from './types';
+
+/** `vllm/config/cache.py` CacheConfig.gpu_memory_utilization default (0.92 in current releases; it was 0.9). */
+export const VLLM_DEFAULT_GPU_MEMORY_UTILIZATION = 0.92;
+export const VLLM_BLOCK_SIZE = 16;
+/** Memory outside the torch allocator measured during profiling: ~0.35 GiB logged at TP 1 (vllm#10517). */
+export const VLLM_NON_TORCH_BYTES = 0.4 * GIB;
+/** NCCL communicators and custom all-reduce buffers when tensor parallel. */
+export const VLLM_TP_COMMUNICATION_BYTES = 0.5 * GIB;
+
+export interface VllmBatchDefaults {
+  readonly maxNumBatchedTokens: number;
+  readonly maxNumSeqs: number;
+}
+
+export function vllmBatchDefaults(deviceMemoryBytes: number, acceleratorModel = ''): VllmBatchDefaults {
+  const large = deviceMemoryBytes >= 70 * GIB && !/a100/i.test(acceleratorModel);
+  return large ? { maxNumBatchedTokens: 8192, maxNumSeqs: 1024 } : { maxNumBatchedTokens: 2048, maxNumSeqs: 256 };
+}
+
+/** Peak of the profiling run: the forward pass, or the sampler's fp32 logits (x2 for the probabilities) if larger. */
+export function vllmActivationBytes(input: SizingInput, weightsPerDevice: number, tensorParallel: number): number {
+  if (!input.architecture) return activationFallbackBytes(weightsPerDevice);
+  const defaults = vllmBatchDefaults(input.deviceMemoryBytes, input.acceleratorModel);
+  const tokens = input.maxBatchedTokens ?? defaults.maxNumBatchedTokens;
+  const forward = forwardActivationBytes(tokens, input.architecture, input.parameters, tensorParallel);
+  const sampler = input.architecture.vocabSize ? 2 * 4 * defaults.maxNumSeqs * input.architecture.vocabSize : 0;
+  return Math.max(forward, sampler);
+}
+
+export function vllmRuntimeBytes(tensorParallel: number): number {
+  return Math.ceil(VLLM_NON_TORCH_BYTES + (tensorParallel > 1 ? VLLM_TP_COMMUNICATION_BYTES : 0));
+}
+
+export function sizeVllm(input: SizingInput): SizingResult {
+  const { tp, total, weights } = shardedWeights(input);
+  const utilization = input.gpuMemoryUtilization ?? VLLM_DEFAULT_GPU_MEMORY_UTILIZATION;
+  return pagedResult(input, {
+    engine: 'vllm',
+    rule: `vLLM: budget = device memory x gpu_memory_utilization (${utilization}); the KV cache is what is left after weights, the profiling peak and runtime buffers; it must hold one sequence of max_model_len`,
+    budgetBytes: Math.floor(input.deviceMemoryBytes * utilization),
+    weightsBytes: weights,
+    totalWeightBytes: total,
+    activationBytes: vllmActivationBytes(input, weights, tp),
+    runtimeBytes: vllmRuntimeBytes(tp),
+    pageTokens: VLLM_BLOCK_SIZE,
+  });
+}

@@ -1,0 +1,127 @@
+/**
+ * The vLLM memory model against published vLLM start-up logs. Each case copies what the log states (GPU
+ * memory as vLLM reports it, gpu_memory_utilization, the profiling token count the engine used, tensor
+ * parallelism) and asserts that the KV cache per device is within 5% of the device budget of what vLLM
+ * logged, and that the start/refuse verdict is the same.
+ *
+ * Profiling tokens: V0 without chunked prefill profiles max(max_model_len, 2048) tokens; with chunked
+ * prefill (V0 auto-enables it above 32k context; V1 always) it profiles max_num_batched_tokens (2048 on
+ * GPUs under 70 GiB).
+ */
+import { describe, expect, it } from 'vitest';
+import { knownArchitecture } from '../../lib/catalog/models';
+import { GIB, sizeForEngine, SizingInput } from '../../lib/sizing';
+
+interface LoggedStartup {
+  readonly source: string;
+  readonly family: string;
+  readonly parameters: number;
+  readonly quantization?: SizingInput['quantization'];
+  readonly kvCacheDtype?: SizingInput['kvCacheDtype'];
+  readonly gpuGiB: number;
+  readonly utilization: number;
+  readonly tensorParallel: number;
+  readonly maxModelLen: number;
+  readonly profileTokens: number;
+  /** KV cache per device vLLM logged, GiB. */
+  readonly loggedKvGiB: number;
+  readonly started: boolean;
+}
+
+const CASES: readonly LoggedStartup[] = [
+  {
+    // "total_gpu_memory=23.58GiB ... kv_cache_size=3.81GiB gpu_memory_utilization=0.90 ... Maximum concurrency for 20000 tokens per request: 1.56x"
+    source: 'https://github.com/vllm-project/vllm/issues/10517 (RTX 3090, Llama-3.1-8B-Instruct, 20k)',
+    family: 'llama3.1', parameters: 8.03e9, gpuGiB: 23.58, utilization: 0.9, tensorParallel: 1,
+    maxModelLen: 20000, profileTokens: 20000, loggedKvGiB: 3.81, started: true,
+  },
+  {
+    // "kv_cache_size=2.89GiB ... The model's max seq len (29000) is larger than the maximum number of tokens that can be stored in KV cache (23648)"
+    source: 'https://github.com/vllm-project/vllm/issues/10517 (RTX 3090, Llama-3.1-8B-Instruct, 29k)',
+    family: 'llama3.1', parameters: 8.03e9, gpuGiB: 23.58, utilization: 0.9, tensorParallel: 1,
+    maxModelLen: 29000, profileTokens: 29000, loggedKvGiB: 2.89, started: false,
+  },
+  {
+    // "total_gpu_memory 79.22GiB ... model weights take 14.96GiB ... available_kv_cache_memory 53.29GiB"
+    source: 'https://github.com/vllm-project/vllm/pull/10511 (H100 80GB, Meta-Llama-3-8B, TP 1)',
+    family: 'llama3', parameters: 8.03e9, gpuGiB: 79.22, utilization: 0.9, tensorParallel: 1,
+    maxModelLen: 8192, profileTokens: 8192, loggedKvGiB: 53.29, started: true,
+  },
+  {
+    // "-tp 2 ... can use 71.29GiB, model weights take 7.48GiB, non_torch_memory 3.58GiB, PyTorch activation peak memory 1.26GiB" -> 58.97 GiB left
+    source: 'https://github.com/vllm-project/vllm/pull/10511 (2 x H100 80GB, Meta-Llama-3-8B, TP 2)',
+    family: 'llama3', parameters: 8.03e9, gpuGiB: 79.22, utilization: 0.9, tensorParallel: 2,
+    maxModelLen: 8192, profileTokens: 8192, loggedKvGiB: 71.29 - 7.48 - 3.58 - 1.26, started: true,
+  },
+  {
+    // "--tensor_parallel_size 2 --gpu_memory_utilization=0.98 ... the rest of the memory reserved for KV Cache is 8.69GiB ... max seq len (131072) is larger than ... KV cache (81536)"
+    source: 'https://github.com/vllm-project/vllm/issues/13061 (2 x RTX 4090, DeepSeek-R1-Distill-Qwen-14B, TP 2)',
+    family: 'deepseek-r1-distill-qwen', parameters: 14.8e9, gpuGiB: 23.55, utilization: 0.98, tensorParallel: 2,
+    maxModelLen: 131072, profileTokens: 2048, loggedKvGiB: 8.69, started: false,
+  },
+  {
+    // V1: "Loading model weights took 67.7229 GB ... # GPU blocks: 1381 ... Maximum concurrency for 2048 tokens per request: 10.79x"
+    // (--max-model-len 2048 --gpu-memory-utilization 0.98; 1381 blocks x 16 tokens x 327,680 bytes = 6.74 GiB; an 80 GB GPU,
+    // the only size that holds 67.7 GiB of weights at 0.98; V1's API-server default then was 2048 batched tokens)
+    source: 'https://github.com/vllm-project/vllm/pull/12569 (80 GB GPU, Llama-3.1-70B-Instruct w8a8, INT8 weights)',
+    family: 'llama3.1', parameters: 70.6e9, quantization: 'int8', gpuGiB: 79.22, utilization: 0.98, tensorParallel: 1,
+    maxModelLen: 2048, profileTokens: 2048, loggedKvGiB: (1381 * 16 * 327680) / GIB, started: true,
+  },
+  {
+    // RTX 3090 24G, qwen/Qwen1.5-7B-Chat-GPTQ-Int4 --quantization gptq (max_model_len 32768, profiled in full then):
+    // "The model's max seq len (32768) is larger than the maximum number of tokens that can be stored in KV cache (24320)"
+    // -> 24,320 tokens x 524,288 bytes (32 layers x 32 KV heads x 128 x 2 x 2) = 11.88 GiB
+    source: 'https://github.com/QwenLM/Qwen3/issues/16 (RTX 3090, Qwen1.5-7B-Chat-GPTQ-Int4, GPTQ weights, 32k)',
+    family: 'qwen1.5', parameters: 7.72e9, quantization: 'gptq', gpuGiB: 23.58, utilization: 0.9, tensorParallel: 1,
+    maxModelLen: 32768, profileTokens: 32768, loggedKvGiB: (24320 * 524288) / GIB, started: false,
+  },
+  {
+    // V1 (2026): "Free memory on device (46.99/47.37 GiB) on startup. Desired GPU memory utilization is (0.85, 40.27 GiB).
+    // Actual usage is 2.81 GiB for consumed memory (weights + non-torch), 0.57 GiB for peak activation ... Current kv cache
+    // memory in use is 36.88 GiB" and "GPU KV cache size: 268,560 tokens, Maximum concurrency for 2,048 tokens per request".
+    // The log names no model: 36.88 GiB / 268,560 tokens = 147,456 bytes per token (36 layers x 8 KV heads x 128 x 2 x 2)
+    // and the 2.48 GiB AWQ checkpoint are Qwen/Qwen3-4B-AWQ, the model of vLLM's AWQ batch-invariance tests (vllm#38670).
+    source: 'https://github.com/vllm-project/vllm/pull/57047 (48 GB-class SM89 GPU, Qwen3-4B-AWQ, AWQ weights)',
+    family: 'qwen3', parameters: 4.0e9, quantization: 'awq', gpuGiB: 47.37, utilization: 0.85, tensorParallel: 1,
+    maxModelLen: 2048, profileTokens: 2048, loggedKvGiB: 36.88, started: true,
+  },
+  {
+    // "total_gpu_memory (8.00GiB) x gpu_memory_utilization (0.70) = 5.60GiB; model weights take 5.20GiB ... the rest of the
+    // memory reserved for KV Cache is -1.05GiB ... # cuda blocks: 0" (Qwen2.5-7B AWQ: 5.20 GiB of weights; max_model_len 4096)
+    source: 'https://github.com/vllm-project/vllm/issues/13882 (RTX 4060 8 GB, Qwen2.5-7B AWQ, util 0.7: no room for the KV cache)',
+    family: 'qwen2.5', parameters: 7.62e9, quantization: 'awq', gpuGiB: 8.0, utilization: 0.7, tensorParallel: 1,
+    maxModelLen: 4096, profileTokens: 4096, loggedKvGiB: 0, started: false,
+  },
+];
+
+function sized(c: LoggedStartup) {
+  const architecture = knownArchitecture(c.family, c.parameters);
+  expect(architecture, `${c.family} is a known architecture`).toBeDefined();
+  return sizeForEngine({
+    engine: 'vllm',
+    parameters: c.parameters,
+    dtype: 'bf16',
+    quantization: c.quantization ?? 'none',
+    kvCacheDtype: c.kvCacheDtype ?? 'auto',
+    architecture: architecture!,
+    maxContextLength: c.maxModelLen,
+    maxConcurrentSequences: 1,
+    deviceMemoryBytes: c.gpuGiB * GIB,
+    devices: c.tensorParallel,
+    tensorParallel: c.tensorParallel,
+    gpuMemoryUtilization: c.utilization,
+    maxBatchedTokens: c.profileTokens,
+  });
+}
+
+describe('vLLM memory model reproduces published start-up logs', () => {
+  for (const c of CASES) {
+    it(c.source, () => {
+      const result = sized(c);
+      const budgetGiB = c.gpuGiB * c.utilization;
+      const kvGiB = result.perDevice.kvCacheBytes / GIB;
+      expect(Math.abs(kvGiB - c.loggedKvGiB), `KV ${kvGiB.toFixed(2)} GiB vs logged ${c.loggedKvGiB.toFixed(2)} GiB`).toBeLessThanOrEqual(0.05 * budgetGiB);
+      expect(result.fits).toBe(c.started);
+    });
+  }
+});
