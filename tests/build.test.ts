@@ -33,4 +33,15 @@ describe('incremental build', () => {
     expect(fs.existsSync(path.join(dir, 'deploy-command.bundle.js'))).toBe(true);
     expect(fs.readFileSync(path.join(dir, 'deploy-command.js'), 'utf8')).toMatch(/require\("\.\/deploy-usage"\)|require\('\.\/deploy-usage'\)/);
   });
+
+  it('compiled files whose source is gone are removed (they would shadow a module moved into a folder); generated ones stay', () => {
+    const stale = path.join(ROOT, 'dist', 'lib', 'zz-removed-module.js');
+    fs.writeFileSync(stale, 'module.exports = {};');
+    const r = spawnSync(process.execPath, [path.join(ROOT, 'dist', 'scripts', 'prune-stale.js')], { cwd: ROOT, encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(fs.existsSync(stale)).toBe(false);
+    expect(fs.existsSync(path.join(ROOT, 'dist', 'lib', 'spec', 'spec-validator.generated.js'))).toBe(true);
+    expect(fs.existsSync(path.join(ROOT, 'dist', 'providers', 'alibaba', 'deploy-command.bundle.js'))).toBe(true);
+    expect(fs.existsSync(path.join(ROOT, 'dist', 'bin', 'inferstack.js'))).toBe(true);
+  });
 });
