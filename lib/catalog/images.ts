@@ -53,6 +53,18 @@ export function resolveAwsImage(key: AwsImageKey, region: string): ResolvedAwsIm
   };
 }
 
+/** The versions of a framework image the catalog holds (`sklearn` -> 1.2-1, 1.0-1, ...), default first. */
+export function awsFrameworkVersions(name: string): string[] {
+  const prefix = `${name}@`;
+  return Object.keys(awsData.images).filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length));
+}
+
+/** The catalog key of a framework image at a version, or undefined when the catalog does not hold that version. */
+export function awsVersionedImageKey(name: string, version: string | undefined): AwsImageKey | undefined {
+  const key = version ? `${name}@${version}` : name;
+  return key in awsData.images ? (key as AwsImageKey) : undefined;
+}
+
 export function awsImageRegions(key: AwsImageKey): string[] {
   const entry = awsData.images[key] as AwsImageEntry;
   const registry = awsData.registries[entry.registry] as Record<string, string>;

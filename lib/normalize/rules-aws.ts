@@ -1,9 +1,12 @@
 /**
  * What SageMaker would reject at deploy time, reported at compile time.
- * Facts: ../shared/reference/aws-sagemaker.md §1-§8 (serverless and async constraints, MME, pipelines,
- * autoscaling, deployment guardrails, Neo and optimization jobs).
+ * Facts (checked 2026-11-25): SageMaker Developer Guide https://docs.aws.amazon.com/sagemaker/latest/dg/ (serverless-endpoints,
+ * async-inference, multi-model-endpoints, inference-pipelines, endpoint-auto-scaling, deployment-guardrails, neo,
+ * model-optimize) and API Reference https://docs.aws.amazon.com/sagemaker/latest/APIReference/; engine facts from
+ * the contracts in lib/engines/contracts.
  */
 import { Diagnostics } from '../diagnostics/registry';
+import { awsContainerOptions, awsServingDtype, needsOptimizationJob, overriddenOptions } from '../engines/aws-options';
 import type { DeploymentIR } from '../ir';
 import type { DeploymentSpec } from '../spec/schema';
 import type { DeploymentContext } from './context';
@@ -157,7 +160,7 @@ export function checkAws(d: DeploymentSpec, ir: DeploymentIR, ctx: DeploymentCon
       hint: 'copy the model to S3 and point model.uri at it',
     });
   }
-  if (ir.model.uriKind === 'hub' && !['lmi', 'tgi', 'vllm', 'tensorrt-llm', 'custom'].includes(ir.engine.name)) {
+  if (ir.model.uriKind === 'hub' && !['lmi', 'tgi', 'vllm', 'tensorrt-llm', 'tei', 'custom'].includes(ir.engine.name)) {
     ctx.report(Diagnostics.UriSchemeMismatch, ['model', 'uri'], { args: { uri: ir.model.uri }, found: ir.model.uri, allowed: 's3://', hint: `engine ${ir.engine.name} loads model artifacts from S3; upload the model and use its s3:// URI` });
   }
   if (ir.engine.name === 'framework' && ['onnx', 'pmml', 'huggingface', 'custom'].includes(ir.model.format) && !ir.engine.image) {
@@ -169,6 +172,84 @@ export function checkAws(d: DeploymentSpec, ir: DeploymentIR, ctx: DeploymentCon
   }
 
   checkAwsCompilation(ir, ctx);
+  checkAwsContainer(d, ir, ctx);
+}
+
+/** What the serving container is told: engine limits, the script of framework containers, and user overrides. */
+function checkAwsContainer(d: DeploymentSpec, ir: DeploymentIR, ctx: DeploymentContext): void {
+  const engine = ir.engine.name;
+  const image = awsContainerOptions(ir)?.contract.image ?? engine;
+  const neuron = ir.engine.device === 'neuron';
+
+  if (ir.model.uriKind === 'hub' && needsOptimizationJob(ir)) {
+    ctx.report(Diagnostics.AwsJobNeedsS3Model, ['model', 'uri'], {
+      args: { job: 'SageMaker optimization job', uri: ir.model.uri },
+      found: ir.model.uri,
+      allowed: 's3://bucket/prefix/ holding the Hugging Face checkpoint',
+      hint: 'copy the checkpoint to S3 and point model.uri at it, or quantize offline and set preQuantized: true',
+    });
+  }
+
+  const dtype = awsServingDtype(ir);
+  if (dtype.reason && ir.engine.device === 'nvidia' && ['lmi', 'vllm', 'tgi', 'tensorrt-llm'].includes(engine)) {
+    ctx.report(Diagnostics.ServingDtypeChanged, ['model', 'dtype'], { args: { stored: ir.model.dtype, dtype: dtype.dtype, engine, reason: dtype.reason }, hint: 'set model.dtype: fp16 to say so, or use an accelerator with compute capability 8.0 or more' });
+  }
+  if (engine === 'tgi' && ir.model.dtype === 'fp32' && ir.quantization.method === 'none' && !neuron) {
+    ctx.report(Diagnostics.AwsEngineDtype, ['model', 'dtype'], { args: { engine: 'tgi' }, found: 'fp32', allowed: 'bf16, fp16', hint: 'TGI 3.3.6 takes --dtype float16 or bfloat16 only: set model.dtype: fp16 or bf16' });
+  }
+  if (neuron && (engine === 'tgi' || engine === 'lmi' || engine === 'vllm')) {
+    if (ir.quantization.method !== 'none') {
+      ctx.report(Diagnostics.AwsEngineOptionUnsupported, ['acceleration', 'quantization'], {
+        args: { setting: `quantization ${ir.quantization.method}`, engine: `${engine} on Neuron`, image, reason: engine === 'tgi' ? 'the neuron backend compiles the checkpoint as it is' : 'transformers-neuronx quantizes only static_int8' },
+        hint: 'serve the full-precision checkpoint on Inferentia/Trainium, or use an NVIDIA instance',
+      });
+    }
+    if (ir.kvCacheDtype !== 'auto') {
+      ctx.report(Diagnostics.AwsEngineOptionUnsupported, ['acceleration', 'kvCacheDtype'], { args: { setting: `kvCacheDtype ${ir.kvCacheDtype}`, engine: `${engine} on Neuron`, image, reason: 'the Neuron containers have no KV-cache dtype option' }, hint: 'remove acceleration.kvCacheDtype' });
+    }
+  }
+
+  if (engine === 'tei') checkTei(ir, ctx);
+  if (engine === 'framework') checkFrameworkScript(ir, ctx);
+
+  const userEnv = ir.engine.env;
+  for (const o of overriddenOptions({ ...ir, engine: { ...ir.engine, env: {} } }, userEnv)) {
+    ctx.report(Diagnostics.ContractOptionOverridden, ['container', 'env', o.name], { atKey: true, args: { name: o.name, ours: o.ours, field: o.from, value: userEnv[o.name]! }, hint: `remove container.env.${o.name} to let inferstack set it from ${o.from}` });
+  }
+  for (const key of ['command', 'args'] as const) {
+    if (d.container?.[key]) {
+      ctx.report(Diagnostics.ContainerArgsIgnored, ['container', key], { atKey: true, args: { setting: `container.${key}`, reason: 'SageMaker runs the image\'s own entrypoint (a container definition has no command or arguments)' }, hint: 'pass engine options through container.env (TGI and TEI read every flag from the environment, LMI reads OPTION_*)' });
+    }
+  }
+}
+
+function checkTei(ir: DeploymentIR, ctx: DeploymentContext): void {
+  if (ir.model.task !== 'embedding' && ir.model.task !== 'rerank') {
+    ctx.report(Diagnostics.FormatEngineMismatch, ['model', 'task'], { args: { format: `${ir.model.format} (task ${ir.model.task})`, engine: 'tei' }, allowed: 'embedding, rerank', hint: 'set model.task: embedding or rerank' });
+  }
+  if (ir.model.format !== 'huggingface') {
+    ctx.report(Diagnostics.FormatEngineMismatch, ['model', 'format'], { args: { format: ir.model.format, engine: 'tei' }, allowed: 'huggingface', hint: 'Text Embeddings Inference loads Hugging Face checkpoints: set model.format: huggingface' });
+  }
+  if (ir.batching && ir.batching.maxDelayMs > 0) {
+    ctx.report(Diagnostics.SettingIgnored, ['batching', 'maxDelay'], { args: { setting: 'batching.maxDelay', reason: 'Text Embeddings Inference batches continuously and has no batch delay' }, hint: 'remove batching.maxDelay' });
+  }
+  if (ir.model.trustRemoteCode) {
+    ctx.report(Diagnostics.SettingIgnored, ['model', 'trustRemoteCode'], { args: { setting: 'model.trustRemoteCode', reason: 'Text Embeddings Inference runs only its own model implementations' }, hint: 'remove model.trustRemoteCode' });
+  }
+  if (ir.model.dtype === 'bf16' && ir.engine.device === 'nvidia') {
+    ctx.report(Diagnostics.ServingDtypeChanged, ['model', 'dtype'], { args: { stored: 'bf16', dtype: 'fp16', engine: 'tei', reason: 'the TEI images take float16 or float32 (backends/src/dtype.rs)' }, hint: 'set model.dtype: fp16 to say so' });
+  }
+}
+
+/** Framework containers: which script they run (SageMaker Python SDK: SAGEMAKER_PROGRAM in code/). */
+function checkFrameworkScript(ir: DeploymentIR, ctx: DeploymentContext): void {
+  const neo = ir.compile?.compiler === 'neo';
+  if (!neo && ir.model.format === 'sklearn' && !ir.model.entryPoint && ir.mode !== 'multi-model') {
+    ctx.report(Diagnostics.AwsEntryPointRequired, ['model'], { atKey: true, args: { framework: 'scikit-learn' }, hint: 'package the script as code/inference.py in model.tar.gz and set model.entryPoint: inference.py' });
+  }
+  if (!neo && ir.model.format === 'tensorflow' && ir.model.entryPoint && ir.model.entryPoint !== 'inference.py') {
+    ctx.report(Diagnostics.AwsEntryPointFixed, ['model', 'entryPoint'], { args: { framework: 'TensorFlow Serving', expected: 'inference.py', found: ir.model.entryPoint }, hint: 'name the script code/inference.py and set model.entryPoint: inference.py (or remove it)' });
+  }
 }
 
 function checkAwsCompilation(ir: DeploymentIR, ctx: DeploymentContext): void {
