@@ -39,14 +39,33 @@ function modelId(ir: DeploymentIR): string {
 export function hostsQuantizedCheckpoint(ir: DeploymentIR): boolean {
   const q = ir.quantization;
   if (q.method === 'none') return false;
-  return q.preQuantized || (ir.model.generative && ['awq', 'fp8', 'smoothquant'].includes(q.method));
+  return q.preQuantized || quantizedByJob(ir);
+}
+
+/** Quantization SageMaker does with an optimization job: AWQ/FP8/SmoothQuant for the LMI containers (TGI quantizes at load). */
+export function quantizedByJob(ir: DeploymentIR): boolean {
+  const q = ir.quantization;
+  return ir.model.generative && ['awq', 'fp8', 'smoothquant'].includes(q.method) && !q.preQuantized && ['lmi', 'vllm', 'tensorrt-llm'].includes(ir.engine.name);
+}
+
+/** TensorRT-LLM's QuantAlgo for a quantization method (trt_llm_partition.parse_quant_config reads option.quant_algo). */
+const TRT_QUANT_ALGO: Record<string, string> = { awq: 'W4A16_AWQ', fp8: 'FP8', smoothquant: 'W8A8_SQ_PER_CHANNEL' };
+
+/**
+ * The optimization job's quantization environment, read by the LMI container the job runs: the vLLM/lmi-dist image's
+ * sm_neo_quantize.py reads option.quantize; the TensorRT-LLM image builds the engine from option.quant_algo and
+ * ignores option.quantize (serving/docker/partition/sm_neo_dispatcher.py).
+ */
+export function jobQuantizationEnv(ir: DeploymentIR): Record<string, string> {
+  const method = ir.quantization.method;
+  return ir.engine.name === 'tensorrt-llm' ? { OPTION_QUANT_ALGO: TRT_QUANT_ALGO[method] ?? method.toUpperCase() } : { OPTION_QUANTIZE: method };
 }
 
 /** Whether SageMaker must run an optimization job before hosting (quantization, TRT-LLM/Neuron compilation, EAGLE). */
 export function needsOptimizationJob(ir: DeploymentIR): boolean {
   if (!ir.model.generative) return false;
   const q = ir.quantization;
-  const quantize = ['awq', 'fp8', 'smoothquant'].includes(q.method) && !q.preQuantized;
+  const quantize = quantizedByJob(ir);
   const compile = ir.compile?.compiler === 'neuron' || ir.compile?.compiler === 'tensorrt-llm' || ir.engine.name === 'tensorrt-llm';
   return quantize || compile || ir.speculative?.method === 'eagle';
 }

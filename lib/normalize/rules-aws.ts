@@ -6,7 +6,7 @@
  * the contracts in lib/engines/contracts.
  */
 import { Diagnostics } from '../diagnostics/registry';
-import { awsContainerOptions, awsServingDtype, needsOptimizationJob, overriddenOptions } from '../engines/aws-options';
+import { awsContainerOptions, awsServingDtype, needsOptimizationJob, overriddenOptions, quantizedByJob } from '../engines/aws-options';
 import type { DeploymentIR } from '../ir';
 import type { DeploymentSpec } from '../spec/schema';
 import type { DeploymentContext } from './context';
@@ -256,7 +256,7 @@ function checkAwsCompilation(ir: DeploymentIR, ctx: DeploymentContext): void {
   const c = ir.compile;
   const inst = ir.instance;
   const q = ir.quantization;
-  const byJob = ir.model.generative && ['awq', 'fp8', 'smoothquant'].includes(q.method) && !q.preQuantized;
+  const byJob = quantizedByJob(ir);
   if (c && ir.speculative) {
     ctx.report(Diagnostics.AwsCompileAndSpeculative, ['acceleration', 'speculativeDecoding'], { hint: 'remove either acceleration.compile or acceleration.speculativeDecoding' });
   }

@@ -17,7 +17,7 @@ import type { DeploymentIR } from '../../lib/ir';
 import { neoTargetFor } from '../../lib/normalize/rules-aws';
 import { parseS3Uri } from './execution-role';
 import { awsPartition, resolveAwsImage } from '../../lib/catalog/images';
-import { trtllmLimits } from '../../lib/engines/aws-options';
+import { jobQuantizationEnv, quantizedByJob, trtllmLimits } from '../../lib/engines/aws-options';
 
 export type AheadOfTimeKind = 'compilation' | 'optimization';
 
@@ -71,16 +71,15 @@ export function planJob(ir: DeploymentIR): JobPlan | undefined {
     };
   }
   if (!ir.model.generative) return undefined;
-  const q = ir.quantization;
-  const quantize = ['awq', 'fp8', 'smoothquant'].includes(q.method) && !q.preQuantized;
+  const quantize = quantizedByJob(ir);
   const compile = c?.compiler === 'neuron' || c?.compiler === 'tensorrt-llm' || ir.engine.name === 'tensorrt-llm';
   const eagle = ir.speculative?.method === 'eagle';
   if (!quantize && !compile && !eagle) return undefined;
   const configs: Array<Record<string, unknown>> = [];
   const techniques: string[] = [];
   if (quantize) {
-    configs.push({ ModelQuantizationConfig: { OverrideEnvironment: { OPTION_QUANTIZE: q.method } } });
-    techniques.push(`quantization:${q.method}`);
+    configs.push({ ModelQuantizationConfig: { OverrideEnvironment: jobQuantizationEnv(ir) } });
+    techniques.push(`quantization:${ir.quantization.method}`);
   }
   if (compile) {
     const env: Record<string, string> = { OPTION_TENSOR_PARALLEL_DEGREE: String(ir.tensorParallel) };

@@ -49,7 +49,7 @@ describe('Inferentia and optimization jobs', () => {
     const jobId = Object.keys(t.findResources('Custom::SageMakerCompilationJob'))[0]!;
     t.hasResourceProperties('Custom::SageMakerCompilationJob', { Request: { 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp('"TargetDevice":"ml_inf1".*"CompilerOptions":"\\{\\\\"--num-neuroncores\\\\":4\\}"')])] } });
     t.hasResourceProperties('AWS::SageMaker::Model', { PrimaryContainer: Match.objectLike({ Image: { 'Fn::GetAtt': [jobId, 'InferenceImage'] } }) });
-    expect(JSON.stringify(t.findResources('AWS::IAM::Policy'))).toContain('repository/sagemaker-neo-pytorch');
+    expect(JSON.stringify(t.findResources('AWS::IAM::ManagedPolicy'))).toContain(':785573368785:repository/sagemaker-neo-pytorch');
   });
   it('AWQ by an optimization job: quantization config, the recommended image and the uncompressed output feed the model', () => {
     const t = exampleTemplate('llm-awq-optimization.yaml');

@@ -18,6 +18,8 @@ export const awsLmiTrtllm: EngineContract = {
     { name: 'OPTION_MAX_INPUT_LEN', kind: 'env', type: 'int', from: 'llm.maxContextLength', source: src(DJL_TRTLLM, TRT_PROPS) },
     { name: 'OPTION_MAX_SEQ_LEN', kind: 'env', type: 'int', from: 'llm.maxContextLength', source: src(DJL_TRTLLM, TRT_PROPS) },
     { name: 'OPTION_MAX_NUM_TOKENS', kind: 'env', type: 'int', from: 'llm.maxContextLength', source: src(DJL_TRTLLM, TRT_PROPS) },
+    // parse_quant_config: QuantAlgo(quant_algo.upper()); the optimization job that builds the engine reads it.
+    { name: 'OPTION_QUANT_ALGO', kind: 'env', type: 'enum', values: ['W4A16_AWQ', 'FP8', 'W8A8_SQ_PER_CHANNEL'], from: 'acceleration.quantization', source: src(DJL_TRTLLM, PARTITION) },
     // parse_quant_config: QuantAlgo(kv_cache_quant_algo.upper()).
     { name: 'OPTION_KV_CACHE_QUANT_ALGO', kind: 'env', type: 'enum', values: ['FP8', 'INT8'], from: 'acceleration.kvCacheDtype', source: src(DJL_TRTLLM, PARTITION) },
   ],
