@@ -258,3 +258,28 @@ ${extra}
     expect(envOf(embed('    batching: { maxBatchSize: 32 }'))).toMatchObject({ MAX_BATCH_REQUESTS: '32' });
   });
 });
+
+describe('item 18: image regions are the SageMaker Python SDK\'s', () => {
+  it('LMI Neuron in eu-north-1 and a Neo-compiled model in eu-west-2 compile (the old hand-kept lists refused them)', () => {
+    const neuron = `version: 1
+deployments:
+  l:
+    model: { uri: s3://b/llama/, task: text-generation, family: llama3, parameters: 8B, dtype: bf16 }
+    engine: lmi
+    llm: { maxContextLength: 4096, maxConcurrentSequences: 8 }
+    acceleration: { tensorParallel: 8 }
+    resources: { instanceType: ml.inf2.24xlarge }
+    targets: { aws: { region: eu-north-1 } }
+`;
+    expect(only(compileOk(neuron), 'aws').engine.image).toBe('763104351884.dkr.ecr.eu-north-1.amazonaws.com/djl-inference:0.29.0-neuronx-sdk2.19.1');
+    const neo = `version: 1
+deployments:
+  r:
+    model: { uri: s3://b/resnet/model.tar.gz, format: pytorch }
+    acceleration: { compile: { compiler: neo, framework: pytorch, frameworkVersion: "1.8", inputShape: { input0: [1, 3, 224, 224] } } }
+    resources: { instanceType: ml.c5.xlarge }
+    targets: { aws: { region: eu-west-2 } }
+`;
+    expect(diagnosticsOf(neo).filter((d) => d.severity === 'error')).toEqual([]);
+  });
+});
