@@ -22,13 +22,8 @@ function frameworkImage(name: AwsImageKey, version: string | undefined): AwsImag
   return { unknownVersion: { framework: name, versions: awsFrameworkVersions(name) } };
 }
 
-/** Which catalog image serves an engine on SageMaker. */
-export function awsImageKey(engine: EngineName, device: DeviceKind, format: ModelFormat, neo: 'neo' | 'none', neoDevice?: 'cpu' | 'gpu' | 'inf'): AwsImageKey | { unsupported: string } {
-  return awsImageKeyAt(engine, device, format, neo, neoDevice, undefined) as AwsImageKey | { unsupported: string };
-}
-
 /** Which catalog image serves an engine on SageMaker, at model.frameworkVersion for framework containers. */
-export function awsImageKeyAt(engine: EngineName, device: DeviceKind, format: ModelFormat, neo: 'neo' | 'none', neoDevice: 'cpu' | 'gpu' | 'inf' | undefined, frameworkVersion: string | undefined): AwsImageKey | { unsupported: string } | { unknownVersion: { framework: string; versions: string[] } } {
+export function awsImageKey(engine: EngineName, device: DeviceKind, format: ModelFormat, neo: 'neo' | 'none', neoDevice: 'cpu' | 'gpu' | 'inf' | undefined, frameworkVersion: string | undefined): AwsImageKey | { unsupported: string } | { unknownVersion: { framework: string; versions: string[] } } {
   switch (engine) {
     case 'lmi':
     case 'vllm':
@@ -70,7 +65,7 @@ export function awsImageKeyAt(engine: EngineName, device: DeviceKind, format: Mo
 const VERSIONED = ['sklearn', 'xgboost', 'pytorch-cpu', 'pytorch-gpu', 'tensorflow-cpu', 'tensorflow-gpu'];
 
 export function chooseAwsImage(engine: EngineName, device: DeviceKind, format: ModelFormat, region: string, neo: 'neo' | 'none', neoDevice?: 'cpu' | 'gpu' | 'inf', frameworkVersion?: string): ImageChoice {
-  const key = awsImageKeyAt(engine, device, format, neo, neoDevice, frameworkVersion);
+  const key = awsImageKey(engine, device, format, neo, neoDevice, frameworkVersion);
   if (typeof key !== 'string') return key;
   const base = key.replace(/@.*/, '');
   const defaultVersion = !frameworkVersion && VERSIONED.includes(base) ? { framework: base, version: awsFrameworkVersions(base)[0]! } : undefined;
