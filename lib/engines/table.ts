@@ -14,7 +14,8 @@ function fieldMappings(contract: EngineContract): string {
 }
 
 function sourcesOf(contract: EngineContract): string {
-  const repos = new Set([...contract.options, ...contract.rules].map((x) => x.source.ref.replace(/:.*$/, '').replace(/^https:\/\/github\.com\/([^/]+\/[^/]+)\/.*$/, '$1')));
+  const repoOf = (ref: string) => (ref.startsWith('https://') ? ref.replace(/^https:\/\/github\.com\/([^/]+\/[^/]+)\/.*$/, '$1') : ref.replace(/:.*$/, ''));
+  const repos = new Set([...contract.options, ...contract.rules].map((x) => repoOf(x.source.ref)));
   return [...repos].sort().join(', ');
 }
 

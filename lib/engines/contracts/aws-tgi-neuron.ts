@@ -1,6 +1,7 @@
 /** TGI 3.3.6 neuron backend (huggingface-pytorch-tgi-inference:2.7.0-optimum3.3.6-neuronx-py310-ubuntu22.04). */
 import type { EngineContract } from '../contract';
 import { src, TGI } from '../sources';
+import { inputBelowTotal } from './aws-tgi';
 
 const TGI_ENV = 'backends/neuron/server/text_generation_server/tgi_env.py';
 
@@ -18,12 +19,5 @@ export const awsTgiNeuron: EngineContract = {
     { name: 'MAX_INPUT_TOKENS', kind: 'env', type: 'int', from: 'llm.maxContextLength', source: src(TGI, TGI_ENV) },
     { name: 'MAX_TOTAL_TOKENS', kind: 'env', type: 'int', from: 'llm.maxContextLength', source: src(TGI, TGI_ENV) },
   ],
-  rules: [
-    {
-      id: 'input-below-total',
-      description: 'the launcher requires max_input_tokens < max_total_tokens',
-      check: (o) => (Number(o.MAX_INPUT_TOKENS) >= Number(o.MAX_TOTAL_TOKENS) ? `MAX_INPUT_TOKENS ${o.MAX_INPUT_TOKENS} >= MAX_TOTAL_TOKENS ${o.MAX_TOTAL_TOKENS}` : undefined),
-      source: src(TGI, 'launcher/src/main.rs'),
-    },
-  ],
+  rules: [inputBelowTotal],
 };

@@ -1,5 +1,5 @@
 /** Hugging Face TGI 3.3.6 on NVIDIA GPUs (huggingface-pytorch-tgi-inference:2.7.0-tgi3.3.6-gpu-py311-cu124). */
-import type { EngineContract } from '../contract';
+import type { ContractRule, EngineContract } from '../contract';
 import { src, TGI } from '../sources';
 
 /** The launcher reads every flag from the environment too (clap `env`): `--max-input-tokens` <- MAX_INPUT_TOKENS. */
@@ -7,6 +7,14 @@ const LAUNCHER = 'launcher/src/main.rs';
 /** The SageMaker entrypoint maps HF_MODEL_ID, SM_NUM_GPUS, HF_MODEL_QUANTIZE, HF_MODEL_TRUST_REMOTE_CODE. */
 const ENTRYPOINT = 'sagemaker-entrypoint.sh';
 const SERVER_CLI = 'server/text_generation_server/cli.py';
+
+/** The launcher refuses max_input_tokens >= max_total_tokens (TGI GPU and the neuron backend alike). */
+export const inputBelowTotal: ContractRule = {
+  id: 'input-below-total',
+  description: 'the launcher requires max_input_tokens < max_total_tokens',
+  check: (o) => (Number(o.MAX_INPUT_TOKENS) >= Number(o.MAX_TOTAL_TOKENS) ? `MAX_INPUT_TOKENS ${o.MAX_INPUT_TOKENS} >= MAX_TOTAL_TOKENS ${o.MAX_TOTAL_TOKENS}` : undefined),
+  source: src(TGI, LAUNCHER),
+};
 
 export const TGI_QUANTIZE = ['awq', 'compressed-tensors', 'eetq', 'exl2', 'gptq', 'marlin', 'bitsandbytes', 'bitsandbytes-nf4', 'bitsandbytes-fp4', 'fp8'];
 
@@ -34,12 +42,7 @@ export const awsTgi: EngineContract = {
       check: (o) => ('DTYPE' in o && o.HF_MODEL_QUANTIZE !== undefined && !o.HF_MODEL_QUANTIZE.startsWith('bitsandbytes') ? `DTYPE=${o.DTYPE} with HF_MODEL_QUANTIZE=${o.HF_MODEL_QUANTIZE}` : undefined),
       source: src(TGI, SERVER_CLI),
     },
-    {
-      id: 'input-below-total',
-      description: 'the launcher requires max_input_tokens < max_total_tokens',
-      check: (o) => (Number(o.MAX_INPUT_TOKENS) >= Number(o.MAX_TOTAL_TOKENS) ? `MAX_INPUT_TOKENS ${o.MAX_INPUT_TOKENS} >= MAX_TOTAL_TOKENS ${o.MAX_TOTAL_TOKENS}` : undefined),
-      source: src(TGI, LAUNCHER),
-    },
+    inputBelowTotal,
     {
       id: 'no-batch-total-tokens',
       description: 'MAX_BATCH_TOTAL_TOKENS is deprecated and ignored for flash-attention models in 3.x; it does not limit concurrency',
