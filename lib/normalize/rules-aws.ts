@@ -230,7 +230,7 @@ function checkTei(ir: DeploymentIR, ctx: DeploymentContext): void {
   if (ir.model.format !== 'huggingface') {
     ctx.report(Diagnostics.FormatEngineMismatch, ['model', 'format'], { args: { format: ir.model.format, engine: 'tei' }, allowed: 'huggingface', hint: 'Text Embeddings Inference loads Hugging Face checkpoints: set model.format: huggingface' });
   }
-  if (ir.batching && ir.batching.maxDelayMs > 0) {
+  if (ctx.has(['batching', 'maxDelay'])) {
     ctx.report(Diagnostics.SettingIgnored, ['batching', 'maxDelay'], { args: { setting: 'batching.maxDelay', reason: 'Text Embeddings Inference batches continuously and has no batch delay' }, hint: 'remove batching.maxDelay' });
   }
   if (ir.model.trustRemoteCode) {
