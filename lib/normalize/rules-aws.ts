@@ -209,6 +209,10 @@ function checkAwsContainer(d: DeploymentSpec, ir: DeploymentIR, ctx: DeploymentC
     }
   }
 
+  if (engine === 'vllm' && !neuron && ir.kvCacheDtype !== 'auto') {
+    // On SageMaker, engine vllm is LMI's vLLM backend, which does not pass kv_cache_dtype on (the capability table's vllm entry is PAI-EAS's vLLM).
+    ctx.report(Diagnostics.AwsEngineOptionUnsupported, ['acceleration', 'kvCacheDtype'], { args: { setting: `kvCacheDtype ${ir.kvCacheDtype}`, engine: 'vllm (LMI on SageMaker)', image, reason: 'LMI 0.30 does not pass kv_cache_dtype to vLLM' }, hint: 'remove acceleration.kvCacheDtype on aws, or use engine tgi or tensorrt-llm' });
+  }
   if (engine === 'tei') checkTei(ir, ctx);
   if (engine === 'framework') checkFrameworkScript(ir, ctx);
 

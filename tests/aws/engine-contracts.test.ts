@@ -163,6 +163,12 @@ describe('defect 6: LMI speculative decoding and KV-cache dtype', () => {
   });
 });
 
+describe('engine vllm on SageMaker is LMI\'s vLLM backend', () => {
+  it('an fp8 KV cache is refused there too (PAI-EAS vLLM applies it, LMI 0.30 does not)', () => {
+    expect(codes(llm('    engine: vllm\n    acceleration: { kvCacheDtype: fp8 }', 'resources: { accelerator: nvidia-l4, count: 1 }'))).toContain('error IS3106');
+  });
+});
+
 describe('defect 7: TensorRT-LLM gets its input/sequence/token limits in the job and in the model', () => {
   const yaml = llm('    engine: tensorrt-llm', 'resources: { instanceType: ml.g5.12xlarge }').replace('maxContextLength: 4096', 'maxContextLength: 8192');
   it('the model', () => {

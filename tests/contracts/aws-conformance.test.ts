@@ -77,7 +77,7 @@ const EXTRAS = ['', '      kvCacheDtype: fp8\n', '      speculativeDecoding: { d
 
 function llmCases(): Case[] {
   const out: Case[] = [];
-  for (const engine of ['lmi', 'tgi', 'tensorrt-llm', 'auto'])
+  for (const engine of ['lmi', 'vllm', 'tgi', 'tensorrt-llm', 'auto'])
     for (const [accel, resources] of Object.entries(ACCELERATORS))
       for (const dtype of DTYPES)
         for (const q of QUANTIZATION)
