@@ -213,6 +213,12 @@ function checkAwsContainer(d: DeploymentSpec, ir: DeploymentIR, ctx: DeploymentC
     // On SageMaker, engine vllm is LMI's vLLM backend, which does not pass kv_cache_dtype on (the capability table's vllm entry is PAI-EAS's vLLM).
     ctx.report(Diagnostics.AwsEngineOptionUnsupported, ['acceleration', 'kvCacheDtype'], { args: { setting: `kvCacheDtype ${ir.kvCacheDtype}`, engine: 'vllm (LMI on SageMaker)', image, reason: 'LMI 0.30 does not pass kv_cache_dtype to vLLM' }, hint: 'remove acceleration.kvCacheDtype on aws, or use engine tgi or tensorrt-llm' });
   }
+  if ((engine === 'lmi' || engine === 'vllm') && !neuron && ir.speculative?.draftModel?.startsWith('s3://')) {
+    ctx.report(Diagnostics.AwsEngineOptionUnsupported, ['acceleration', 'speculativeDecoding', 'draftModel'], {
+      args: { setting: 'an S3 draft model', engine: `${engine} (vLLM backend)`, image, reason: 'LMI downloads only the main model from S3; speculative_model goes to vLLM as a hub id or local path' },
+      hint: 'give the draft model as a Hugging Face hub id (e.g. meta-llama/Llama-3.2-1B-Instruct)',
+    });
+  }
   if (engine === 'tei') checkTei(ir, ctx);
   if (engine === 'framework') checkFrameworkScript(ir, ctx);
 

@@ -150,10 +150,13 @@ describe('defect 5: Neo serves the compilation job\'s InferenceImage', () => {
 
 describe('defect 6: LMI speculative decoding and KV-cache dtype', () => {
   it('a draft model becomes speculative_model + num_speculative_tokens with the V2 block manager', () => {
-    const env = envOf(llm('    engine: lmi\n    acceleration: { speculativeDecoding: { draftModel: "s3://b/draft/", tokens: 5 } }'));
-    expect(env).toMatchObject({ OPTION_SPECULATIVE_MODEL: 's3://b/draft/', OPTION_NUM_SPECULATIVE_TOKENS: '5', OPTION_USE_V2_BLOCK_MANAGER: 'true' });
+    const env = envOf(llm('    engine: lmi\n    acceleration: { speculativeDecoding: { draftModel: "meta-llama/Llama-3.2-1B-Instruct", tokens: 5 } }'));
+    expect(env).toMatchObject({ OPTION_SPECULATIVE_MODEL: 'meta-llama/Llama-3.2-1B-Instruct', OPTION_NUM_SPECULATIVE_TOKENS: '5', OPTION_USE_V2_BLOCK_MANAGER: 'true' });
     expect(env.OPTION_SPECULATIVE_DRAFT_MODEL).toBeUndefined();
     expect(env.OPTION_SPECULATIVE_LENGTH).toBeUndefined();
+  });
+  it('an S3 draft model is refused: LMI downloads only the main model, vLLM takes a hub id or a local path', () => {
+    expect(codes(llm('    engine: lmi\n    acceleration: { speculativeDecoding: { draftModel: "s3://b/draft/", tokens: 5 } }'))).toContain('error IS3106');
   });
   it('an fp8 KV cache is refused on LMI 0.30 (its vLLM backend never passes kv_cache_dtype), so it is never sized', () => {
     const yaml = llm('    engine: lmi\n    acceleration: { kvCacheDtype: fp8 }', 'resources: { accelerator: nvidia-l4, count: 1 }');

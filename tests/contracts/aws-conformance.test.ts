@@ -73,7 +73,7 @@ const ACCELERATORS: Record<string, string> = {
 };
 const DTYPES = ['bf16', 'fp16', 'fp32'];
 const QUANTIZATION = ['none', 'awq', '{ method: awq, preQuantized: true }', '{ method: gptq, preQuantized: true }', 'fp8', '{ method: fp8, preQuantized: true }'];
-const EXTRAS = ['', '      kvCacheDtype: fp8\n', '      speculativeDecoding: { draftModel: "s3://b/draft/", tokens: 4 }\n'];
+const EXTRAS = ['', '      kvCacheDtype: fp8\n', '      speculativeDecoding: { draftModel: "meta-llama/Llama-3.2-1B-Instruct", tokens: 4 }\n'];
 
 function llmCases(): Case[] {
   const out: Case[] = [];
