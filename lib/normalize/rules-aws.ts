@@ -10,6 +10,7 @@ import { awsContainerOptions, awsServingDtype, needsOptimizationJob, overriddenO
 import type { DeploymentIR } from '../ir';
 import type { DeploymentSpec } from '../spec/schema';
 import type { DeploymentContext } from './context';
+import type { SpecPath } from '../diagnostics/diagnostic';
 
 export const SERVERLESS_MEMORY_MB = [1024, 2048, 3072, 4096, 5120, 6144] as const;
 export const NEO_FRAMEWORKS = ['pytorch', 'tensorflow', 'keras', 'mxnet', 'onnx', 'tflite', 'xgboost', 'darknet', 'sklearn'] as const;
@@ -177,10 +178,6 @@ export function checkAws(d: DeploymentSpec, ir: DeploymentIR, ctx: DeploymentCon
 
 /** What the serving container is told: engine limits, the script of framework containers, and user overrides. */
 function checkAwsContainer(d: DeploymentSpec, ir: DeploymentIR, ctx: DeploymentContext): void {
-  const engine = ir.engine.name;
-  const image = awsContainerOptions(ir)?.contract.image ?? engine;
-  const neuron = ir.engine.device === 'neuron';
-
   if (ir.model.uriKind === 'hub' && needsOptimizationJob(ir)) {
     ctx.report(Diagnostics.AwsJobNeedsS3Model, ['model', 'uri'], {
       args: { job: 'SageMaker optimization job', uri: ir.model.uri },
@@ -189,41 +186,47 @@ function checkAwsContainer(d: DeploymentSpec, ir: DeploymentIR, ctx: DeploymentC
       hint: 'copy the checkpoint to S3 and point model.uri at it, or quantize offline and set preQuantized: true',
     });
   }
+  if (['lmi', 'vllm', 'tgi', 'tensorrt-llm'].includes(ir.engine.name)) checkLlmServing(ir, ctx);
+  if (ir.engine.name === 'tei') checkTei(ir, ctx);
+  if (ir.engine.name === 'framework') checkFrameworkScript(ir, ctx);
+  checkOverrides(d, ir, ctx);
+}
+
+/** LLM containers: the dtype they serve in, and what the pinned LMI/TGI versions cannot apply. */
+function checkLlmServing(ir: DeploymentIR, ctx: DeploymentContext): void {
+  const engine = ir.engine.name;
+  const image = awsContainerOptions(ir)?.contract.image ?? engine;
+  const neuron = ir.engine.device === 'neuron';
+  const vllmBackend = (engine === 'lmi' || engine === 'vllm') && !neuron;
+  const unsupported = (path: SpecPath, setting: string, reason: string, hint: string) =>
+    ctx.report(Diagnostics.AwsEngineOptionUnsupported, path, { args: { setting, engine: neuron ? `${engine} on Neuron` : engine, image, reason }, hint });
 
   const dtype = awsServingDtype(ir);
-  if (dtype.reason && ir.engine.device === 'nvidia' && ['lmi', 'vllm', 'tgi', 'tensorrt-llm'].includes(engine)) {
+  if (dtype.reason && !neuron) {
     ctx.report(Diagnostics.ServingDtypeChanged, ['model', 'dtype'], { args: { stored: ir.model.dtype, dtype: dtype.dtype, engine, reason: dtype.reason }, hint: 'set model.dtype: fp16 to say so, or use an accelerator with compute capability 8.0 or more' });
   }
   if (engine === 'tgi' && ir.model.dtype === 'fp32' && ir.quantization.method === 'none' && !neuron) {
     ctx.report(Diagnostics.AwsEngineDtype, ['model', 'dtype'], { args: { engine: 'tgi' }, found: 'fp32', allowed: 'bf16, fp16', hint: 'TGI 3.3.6 takes --dtype float16 or bfloat16 only: set model.dtype: fp16 or bf16' });
   }
-  if (neuron && (engine === 'tgi' || engine === 'lmi' || engine === 'vllm')) {
-    if (ir.quantization.method !== 'none') {
-      ctx.report(Diagnostics.AwsEngineOptionUnsupported, ['acceleration', 'quantization'], {
-        args: { setting: `quantization ${ir.quantization.method}`, engine: `${engine} on Neuron`, image, reason: engine === 'tgi' ? 'the neuron backend compiles the checkpoint as it is' : 'transformers-neuronx quantizes only static_int8' },
-        hint: 'serve the full-precision checkpoint on Inferentia/Trainium, or use an NVIDIA instance',
-      });
-    }
-    if (ir.kvCacheDtype !== 'auto') {
-      ctx.report(Diagnostics.AwsEngineOptionUnsupported, ['acceleration', 'kvCacheDtype'], { args: { setting: `kvCacheDtype ${ir.kvCacheDtype}`, engine: `${engine} on Neuron`, image, reason: 'the Neuron containers have no KV-cache dtype option' }, hint: 'remove acceleration.kvCacheDtype' });
-    }
+  if (neuron && ir.quantization.method !== 'none') {
+    unsupported(['acceleration', 'quantization'], `quantization ${ir.quantization.method}`, engine === 'tgi' ? 'the neuron backend compiles the checkpoint as it is' : 'transformers-neuronx quantizes only static_int8', 'serve the full-precision checkpoint on Inferentia/Trainium, or use an NVIDIA instance');
   }
-
+  if (neuron && ir.kvCacheDtype !== 'auto') {
+    unsupported(['acceleration', 'kvCacheDtype'], `kvCacheDtype ${ir.kvCacheDtype}`, 'the Neuron containers have no KV-cache dtype option', 'remove acceleration.kvCacheDtype');
+  }
+  // Engine vllm on SageMaker is LMI's vLLM backend (the capability table's vllm entry describes PAI-EAS's vLLM).
   if (engine === 'vllm' && !neuron && ir.kvCacheDtype !== 'auto') {
-    // On SageMaker, engine vllm is LMI's vLLM backend, which does not pass kv_cache_dtype on (the capability table's vllm entry is PAI-EAS's vLLM).
-    ctx.report(Diagnostics.AwsEngineOptionUnsupported, ['acceleration', 'kvCacheDtype'], { args: { setting: `kvCacheDtype ${ir.kvCacheDtype}`, engine: 'vllm (LMI on SageMaker)', image, reason: 'LMI 0.30 does not pass kv_cache_dtype to vLLM' }, hint: 'remove acceleration.kvCacheDtype on aws, or use engine tgi or tensorrt-llm' });
+    unsupported(['acceleration', 'kvCacheDtype'], `kvCacheDtype ${ir.kvCacheDtype}`, 'LMI 0.30 does not pass kv_cache_dtype to vLLM', 'remove acceleration.kvCacheDtype on aws, or use engine tgi or tensorrt-llm');
   }
-  if ((engine === 'lmi' || engine === 'vllm') && !neuron && ir.speculative?.draftModel?.startsWith('s3://')) {
-    ctx.report(Diagnostics.AwsEngineOptionUnsupported, ['acceleration', 'speculativeDecoding', 'draftModel'], {
-      args: { setting: 'an S3 draft model', engine: `${engine} (vLLM backend)`, image, reason: 'LMI downloads only the main model from S3; speculative_model goes to vLLM as a hub id or local path' },
-      hint: 'give the draft model as a Hugging Face hub id (e.g. meta-llama/Llama-3.2-1B-Instruct)',
-    });
+  if (vllmBackend && ir.speculative?.draftModel?.startsWith('s3://')) {
+    unsupported(['acceleration', 'speculativeDecoding', 'draftModel'], 'an S3 draft model', 'LMI downloads only the main model from S3; speculative_model goes to vLLM as a hub id or local path', 'give the draft model as a Hugging Face hub id (e.g. meta-llama/Llama-3.2-1B-Instruct)');
   }
-  if (engine === 'tei') checkTei(ir, ctx);
-  if (engine === 'framework') checkFrameworkScript(ir, ctx);
+}
 
+/** container.env over a contract option: the user's value wins, with a warning; command/args cannot be given. */
+function checkOverrides(d: DeploymentSpec, ir: DeploymentIR, ctx: DeploymentContext): void {
   const userEnv = ir.engine.env;
-  for (const o of overriddenOptions({ ...ir, engine: { ...ir.engine, env: {} } }, userEnv)) {
+  for (const o of overriddenOptions(ir, userEnv)) {
     ctx.report(Diagnostics.ContractOptionOverridden, ['container', 'env', o.name], { atKey: true, args: { name: o.name, ours: o.ours, field: o.from, value: userEnv[o.name]! }, hint: `remove container.env.${o.name} to let inferstack set it from ${o.from}` });
   }
   for (const key of ['command', 'args'] as const) {
