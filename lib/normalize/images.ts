@@ -45,7 +45,7 @@ export function awsImageKey(engine: EngineName, device: DeviceKind, format: Mode
       }
       switch (format) {
         case 'pytorch':
-          return device === 'neuron' ? 'pytorch-neuron' : frameworkImage(device === 'nvidia' ? 'pytorch-gpu' : 'pytorch-cpu', frameworkVersion);
+          return frameworkImage(device === 'neuron' ? 'pytorch-neuron' : device === 'nvidia' ? 'pytorch-gpu' : 'pytorch-cpu', frameworkVersion);
         case 'tensorflow':
           if (device === 'neuron') return { unsupported: 'no TensorFlow Neuron serving image is in the catalog' };
           return frameworkImage(device === 'nvidia' ? 'tensorflow-gpu' : 'tensorflow-cpu', frameworkVersion);

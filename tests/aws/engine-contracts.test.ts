@@ -292,3 +292,18 @@ deployments:
     expect(diagnosticsOf(neo).filter((d) => d.severity === 'error')).toEqual([]);
   });
 });
+
+describe('model.frameworkVersion on an image the catalog holds at one version', () => {
+  const neuronTorch = (version: string) => `version: 1
+deployments:
+  p:
+    model: { uri: s3://b/m/model.tar.gz, format: pytorch, entryPoint: inference.py, frameworkVersion: "${version}" }
+    resources: { instanceType: ml.inf2.xlarge }
+    targets: { aws: { region: us-east-1 } }
+`;
+  it('PyTorch on Inferentia2: 2.8.0 is served, another version is an error rather than silently ignored', () => {
+    expect(only(compileOk(neuronTorch('2.8.0')), 'aws').engine.image).toContain('pytorch-inference-neuronx:2.8.0-neuronx');
+    const d = diagnosticsOf(neuronTorch('2.1.0')).find((x) => x.code === 'IS3100')!;
+    expect(d.allowed).toBe('2.8.0');
+  });
+});
