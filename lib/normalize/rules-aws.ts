@@ -257,6 +257,10 @@ function checkTei(ir: DeploymentIR, ctx: DeploymentContext): void {
 /** Framework containers: which script they run (SageMaker Python SDK: SAGEMAKER_PROGRAM in code/). */
 function checkFrameworkScript(ir: DeploymentIR, ctx: DeploymentContext): void {
   const neo = ir.compile?.compiler === 'neo';
+  if (neo && ir.model.format === 'pytorch' && !ir.model.entryPoint) {
+    // https://docs.aws.amazon.com/sagemaker/latest/dg/neo-deployment-hosting-services-prerequisites.html
+    ctx.report(Diagnostics.AwsEntryPointRequired, ['model'], { atKey: true, args: { framework: 'Neo PyTorch' }, hint: 'package code/inference.py (input_fn, predict_fn, output_fn) in model.tar.gz and set model.entryPoint: inference.py' });
+  }
   if (!neo && ir.model.format === 'sklearn' && !ir.model.entryPoint && ir.mode !== 'multi-model') {
     ctx.report(Diagnostics.AwsEntryPointRequired, ['model'], { atKey: true, args: { framework: 'scikit-learn' }, hint: 'package the script as code/inference.py in model.tar.gz and set model.entryPoint: inference.py' });
   }

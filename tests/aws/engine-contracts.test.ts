@@ -135,8 +135,17 @@ deployments:
   it('scikit-learn without an entry point is an error (the container imports SAGEMAKER_PROGRAM)', () => {
     expect(codes(sklearn(', frameworkVersion: "1.2-1"'))).toContain('error IS3102');
   });
-  it('Neo serving containers get MMS_DEFAULT_RESPONSE_TIMEOUT=500', () => {
-    expect(exampleEnv('neo-resnet-c5.yaml')).toEqual({ MMS_DEFAULT_RESPONSE_TIMEOUT: '500' });
+  it('Neo serving containers get their script and MMS_DEFAULT_RESPONSE_TIMEOUT=500; without a script it is an error', () => {
+    expect(exampleEnv('neo-resnet-c5.yaml')).toEqual({ MMS_DEFAULT_RESPONSE_TIMEOUT: '500', SAGEMAKER_PROGRAM: 'inference.py', SAGEMAKER_SUBMIT_DIRECTORY: '/opt/ml/model/code' });
+    const neo = `version: 1
+deployments:
+  r:
+    model: { uri: s3://b/resnet/model.tar.gz, format: pytorch }
+    acceleration: { compile: { compiler: neo, framework: pytorch, frameworkVersion: "1.8", inputShape: { input0: [1, 3, 224, 224] } } }
+    resources: { instanceType: ml.c5.xlarge }
+    targets: { aws: { region: us-east-1 } }
+`;
+    expect(codes(neo)).toContain('error IS3102');
   });
 });
 
@@ -284,7 +293,7 @@ deployments:
     const neo = `version: 1
 deployments:
   r:
-    model: { uri: s3://b/resnet/model.tar.gz, format: pytorch }
+    model: { uri: s3://b/resnet/model.tar.gz, format: pytorch, entryPoint: inference.py }
     acceleration: { compile: { compiler: neo, framework: pytorch, frameworkVersion: "1.8", inputShape: { input0: [1, 3, 224, 224] } } }
     resources: { instanceType: ml.c5.xlarge }
     targets: { aws: { region: eu-west-2 } }

@@ -5,7 +5,7 @@
  * containers' toolkits read.
  */
 import type { EngineContract, ContractOption } from '../contract';
-import { SM_INFERENCE_TOOLKIT, SM_PYTORCH_TOOLKIT, SM_SDK, SM_SKLEARN, src } from '../sources';
+import { doc, SM_INFERENCE_TOOLKIT, SM_PYTORCH_TOOLKIT, SM_SDK, SM_SKLEARN, src } from '../sources';
 
 const TFS = 'aws/sagemaker-tensorflow-serving-container@00b4c79288b8f992b8e3dbf2a89673a3cf22f583';
 
@@ -85,7 +85,16 @@ export const awsNeo: EngineContract = {
   image: 'sagemaker-inference-pytorch / sagemaker-neo-pytorch (the compilation job\'s InferenceImage)',
   options: [
     ...scriptMode,
-    { name: 'MMS_DEFAULT_RESPONSE_TIMEOUT', kind: 'env', type: 'int', source: src(SM_SDK, 'tests/integ/test_neo_pytorch.py') },
+    // "you must set MMS_DEFAULT_RESPONSE_TIMEOUT environment variable to 500" (also the SDK's tests/integ/test_neo_pytorch.py).
+    { name: 'MMS_DEFAULT_RESPONSE_TIMEOUT', kind: 'env', type: 'int', source: doc('https://docs.aws.amazon.com/sagemaker/latest/dg/neo-deployment-hosting-services-sdk.html') },
   ],
-  rules: [programNeedsDirectory],
+  rules: [
+    programNeedsDirectory,
+    {
+      id: 'program-required',
+      description: 'Neo PyTorch serving needs an entry point script (inference.py) with input_fn, predict_fn and output_fn',
+      check: (o) => (o.SAGEMAKER_PROGRAM ? undefined : 'SAGEMAKER_PROGRAM is not set'),
+      source: doc('https://docs.aws.amazon.com/sagemaker/latest/dg/neo-deployment-hosting-services-prerequisites.html'),
+    },
+  ],
 };
