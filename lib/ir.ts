@@ -154,6 +154,17 @@ export interface AlibabaTargetIR {
   readonly spotMaxPrice?: number;
   readonly resourceGroup?: string;
   readonly vpc?: { readonly vpcId: string; readonly vswitchId: string; readonly securityGroupId: string };
+  /** container.healthCheck.path as the spec gives it; without one a custom image gets a TCP probe on its port. */
+  readonly healthCheckPath?: string;
+}
+
+/** An environment variable read from the target's secret store at deploy time (never a literal in any output). */
+export interface SecretIR {
+  readonly name: string;
+  /** AWS: the complete Secrets Manager ARN; Alibaba: the KMS secret ARN. */
+  readonly reference: string;
+  /** AWS: the JSON key inside SecretString, when the secret holds key-value pairs. */
+  readonly jsonKey?: string;
 }
 
 export interface DeploymentIR {
@@ -180,8 +191,12 @@ export interface DeploymentIR {
     readonly notifySuccess?: string;
     readonly notifyError?: string;
     readonly maxConcurrentPerInstance?: number;
+    /** S3 prefix where requests are uploaded before InvokeEndpointAsync. */
+    readonly input?: string;
   };
   readonly pipeline?: readonly PipelineStepIR[];
+  /** Environment variables of the model container read from a secret store (sorted by name). */
+  readonly secrets?: readonly SecretIR[];
   readonly scaling: ScalingIR;
   readonly rollout: RolloutIR;
   readonly publicEndpoint: boolean;

@@ -106,8 +106,10 @@ export const ENGINE_CAPABILITIES: Record<EngineName, EngineCapabilities> = {
     healthPath: '/health',
     readinessPath: '/v1/models',
   },
-  // Text Embeddings Inference: embedding and reranking models (GPU and CPU images; /ping and /invocations on 8080).
-  tei: { ...CLASSIC, targets: { aws: ['nvidia', 'cpu'], alibaba: ['nvidia', 'cpu'] } },
+  // Text Embeddings Inference: embedding and reranking models. SageMaker: GPU and CPU images (/ping and /invocations
+  // on 8080). PAI-EAS has no TEI image: tei there is served by the PAI-EAS vLLM GPU image in pooling mode
+  // (lib/engines/contracts/alibaba-vllm.ts).
+  tei: { ...CLASSIC, targets: { aws: ['nvidia', 'cpu'], alibaba: ['nvidia'] } },
   triton: { ...CLASSIC, targets: { aws: ['nvidia', 'cpu'], alibaba: ['nvidia'] } },
   framework: { ...CLASSIC, targets: { aws: ['nvidia', 'cpu', 'neuron'], alibaba: ['nvidia', 'cpu'] } },
   custom: { ...CLASSIC, targets: { aws: ['nvidia', 'cpu', 'neuron'], alibaba: ['nvidia', 'cpu'] } },

@@ -73,6 +73,11 @@ export const Diagnostics = {
   CompileUnsupported: def('IS2034', 'error', 'compile.compiler {compiler} is not available on {target}: {reason}'),
   RolloutNeedsInstances: def('IS2035', 'error', 'rollout {strategy} needs at least {needed} instances, scaling.min is {found}'),
   ParametersUnsafe: def('IS2036', 'error', 'model.parameters {found} is not a plausible parameter count'),
+  SecretMissingForTarget: def('IS2501', 'error', 'container.secrets.{name} has no reference for {target}'),
+  SecretBadReference: def('IS2502', 'error', 'container.secrets.{name} is not a valid {target} secret reference'),
+  SecretAlsoInEnv: def('IS2503', 'error', '{name} is set both in container.env and in container.secrets'),
+  SecretLiteralInEnv: def('IS2504', 'warning', '{path} looks like a secret ({kind}) written into the spec'),
+  SecretNeedsContainer: def('IS2505', 'error', 'container.secrets needs a container environment; {target} serves engine {engine} through a built-in processor'),
 
   // --- engine contracts (issue #12): what the serving container is told
   ContractOptionOverridden: def('IS2100', 'warning', 'container.env.{name} overrides {name}={ours}, which inferstack sets from {field}; the container gets {value}'),
@@ -124,6 +129,14 @@ export const Diagnostics = {
   EasServerlessMode: def('IS4013', 'error', 'mode serverless is a SageMaker mode; on PAI-EAS use scaling.min 0 instead'),
   EasSpotNeedsPublic: def('IS4014', 'error', 'spot instances need the public resource group; resourceGroup {found} is set'),
   EasPipeline: def('IS4015', 'error', 'serial pipelines of several images are not supported by PAI-EAS'),
+  // PAI-EAS engine contracts (issue #12)
+  EasOptionOverridden: def('IS4100', 'warning', '{option} from {where} replaces {engineValue}, which inferstack derives from {field}'),
+  EasModelScopeEngine: def('IS4101', 'error', 'model.uri {uri} is a ModelScope id, which {engine} cannot download on PAI-EAS'),
+  EasHttpModel: def('IS4102', 'error', 'model.uri {uri} is an HTTP archive; PAI-EAS mounts no HTTP storage into the {engine} container'),
+  EasHubNeedsInternet: def('IS4103', 'warning', 'model.uri {uri} is downloaded from {hub} when the service starts, but PAI-EAS services reach the internet only through a VPC with a NAT gateway'),
+  EasProcessorVersion: def('IS4104', 'error', 'PAI-EAS has no {format} processor for version {found} on {device}'),
+  EasProcessorModelPath: def('IS4106', 'error', 'model.uri {uri} cannot be read by a PAI-EAS built-in processor (model_path)'),
+  EasProcessorDefault: def('IS4105', 'warning', 'model.frameworkVersion is not set: the PAI-EAS processor {processor} serves this {format} model'),
 
   // --- deployment (deploy-eas)
   DeployCredentials: def('IS5001', 'error', 'no Alibaba Cloud credentials found: {detail}'),
@@ -131,6 +144,11 @@ export const Diagnostics = {
   DeployApi: def('IS5003', 'error', '{action} {service} failed: {detail}'),
   DeployNeedsYes: def('IS5006', 'error', 'changes need confirmation: run with --yes when there is no terminal'),
   DeployUnknownDeployment: def('IS5007', 'error', 'no Alibaba deployment named {found} in the spec'),
+  SecretRead: def('IS5501', 'error', 'cannot read secret {name} ({reference}): {detail}'),
+  AfterDeployUnknownDeployment: def('IS5502', 'error', 'no deployment named {found} for {target} in the spec'),
+  AfterDeployNoTarget: def('IS5503', 'error', 'no deployment of the spec targets {target}'),
+  InvokeNeedsBody: def('IS5504', 'error', 'deployment {deployment} serves engine {engine}, which takes the request body as given: pass --body FILE'),
+  InvokeAsyncInput: def('IS5505', 'error', 'deployment {deployment} is asynchronous: its request must be uploaded to S3 first'),
 
   // --- review
   DiffMissingDir: def('IS6002', 'error', 'cannot read the committed synthesis in {found}'),

@@ -10,6 +10,7 @@ import { awsTgiNeuron } from './contracts/aws-tgi-neuron';
 import { awsTriton } from './contracts/aws-triton';
 
 export * from './contract';
+export { ALIBABA_CONTRACTS } from './contracts/alibaba';
 export { awsLmiVllm, awsLmiTrtllm, awsLmiNeuron, awsTgi, awsTgiNeuron, awsTeiGpu, awsTeiCpu, awsTriton, awsSklearn, awsXgboost, awsPytorch, awsTensorflow, awsNeo };
 
 export const AWS_CONTRACTS: readonly EngineContract[] = [awsLmiVllm, awsLmiTrtllm, awsLmiNeuron, awsTgi, awsTgiNeuron, awsTeiGpu, awsTeiCpu, awsTriton, awsSklearn, awsXgboost, awsPytorch, awsTensorflow, awsNeo];

@@ -33,6 +33,19 @@ export interface ExecutionRoleProps {
   readonly endpointName: string;
   /** The endpoint is bound to a VPC. @default false */
   readonly vpc?: boolean;
+  /** Complete ARNs of the Secrets Manager secrets the model's environment references. @default none */
+  readonly secretArns?: readonly string[];
+}
+
+/**
+ * Read access to exactly the secrets `container.secrets` names (complete ARNs, no wildcard), so the container may
+ * also fetch the current value itself. A secret encrypted with a customer-managed key additionally needs
+ * kms:Decrypt on that key (security.kmsKey, or a statement of your own).
+ */
+export function secretReadStatement(secretArns: readonly string[] | undefined): iam.PolicyStatement | undefined {
+  const arns = [...new Set(secretArns ?? [])].sort();
+  if (arns.length === 0) return undefined;
+  return new iam.PolicyStatement({ sid: 'ReadContainerSecrets', actions: ['secretsmanager:GetSecretValue'], resources: arns });
 }
 
 
@@ -111,6 +124,8 @@ export class ExecutionRole extends Construct {
         }),
       );
     }
+    const secretStatement = secretReadStatement(props.secretArns);
+    if (secretStatement) statements.push(secretStatement);
     statements.push(
       new iam.PolicyStatement({
         sid: 'EndpointLogs',

@@ -100,6 +100,7 @@ export class ModelDeployment extends Construct {
         kmsKeyArns: keyArn ? [keyArn] : [],
         endpointName: this.endpointName,
         vpc: !!aws.subnets,
+        secretArns: (ir.secrets ?? []).map((secret) => secret.reference),
       });
       this.role = role.role;
       roleArn = role.role.roleArn;
