@@ -20,11 +20,17 @@ import { EXAMPLES } from '../helpers/paths';
 
 const exercised = new Set<string>();
 
+/** What inferstack chose to emit: the container's environment without the user's container.env and secrets. */
+function emitted(ir: DeploymentIR, env: Record<string, string>): Record<string, string> {
+  const users = new Set([...Object.keys(ir.engine.env), ...(ir.secrets ?? []).map((s) => s.name)]);
+  return Object.fromEntries(Object.entries(env).filter(([k]) => !users.has(k)));
+}
+
 function violations(ir: DeploymentIR, env: Record<string, string>): string[] {
   const options = awsContainerOptions(ir);
   if (!options) return [];
   exercised.add(options.contract.id);
-  return contractViolations(options.contract, env, 'env');
+  return contractViolations(options.contract, emitted(ir, env), 'env');
 }
 
 /** The optimization job's override environment is read by the same LMI container. */
