@@ -13,13 +13,13 @@ import { awsTeiCpu, awsTeiGpu } from './contracts/aws-tei';
 import { awsTgi } from './contracts/aws-tgi';
 import { awsTgiNeuron } from './contracts/aws-tgi-neuron';
 import { awsTriton } from './contracts/aws-triton';
-import { servingDtype } from './dtype';
+import { ServingDtype, servingDtype } from './dtype';
 
 export const SAGEMAKER_MODEL_DIR = '/opt/ml/model';
 export const SAGEMAKER_CODE_DIR = '/opt/ml/model/code';
 /** LMI's default option.model_loading_timeout (serving/docs/lmi/deployment_guide/configurations.md). */
 export const LMI_DEFAULT_LOADING_TIMEOUT_SECONDS = 1800;
-/** The SageMaker Python SDK's Neo PyTorch integration test serves with this MMS response timeout. */
+/** "set MMS_DEFAULT_RESPONSE_TIMEOUT environment variable to 500" (SageMaker Neo deployment guide, neo-deployment-hosting-services-sdk). */
 export const NEO_RESPONSE_TIMEOUT_SECONDS = 500;
 /** TensorRT-LLM's default max_num_tokens; the engine needs room for a whole prompt in one step. */
 const TRT_DEFAULT_MAX_NUM_TOKENS = 8192;
@@ -64,10 +64,8 @@ export function jobQuantizationEnv(ir: DeploymentIR): Record<string, string> {
 /** Whether SageMaker must run an optimization job before hosting (quantization, TRT-LLM/Neuron compilation, EAGLE). */
 export function needsOptimizationJob(ir: DeploymentIR): boolean {
   if (!ir.model.generative) return false;
-  const q = ir.quantization;
-  const quantize = quantizedByJob(ir);
   const compile = ir.compile?.compiler === 'neuron' || ir.compile?.compiler === 'tensorrt-llm' || ir.engine.name === 'tensorrt-llm';
-  return quantize || compile || ir.speculative?.method === 'eagle';
+  return quantizedByJob(ir) || compile || ir.speculative?.method === 'eagle';
 }
 
 /** The input part of the context window (the rest is left for generated tokens). */
@@ -75,7 +73,8 @@ export function maxInputTokens(maxContextLength: number): number {
   return Math.max(1, Math.min(maxContextLength - 1, Math.floor(maxContextLength * 0.75)));
 }
 
-export function awsServingDtype(ir: DeploymentIR) {
+/** The dtype the SageMaker engine serves in: fp16 for vLLM's AWQ/GPTQ kernels and below compute capability 8.0. */
+export function awsServingDtype(ir: DeploymentIR): ServingDtype {
   const vllmKernels = ir.engine.name === 'lmi' || ir.engine.name === 'vllm';
   return servingDtype(ir.model.dtype, ir.instance?.accelerator, ir.quantization.method, vllmKernels && ir.engine.device === 'nvidia' ? ['awq', 'gptq'] : []);
 }
@@ -87,7 +86,7 @@ function lmiCommon(ir: DeploymentIR, rollingBatch: string): Record<string, strin
     OPTION_MAX_ROLLING_BATCH_SIZE: String(ir.llm!.maxConcurrentSequences),
   };
   if (ir.model.trustRemoteCode) env.OPTION_TRUST_REMOTE_CODE = 'true';
-  // Only above LMI's default: a lower value would stop loading before SageMaker's own startup check does.
+  // Never below LMI's 1800 s default; a longer startup gets the same allowance as SageMaker's startup health check.
   if (ir.timeouts.startupSeconds > LMI_DEFAULT_LOADING_TIMEOUT_SECONDS) env.OPTION_MODEL_LOADING_TIMEOUT = String(ir.timeouts.startupSeconds);
   if (ir.model.uriKind === 'hub') env.HF_MODEL_ID = modelId(ir);
   return env;
