@@ -1,8 +1,13 @@
 /**
  * What each serving engine can do on each target. This is the capability matrix the normalizer checks
- * specs against; emitters trust it.
- * Sources: ../shared/reference/aws-sagemaker.md §4.3, §5 (LMI, TGI, TRT-LLM, Neuron); alibaba-pai-eas.md §3
- * (vLLM, SGLang, BladeLLM) and §1.10 (built-in processors); vLLM engine args (docs.vllm.ai).
+ * specs against; emitters trust it. The options each pinned container reads, with their sources, are the engine
+ * contracts in lib/engines/contracts.
+ * Sources (checked 2026-11-25): LMI https://docs.djl.ai/master/docs/serving/serving/docs/lmi/index.html and
+ * deepjavalibrary/djl-serving@0.30.0-dlc engines/python/setup/djl_python/properties_manager/ (vllm_rb_properties.py,
+ * tnx_properties.py; trt_properties.py @0.33.0-dlc); TGI huggingface/text-generation-inference@v3.3.6
+ * launcher/src/main.rs; TEI huggingface/text-embeddings-inference@v1.8.2 router/src/main.rs; vLLM engine arguments
+ * https://docs.vllm.ai/en/latest/serving/engine_args.html; SGLang https://docs.sglang.ai/backend/server_arguments.html;
+ * BladeLLM and the PAI-EAS built-in processors https://help.aliyun.com/zh/pai/user-guide/ (EAS documentation).
  */
 import type { TargetName } from '../spec/schema';
 
@@ -53,7 +58,8 @@ export const ENGINE_CAPABILITIES: Record<EngineName, EngineCapabilities> = {
     targets: { aws: ['nvidia', 'neuron'] },
     runtimeQuantization: ['fp8'],
     preQuantized: ['awq', 'gptq', 'fp8'],
-    kvCacheDtypes: ['auto', 'fp8'],
+    // LMI 0.30.0's vLLM backend does not pass kv_cache_dtype to vLLM (rolling_batch_vllm_utils.get_engine_args_from_config).
+    kvCacheDtypes: ['auto'],
     speculative: ['draft'],
     port: { aws: 8080 },
     healthPath: '/ping',
@@ -100,15 +106,16 @@ export const ENGINE_CAPABILITIES: Record<EngineName, EngineCapabilities> = {
     healthPath: '/health',
     readinessPath: '/v1/models',
   },
-  // Text Embeddings Inference: embedding and reranking models; contract and images in lib/engines (issue #12).
-  // PAI-EAS has no TEI image: tei there is served by the PAI-EAS vLLM GPU image in pooling mode (lib/engines/contracts/alibaba-vllm.ts).
+  // Text Embeddings Inference: embedding and reranking models. SageMaker: GPU and CPU images (/ping and /invocations
+  // on 8080). PAI-EAS has no TEI image: tei there is served by the PAI-EAS vLLM GPU image in pooling mode
+  // (lib/engines/contracts/alibaba-vllm.ts).
   tei: { ...CLASSIC, targets: { aws: ['nvidia', 'cpu'], alibaba: ['nvidia'] } },
   triton: { ...CLASSIC, targets: { aws: ['nvidia', 'cpu'], alibaba: ['nvidia'] } },
   framework: { ...CLASSIC, targets: { aws: ['nvidia', 'cpu', 'neuron'], alibaba: ['nvidia', 'cpu'] } },
   custom: { ...CLASSIC, targets: { aws: ['nvidia', 'cpu', 'neuron'], alibaba: ['nvidia', 'cpu'] } },
 };
 
-/** BladeLLM serves Qwen and Llama text models only (reference §3.4). */
+/** BladeLLM serves Qwen and Llama text models only (PAI-EAS BladeLLM documentation). */
 export function isBladeFamily(family: string | undefined): boolean {
   return !!family && /^(qwen|llama)/i.test(family);
 }

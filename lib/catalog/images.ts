@@ -53,6 +53,23 @@ export function resolveAwsImage(key: AwsImageKey, region: string): ResolvedAwsIm
   };
 }
 
+/** The versions of a framework image the catalog holds (`sklearn` -> 1.2-1, 1.0-1, ...), default first. */
+export function awsFrameworkVersions(name: string): string[] {
+  const prefix = `${name}@`;
+  const versioned = Object.keys(awsData.images).filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length));
+  if (versioned.length > 0 || !(name in awsData.images)) return versioned;
+  // An image kept at one version (no SDK file to select from): the version its tag starts with.
+  return [(awsData.images[name as AwsImageKey] as AwsImageEntry).tag.split('-')[0]!];
+}
+
+/** The catalog key of a framework image at a version, or undefined when the catalog does not hold that version. */
+export function awsVersionedImageKey(name: string, version: string | undefined): AwsImageKey | undefined {
+  if (!(name in awsData.images)) return undefined;
+  if (!version) return name as AwsImageKey;
+  if (`${name}@${version}` in awsData.images) return `${name}@${version}` as AwsImageKey;
+  return awsFrameworkVersions(name).includes(version) ? (name as AwsImageKey) : undefined;
+}
+
 export function awsImageRegions(key: AwsImageKey): string[] {
   const entry = awsData.images[key] as AwsImageEntry;
   const registry = awsData.registries[entry.registry] as Record<string, string>;

@@ -93,6 +93,11 @@ export const Diagnostics = {
   SecretLiteralInEnv: def('IS2504', 'warning', '{path} looks like a secret ({kind}) written into the spec'),
   SecretNeedsContainer: def('IS2505', 'error', 'container.secrets needs a container environment; {target} serves engine {engine} through a built-in processor'),
 
+  // --- engine contracts (issue #12): what the serving container is told
+  ContractOptionOverridden: def('IS2100', 'warning', 'container.env.{name} overrides {name}={ours}, which inferstack sets from {field}; the container gets {value}'),
+  ServingDtypeChanged: def('IS2101', 'warning', 'model.dtype {stored} is served as {dtype} by {engine}: {reason}'),
+  ContainerArgsIgnored: def('IS2102', 'warning', '{setting} has no effect on {target}: {reason}'),
+
   // --- AWS capability
   AwsServerlessGpu: def('IS3001', 'error', 'serverless endpoints have no accelerators; {accelerator} was requested'),
   AwsServerlessFeature: def('IS3002', 'error', 'serverless endpoints do not support {feature}'),
@@ -117,6 +122,13 @@ export const Diagnostics = {
   AwsJobTooLong: def('IS3022', 'error', '{what} may run {found}; a CloudFormation custom resource waits at most 1h'),
   AwsAsyncFeature: def('IS3023', 'error', 'asynchronous endpoints do not support {feature}'),
   AwsServerlessConcurrency: def('IS3024', 'error', 'serverless.provisionedConcurrency {found} exceeds maxConcurrency {max}'),
+  AwsFrameworkVersion: def('IS3100', 'error', 'the SageMaker {framework} container has no version {version}'),
+  AwsFrameworkVersionDefault: def('IS3101', 'warning', 'model.frameworkVersion is not set: serving with {framework} {version}'),
+  AwsEntryPointRequired: def('IS3102', 'error', 'the SageMaker {framework} container needs an inference script: model.entryPoint is not set'),
+  AwsEntryPointFixed: def('IS3103', 'error', 'the SageMaker {framework} container runs code/{expected} and ignores model.entryPoint {found}'),
+  AwsJobNeedsS3Model: def('IS3104', 'error', 'the {job} reads the model from S3; model.uri "{uri}" is a Hugging Face hub id'),
+  AwsEngineDtype: def('IS3105', 'error', 'engine {engine} cannot serve model.dtype {found} on SageMaker'),
+  AwsEngineOptionUnsupported: def('IS3106', 'error', '{setting} is not supported by {engine} ({image}): {reason}'),
 
   // --- PAI-EAS capability
   EasReservedPort: def('IS4001', 'error', 'port {port} is reserved by the PAI-EAS engine'),

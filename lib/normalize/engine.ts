@@ -38,6 +38,9 @@ export function requestedEngine(d: DeploymentSpec, model: ModelIR, ctx: Deployme
 
 function autoEngine(model: ModelIR, device: DeviceKind, instance: InstanceType | undefined, ctx: DeploymentContext, bladeFits: boolean): { name: EngineName; reason: string } {
   if (!model.generative) {
+    if (isEmbeddingModel(model) && ctx.target === 'aws') {
+      return { name: 'tei', reason: `auto: Text Embeddings Inference for a Hugging Face ${model.task} model` };
+    }
     if (model.format === 'triton') return { name: 'triton', reason: 'auto: model.format triton' };
     if (model.format === 'custom') return { name: 'custom', reason: 'auto: model.format custom' };
     return { name: 'framework', reason: `auto: ${ctx.target === 'aws' ? 'SageMaker framework container' : 'PAI-EAS built-in processor'} for ${model.format}` };
@@ -54,9 +57,15 @@ function autoEngine(model: ModelIR, device: DeviceKind, instance: InstanceType |
   return { name: 'vllm', reason: 'auto: vLLM (BladeLLM needs a Qwen/Llama model on A/H/L-series GPUs with 1.7x weight memory)' };
 }
 
+/** Embedding and reranking models in Hugging Face format: what Text Embeddings Inference serves. */
+export function isEmbeddingModel(model: ModelIR): boolean {
+  return (model.task === 'embedding' || model.task === 'rerank') && model.format === 'huggingface';
+}
+
 export function engineDevices(engine: EngineName | 'auto', model: ModelIR, target: TargetName, mode: string): DeviceKind[] {
   if (engine !== 'auto') return [...(ENGINE_CAPABILITIES[engine].targets[target] ?? [])];
   if (model.generative) return target === 'aws' ? ['nvidia', 'neuron'] : ['nvidia'];
+  if (isEmbeddingModel(model) && target === 'aws') return mode === 'serverless' ? ['cpu'] : ['cpu', 'nvidia'];
   if (mode === 'serverless') return ['cpu'];
   return target === 'aws' ? ['cpu', 'nvidia', 'neuron'] : ['cpu', 'nvidia'];
 }
@@ -119,8 +128,22 @@ function catalogImage(d: DeploymentSpec, ctx: DeploymentContext, choice: EngineC
   const neoDevice = device === 'neuron' ? 'inf' : device === 'nvidia' ? 'gpu' : 'cpu';
   const result =
     ctx.target === 'aws'
-      ? chooseAwsImage(choice.name, device, model.format, region ?? 'us-east-1', d.acceleration?.compile?.compiler === 'neo' ? 'neo' : 'none', neoDevice)
+      ? chooseAwsImage(choice.name, device, model.format, region ?? 'us-east-1', d.acceleration?.compile?.compiler === 'neo' ? 'neo' : 'none', neoDevice, model.frameworkVersion)
       : chooseAlibabaImage(choice.name, region ?? 'cn-hangzhou');
+  if (result.unknownVersion) {
+    ctx.report(Diagnostics.AwsFrameworkVersion, ['model', 'frameworkVersion'], {
+      args: { framework: result.unknownVersion.framework.replace(/-(cpu|gpu)$/, ''), version: model.frameworkVersion ?? '' },
+      found: model.frameworkVersion,
+      allowed: result.unknownVersion.versions.join(', '),
+      hint: 'use the version the model was saved with, from the list; or set container.image',
+    });
+  } else if (result.defaultVersion) {
+    ctx.report(Diagnostics.AwsFrameworkVersionDefault, ['model'], {
+      atKey: true,
+      args: { framework: result.defaultVersion.framework.replace(/-(cpu|gpu)$/, ''), version: result.defaultVersion.version },
+      hint: `set model.frameworkVersion to the version the model was saved with (e.g. "${result.defaultVersion.version}")`,
+    });
+  }
   if (result.unsupported) {
     ctx.report(Diagnostics.FormatEngineMismatch, ['model', 'format'], {
       args: { format: model.format, engine: choice.name },

@@ -250,7 +250,8 @@ function reportAcceleratorNotPlaceable(ctx: DeploymentContext, accelRequest: str
  * The resolved engine's memory model on the chosen instance: refusal to start is an error with the numbers
  * and the cheapest instance that fits; more declared concurrency than fits at full context is a warning.
  */
-export function checkSizing(ctx: DeploymentContext, model: ModelIR, llm: LlmIR | undefined, placement: Placement, req: PlacementRequest): SizingIR | undefined {
+/** `fp8KvPossible`: the engine takes an fp8 KV cache and the spec does not set one yet, so suggesting it helps. */
+export function checkSizing(ctx: DeploymentContext, model: ModelIR, llm: LlmIR | undefined, placement: Placement, req: PlacementRequest, fp8KvPossible: boolean): SizingIR | undefined {
   const chosenType = placement.chosenType;
   if (!model.generative || !model.parameters || !llm || !chosenType || chosenType.count === 0) return undefined;
   const sizing = req.sizingFor(chosenType);
@@ -260,12 +261,12 @@ export function checkSizing(ctx: DeploymentContext, model: ModelIR, llm: LlmIR |
     const cheapest = relaxed.chosen ? `The cheapest ${ctx.target} instance that fits is ${describeCandidate(relaxed.chosen, ctx.target)}. ` : `No ${ctx.target} instance in the catalog fits. `;
     ctx.report(Diagnostics.DoesNotFit, placement.explicitType ? ['resources', 'instanceType'] : ['llm', 'maxContextLength'], {
       args: { instance: chosenType.name, reason: sizing.reason },
-      hint: `${describeBreakdown(sizing)}; ${sizing.rule}. ${cheapest}Or quantize, lower llm.maxContextLength, or use kvCacheDtype fp8`,
+      hint: `${describeBreakdown(sizing)}; ${sizing.rule}. ${cheapest}Or quantize, lower llm.maxContextLength${fp8KvPossible ? ', or use kvCacheDtype fp8' : ''}`,
     });
   } else if (sizing.concurrencyLimited) {
     ctx.report(Diagnostics.ConcurrencyAboveFullContext, ['llm', 'maxConcurrentSequences'], {
       args: { declared: llm.maxConcurrentSequences, instance: chosenType.name, max: sizing.maxConcurrencyAtFullContext!, context: llm.maxContextLength },
-      hint: `the engine still gets ${llm.maxConcurrentSequences} and schedules shorter sequences into the same KV cache (${sizing.kvCacheTokens!.toLocaleString('en-US')} tokens); for ${llm.maxConcurrentSequences} full-length sequences use a larger instance, kvCacheDtype fp8, or a lower maxContextLength`,
+      hint: `the engine still gets ${llm.maxConcurrentSequences} and schedules shorter sequences into the same KV cache (${sizing.kvCacheTokens!.toLocaleString('en-US')} tokens); for ${llm.maxConcurrentSequences} full-length sequences use a larger instance${fp8KvPossible ? ', kvCacheDtype fp8' : ''} or a lower maxContextLength`,
     });
   }
   if (!model.architecture) reportKvNotSized(ctx, model);

@@ -3,6 +3,7 @@
  * target capability checked. Problems become diagnostics; nothing here throws for user input. Each stage
  * function (model, engine, instance, parallelism, features, targets) returns one part of the IR.
  */
+import { ENGINE_CAPABILITIES } from '../catalog/engines';
 import { CATALOG_PRICES, PriceBook, UserPriceTable } from '../catalog/prices';
 import { DiagnosticBag } from '../diagnostics/diagnostic';
 import { Diagnostics } from '../diagnostics/registry';
@@ -107,7 +108,8 @@ function normalizeForTarget(d: DeploymentSpec, ctx: DeploymentContext): Deployme
   const choice = resolveEngine(d, ctx, requested, model, chosenType, bladeFits);
   const tensorParallel = normalizeTensorParallel(d, ctx, model, chosenType, choice.device);
   const resolvedReq = { ...req, sizingFor: sizingFunction({ ...sizingSpec, engine: choice.name }), ...withAccept(allAccept(engineAccepts(choice.name, weightsBytes ?? 0), headsAccept(model, explicitTp ?? d.resources?.count))) };
-  const sizing = checkSizing(ctx, model, llm, placement, resolvedReq);
+  const fp8KvPossible = kvCacheDtype === 'auto' && ENGINE_CAPABILITIES[choice.name].kvCacheDtypes.includes('fp8');
+  const sizing = checkSizing(ctx, model, llm, placement, resolvedReq, fp8KvPossible);
   const engine = engineSettings(d, ctx, choice, model, region);
   checkMaxBatchedTokens(ctx, llm, choice);
   const price = chosenType ? ctx.prices.priceOf(target, chosenType.name, region ?? '') : undefined;
@@ -150,7 +152,7 @@ function normalizeForTarget(d: DeploymentSpec, ctx: DeploymentContext): Deployme
 }
 
 /** Engines whose batch/profiling token budget the emitters set (vLLM, LMI, TGI, SGLang, BladeLLM flags). */
-const BATCHED_TOKENS_ENGINES: readonly string[] = ['vllm', 'lmi', 'tensorrt-llm', 'tgi', 'sglang', 'bladellm'];
+const BATCHED_TOKENS_ENGINES: readonly string[] = ['vllm', 'lmi', 'tgi', 'sglang', 'bladellm'];
 
 function checkMaxBatchedTokens(ctx: DeploymentContext, llm: LlmIR | undefined, choice: { name: string; device: string }): void {
   if (llm?.maxBatchedTokens === undefined || (choice.device !== 'neuron' && BATCHED_TOKENS_ENGINES.includes(choice.name))) return;

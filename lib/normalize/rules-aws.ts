@@ -1,12 +1,16 @@
 /**
  * What SageMaker would reject at deploy time, reported at compile time.
- * Facts: ../shared/reference/aws-sagemaker.md §1-§8 (serverless and async constraints, MME, pipelines,
- * autoscaling, deployment guardrails, Neo and optimization jobs).
+ * Facts (checked 2026-11-25): SageMaker Developer Guide https://docs.aws.amazon.com/sagemaker/latest/dg/ (serverless-endpoints,
+ * async-inference, multi-model-endpoints, inference-pipelines, endpoint-auto-scaling, deployment-guardrails, neo,
+ * model-optimize) and API Reference https://docs.aws.amazon.com/sagemaker/latest/APIReference/; engine facts from
+ * the contracts in lib/engines/contracts.
  */
 import { Diagnostics } from '../diagnostics/registry';
+import { awsContainerOptions, awsServingDtype, needsOptimizationJob, overriddenOptions, quantizedByJob } from '../engines/aws-options';
 import type { DeploymentIR } from '../ir';
 import type { DeploymentSpec } from '../spec/schema';
 import type { DeploymentContext } from './context';
+import type { SpecPath } from '../diagnostics/diagnostic';
 
 export const SERVERLESS_MEMORY_MB = [1024, 2048, 3072, 4096, 5120, 6144] as const;
 export const NEO_FRAMEWORKS = ['pytorch', 'tensorflow', 'keras', 'mxnet', 'onnx', 'tflite', 'xgboost', 'darknet', 'sklearn'] as const;
@@ -157,7 +161,7 @@ export function checkAws(d: DeploymentSpec, ir: DeploymentIR, ctx: DeploymentCon
       hint: 'copy the model to S3 and point model.uri at it',
     });
   }
-  if (ir.model.uriKind === 'hub' && !['lmi', 'tgi', 'vllm', 'tensorrt-llm', 'custom'].includes(ir.engine.name)) {
+  if (ir.model.uriKind === 'hub' && !['lmi', 'tgi', 'vllm', 'tensorrt-llm', 'tei', 'custom'].includes(ir.engine.name)) {
     ctx.report(Diagnostics.UriSchemeMismatch, ['model', 'uri'], { args: { uri: ir.model.uri }, found: ir.model.uri, allowed: 's3://', hint: `engine ${ir.engine.name} loads model artifacts from S3; upload the model and use its s3:// URI` });
   }
   if (ir.engine.name === 'framework' && ['onnx', 'pmml', 'huggingface', 'custom'].includes(ir.model.format) && !ir.engine.image) {
@@ -169,13 +173,107 @@ export function checkAws(d: DeploymentSpec, ir: DeploymentIR, ctx: DeploymentCon
   }
 
   checkAwsCompilation(ir, ctx);
+  checkAwsContainer(d, ir, ctx);
+}
+
+/** What the serving container is told: engine limits, the script of framework containers, and user overrides. */
+function checkAwsContainer(d: DeploymentSpec, ir: DeploymentIR, ctx: DeploymentContext): void {
+  if (ir.model.uriKind === 'hub' && needsOptimizationJob(ir)) {
+    ctx.report(Diagnostics.AwsJobNeedsS3Model, ['model', 'uri'], {
+      args: { job: 'SageMaker optimization job', uri: ir.model.uri },
+      found: ir.model.uri,
+      allowed: 's3://bucket/prefix/ holding the Hugging Face checkpoint',
+      hint: 'copy the checkpoint to S3 and point model.uri at it, or quantize offline and set preQuantized: true',
+    });
+  }
+  if (['lmi', 'vllm', 'tgi', 'tensorrt-llm'].includes(ir.engine.name)) checkLlmServing(ir, ctx);
+  if (ir.engine.name === 'tei') checkTei(ir, ctx);
+  if (ir.engine.name === 'framework') checkFrameworkScript(ir, ctx);
+  checkOverrides(d, ir, ctx);
+}
+
+/** LLM containers: the dtype they serve in, and what the pinned LMI/TGI versions cannot apply. */
+function checkLlmServing(ir: DeploymentIR, ctx: DeploymentContext): void {
+  const engine = ir.engine.name;
+  const image = awsContainerOptions(ir)?.contract.image ?? engine;
+  const neuron = ir.engine.device === 'neuron';
+  const vllmBackend = (engine === 'lmi' || engine === 'vllm') && !neuron;
+  const unsupported = (path: SpecPath, setting: string, reason: string, hint: string) =>
+    ctx.report(Diagnostics.AwsEngineOptionUnsupported, path, { args: { setting, engine: neuron ? `${engine} on Neuron` : engine, image, reason }, hint });
+
+  const dtype = awsServingDtype(ir);
+  if (dtype.reason && !neuron) {
+    ctx.report(Diagnostics.ServingDtypeChanged, ['model', 'dtype'], { args: { stored: ir.model.dtype, dtype: dtype.dtype, engine, reason: dtype.reason }, hint: 'set model.dtype: fp16 to say so, or use an accelerator with compute capability 8.0 or more' });
+  }
+  if (engine === 'tgi' && ir.model.dtype === 'fp32' && ir.quantization.method === 'none' && !neuron) {
+    ctx.report(Diagnostics.AwsEngineDtype, ['model', 'dtype'], { args: { engine: 'tgi' }, found: 'fp32', allowed: 'bf16, fp16', hint: 'TGI 3.3.6 takes --dtype float16 or bfloat16 only: set model.dtype: fp16 or bf16' });
+  }
+  if (neuron && ir.quantization.method !== 'none') {
+    unsupported(['acceleration', 'quantization'], `quantization ${ir.quantization.method}`, engine === 'tgi' ? 'the neuron backend compiles the checkpoint as it is' : 'transformers-neuronx quantizes only static_int8', 'serve the full-precision checkpoint on Inferentia/Trainium, or use an NVIDIA instance');
+  }
+  if (neuron && ir.kvCacheDtype !== 'auto') {
+    unsupported(['acceleration', 'kvCacheDtype'], `kvCacheDtype ${ir.kvCacheDtype}`, 'the Neuron containers have no KV-cache dtype option', 'remove acceleration.kvCacheDtype');
+  }
+  // Engine vllm on SageMaker is LMI's vLLM backend (the capability table's vllm entry describes PAI-EAS's vLLM).
+  if (engine === 'vllm' && !neuron && ir.kvCacheDtype !== 'auto') {
+    unsupported(['acceleration', 'kvCacheDtype'], `kvCacheDtype ${ir.kvCacheDtype}`, 'LMI 0.30 does not pass kv_cache_dtype to vLLM', 'remove acceleration.kvCacheDtype on aws, or use engine tgi or tensorrt-llm');
+  }
+  if (vllmBackend && ir.speculative?.draftModel?.startsWith('s3://')) {
+    unsupported(['acceleration', 'speculativeDecoding', 'draftModel'], 'an S3 draft model', 'LMI downloads only the main model from S3; speculative_model goes to vLLM as a hub id or local path', 'give the draft model as a Hugging Face hub id (e.g. meta-llama/Llama-3.2-1B-Instruct)');
+  }
+}
+
+/** container.env over a contract option: the user's value wins, with a warning; command/args cannot be given. */
+function checkOverrides(d: DeploymentSpec, ir: DeploymentIR, ctx: DeploymentContext): void {
+  const userEnv = ir.engine.env;
+  for (const o of overriddenOptions(ir, userEnv)) {
+    ctx.report(Diagnostics.ContractOptionOverridden, ['container', 'env', o.name], { atKey: true, args: { name: o.name, ours: o.ours, field: o.from, value: userEnv[o.name]! }, hint: `remove container.env.${o.name} to let inferstack set it from ${o.from}` });
+  }
+  for (const key of ['command', 'args'] as const) {
+    if (d.container?.[key]) {
+      ctx.report(Diagnostics.ContainerArgsIgnored, ['container', key], { atKey: true, args: { setting: `container.${key}`, reason: 'SageMaker runs the image\'s own entrypoint (a container definition has no command or arguments)' }, hint: 'pass engine options through container.env (TGI and TEI read every flag from the environment, LMI reads OPTION_*)' });
+    }
+  }
+}
+
+function checkTei(ir: DeploymentIR, ctx: DeploymentContext): void {
+  if (ir.model.task !== 'embedding' && ir.model.task !== 'rerank') {
+    ctx.report(Diagnostics.FormatEngineMismatch, ['model', 'task'], { args: { format: `${ir.model.format} (task ${ir.model.task})`, engine: 'tei' }, allowed: 'embedding, rerank', hint: 'set model.task: embedding or rerank' });
+  }
+  if (ir.model.format !== 'huggingface') {
+    ctx.report(Diagnostics.FormatEngineMismatch, ['model', 'format'], { args: { format: ir.model.format, engine: 'tei' }, allowed: 'huggingface', hint: 'Text Embeddings Inference loads Hugging Face checkpoints: set model.format: huggingface' });
+  }
+  if (ctx.has(['batching', 'maxDelay'])) {
+    ctx.report(Diagnostics.SettingIgnored, ['batching', 'maxDelay'], { args: { setting: 'batching.maxDelay', reason: 'Text Embeddings Inference batches continuously and has no batch delay' }, hint: 'remove batching.maxDelay' });
+  }
+  if (ir.model.trustRemoteCode) {
+    ctx.report(Diagnostics.SettingIgnored, ['model', 'trustRemoteCode'], { args: { setting: 'model.trustRemoteCode', reason: 'Text Embeddings Inference runs only its own model implementations' }, hint: 'remove model.trustRemoteCode' });
+  }
+  if (ir.model.dtype === 'bf16' && ir.engine.device === 'nvidia') {
+    ctx.report(Diagnostics.ServingDtypeChanged, ['model', 'dtype'], { args: { stored: 'bf16', dtype: 'fp16', engine: 'tei', reason: 'the TEI images take float16 or float32 (backends/src/dtype.rs)' }, hint: 'set model.dtype: fp16 to say so' });
+  }
+}
+
+/** Framework containers: which script they run (SageMaker Python SDK: SAGEMAKER_PROGRAM in code/). */
+function checkFrameworkScript(ir: DeploymentIR, ctx: DeploymentContext): void {
+  const neo = ir.compile?.compiler === 'neo';
+  if (neo && ir.model.format === 'pytorch' && !ir.model.entryPoint) {
+    // https://docs.aws.amazon.com/sagemaker/latest/dg/neo-deployment-hosting-services-prerequisites.html
+    ctx.report(Diagnostics.AwsEntryPointRequired, ['model'], { atKey: true, args: { framework: 'Neo PyTorch' }, hint: 'package code/inference.py (input_fn, predict_fn, output_fn) in model.tar.gz and set model.entryPoint: inference.py' });
+  }
+  if (!neo && ir.model.format === 'sklearn' && !ir.model.entryPoint && ir.mode !== 'multi-model') {
+    ctx.report(Diagnostics.AwsEntryPointRequired, ['model'], { atKey: true, args: { framework: 'scikit-learn' }, hint: 'package the script as code/inference.py in model.tar.gz and set model.entryPoint: inference.py' });
+  }
+  if (!neo && ir.model.format === 'tensorflow' && ir.model.entryPoint && ir.model.entryPoint !== 'inference.py') {
+    ctx.report(Diagnostics.AwsEntryPointFixed, ['model', 'entryPoint'], { args: { framework: 'TensorFlow Serving', expected: 'inference.py', found: ir.model.entryPoint }, hint: 'name the script code/inference.py and set model.entryPoint: inference.py (or remove it)' });
+  }
 }
 
 function checkAwsCompilation(ir: DeploymentIR, ctx: DeploymentContext): void {
   const c = ir.compile;
   const inst = ir.instance;
   const q = ir.quantization;
-  const byJob = ir.model.generative && ['awq', 'fp8', 'smoothquant'].includes(q.method) && !q.preQuantized;
+  const byJob = quantizedByJob(ir);
   if (c && ir.speculative) {
     ctx.report(Diagnostics.AwsCompileAndSpeculative, ['acceleration', 'speculativeDecoding'], { hint: 'remove either acceleration.compile or acceleration.speculativeDecoding' });
   }

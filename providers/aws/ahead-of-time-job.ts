@@ -2,7 +2,8 @@
  * Ahead-of-time optimization on AWS: SageMaker Neo compilation jobs and inference optimization jobs
  * (quantization, TensorRT-LLM / Neuron compilation, EAGLE speculative decoding) as a custom resource in the same
  * stack; the model depends on it and takes its artifact (and, for optimization jobs, the recommended image).
- * CloudFormation has no resource for these jobs (../shared/reference/aws-sagemaker.md §4).
+ * CloudFormation has no resource for these jobs (AWS::SageMaker resource types,
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/AWS_SageMaker.html, checked 2026-11-25).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -16,6 +17,7 @@ import type { DeploymentIR } from '../../lib/ir';
 import { neoTargetFor } from '../../lib/normalize/rules-aws';
 import { parseS3Uri } from './execution-role';
 import { awsPartition, resolveAwsImage } from '../../lib/catalog/images';
+import { jobQuantizationEnv, quantizedByJob, trtllmLimits } from '../../lib/engines/aws-options';
 
 export type AheadOfTimeKind = 'compilation' | 'optimization';
 
@@ -69,21 +71,22 @@ export function planJob(ir: DeploymentIR): JobPlan | undefined {
     };
   }
   if (!ir.model.generative) return undefined;
-  const q = ir.quantization;
-  const quantize = ['awq', 'fp8', 'smoothquant'].includes(q.method) && !q.preQuantized;
+  const quantize = quantizedByJob(ir);
   const compile = c?.compiler === 'neuron' || c?.compiler === 'tensorrt-llm' || ir.engine.name === 'tensorrt-llm';
   const eagle = ir.speculative?.method === 'eagle';
   if (!quantize && !compile && !eagle) return undefined;
   const configs: Array<Record<string, unknown>> = [];
   const techniques: string[] = [];
   if (quantize) {
-    configs.push({ ModelQuantizationConfig: { OverrideEnvironment: { OPTION_QUANTIZE: q.method } } });
-    techniques.push(`quantization:${q.method}`);
+    configs.push({ ModelQuantizationConfig: { OverrideEnvironment: jobQuantizationEnv(ir) } });
+    techniques.push(`quantization:${ir.quantization.method}`);
   }
   if (compile) {
     const env: Record<string, string> = { OPTION_TENSOR_PARALLEL_DEGREE: String(ir.tensorParallel) };
     if (ir.llm) env.OPTION_MAX_ROLLING_BATCH_SIZE = String(ir.llm.maxConcurrentSequences);
     if (ir.engine.device === 'neuron' && ir.llm) env.OPTION_N_POSITIONS = String(ir.llm.maxContextLength);
+    // The engine is built with these limits; the hosted model gets the same ones (containers.ts).
+    if (ir.engine.name === 'tensorrt-llm' && ir.llm) Object.assign(env, trtllmLimits(ir));
     configs.push({ ModelCompilationConfig: { OverrideEnvironment: env } });
     techniques.push(ir.engine.device === 'neuron' ? 'compilation:neuron' : 'compilation:tensorrt-llm');
   }

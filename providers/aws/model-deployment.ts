@@ -79,7 +79,8 @@ export class ModelDeployment extends Construct {
     const job = jobPlan ? new AheadOfTimeJob(this, 'AheadOfTime', { deployment: ir, plan: jobPlan, ...(keyArn ? { kmsKeyArn: keyArn } : {}) }) : undefined;
     this.job = job;
     const artifact = job ? { uri: job.artifactUri, kind: jobPlan!.artifactKind } : props.artifactUri ? { uri: props.artifactUri, kind: props.artifactUri.endsWith('.tar.gz') ? ('tar.gz' as const) : ('prefix' as const) } : undefined;
-    const servingImage = props.imageOverride ?? (job && jobPlan!.kind === 'optimization' ? job.inferenceImage : image);
+    // Optimization jobs recommend an image; a Neo compilation job names the image its artifact runs in (InferenceImage).
+    const servingImage = props.imageOverride ?? (job ? job.inferenceImage : image);
 
     // Execution role
     let roleArn: string;

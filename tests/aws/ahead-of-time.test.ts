@@ -20,13 +20,13 @@ describe('Neo compilation in the stack', () => {
     t.resourcePropertiesCountIs('AWS::Lambda::Function', { Handler: 'index.isComplete', Runtime: 'nodejs24.x' }, 1);
     t.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
   });
-  it('the model depends on the job and serves its artifact with the Neo image', () => {
+  it('the model depends on the job and serves its artifact with the image the compilation job names', () => {
     const models = t.findResources('AWS::SageMaker::Model');
     const [model] = Object.values(models) as Array<{ DependsOn: string[]; Properties: { PrimaryContainer: { Image: string; ModelDataUrl: unknown } } }>;
     const jobId = Object.keys(t.findResources('Custom::SageMakerCompilationJob'))[0]!;
     expect(model!.DependsOn).toContain(jobId);
     expect(model!.Properties.PrimaryContainer.ModelDataUrl).toEqual({ 'Fn::GetAtt': [jobId, 'ArtifactUri'] });
-    expect(model!.Properties.PrimaryContainer.Image).toBe('785573368785.dkr.ecr.us-east-1.amazonaws.com/sagemaker-inference-pytorch:1.8-cpu-py3');
+    expect(model!.Properties.PrimaryContainer.Image).toEqual({ 'Fn::GetAtt': [jobId, 'InferenceImage'] });
   });
   it('least privilege: the handler manages only this deployment\'s jobs and passes only the job role to SageMaker', () => {
     t.hasResourceProperties('AWS::IAM::ManagedPolicy', {
@@ -44,10 +44,12 @@ describe('Neo compilation in the stack', () => {
 });
 
 describe('Inferentia and optimization jobs', () => {
-  it('Neo for ml_inf1 serves with the Inferentia PyTorch image', () => {
+  it('Neo for ml_inf1 serves with the image the compilation job names; the role pulls from the Inferentia PyTorch repository', () => {
     const t = exampleTemplate('neo-resnet-inferentia.yaml');
+    const jobId = Object.keys(t.findResources('Custom::SageMakerCompilationJob'))[0]!;
     t.hasResourceProperties('Custom::SageMakerCompilationJob', { Request: { 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp('"TargetDevice":"ml_inf1".*"CompilerOptions":"\\{\\\\"--num-neuroncores\\\\":4\\}"')])] } });
-    t.hasResourceProperties('AWS::SageMaker::Model', { PrimaryContainer: Match.objectLike({ Image: '785573368785.dkr.ecr.us-east-1.amazonaws.com/sagemaker-neo-pytorch:1.9-inf-py3' }) });
+    t.hasResourceProperties('AWS::SageMaker::Model', { PrimaryContainer: Match.objectLike({ Image: { 'Fn::GetAtt': [jobId, 'InferenceImage'] } }) });
+    expect(JSON.stringify(t.findResources('AWS::IAM::ManagedPolicy'))).toContain(':785573368785:repository/sagemaker-neo-pytorch');
   });
   it('AWQ by an optimization job: quantization config, the recommended image and the uncompressed output feed the model', () => {
     const t = exampleTemplate('llm-awq-optimization.yaml');

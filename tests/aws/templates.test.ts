@@ -24,14 +24,17 @@ describe('SageMaker real-time LLM (LMI/vLLM)', () => {
     for (const c of Object.values(t.findResources('AWS::SageMaker::EndpointConfig'))) expect((c as { Properties: Record<string, unknown> }).Properties.EndpointConfigName).toBeUndefined();
     t.hasResourceProperties('AWS::SageMaker::Endpoint', { EndpointName: 'qwen-chat', RetainAllVariantProperties: true });
   });
-  it('startup timeouts sized for an LLM and consistent with the engine loading timeout', () => {
+  it('startup timeouts sized for an LLM; LMI keeps its own 1800 s loading timeout when that is longer', () => {
     const env = Object.values(t.findResources('AWS::SageMaker::Model'))[0] as { Properties: { PrimaryContainer: { Environment: Record<string, string> } } };
-    const loading = Number(env.Properties.PrimaryContainer.Environment.OPTION_MODEL_LOADING_TIMEOUT);
+    const variant = (Object.values(t.findResources('AWS::SageMaker::EndpointConfig'))[0] as { Properties: { ProductionVariants: Array<Record<string, unknown>> } }).Properties.ProductionVariants[0]!;
     t.hasResourceProperties('AWS::SageMaker::EndpointConfig', {
-      ProductionVariants: [Match.objectLike({ InstanceType: 'ml.g5.xlarge', ContainerStartupHealthCheckTimeoutInSeconds: loading, ModelDataDownloadTimeoutInSeconds: loading, RoutingConfig: { RoutingStrategy: 'LEAST_OUTSTANDING_REQUESTS' } })],
+      ProductionVariants: [Match.objectLike({ InstanceType: 'ml.g5.xlarge', RoutingConfig: { RoutingStrategy: 'LEAST_OUTSTANDING_REQUESTS' } })],
     });
-    expect(loading).toBeGreaterThanOrEqual(600);
-    expect(loading).toBeLessThanOrEqual(3600);
+    const startup = variant.ContainerStartupHealthCheckTimeoutInSeconds as number;
+    expect(startup).toBeGreaterThanOrEqual(600);
+    expect(startup).toBeLessThanOrEqual(1800);
+    expect(variant.ModelDataDownloadTimeoutInSeconds).toBe(startup);
+    expect(env.Properties.PrimaryContainer.Environment.OPTION_MODEL_LOADING_TIMEOUT).toBeUndefined();
   });
   it('autoscaling: target tracking on invocations per instance (qps x 60), depends on the endpoint', () => {
     t.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', { ResourceId: 'endpoint/qwen-chat/variant/AllTraffic', ScalableDimension: 'sagemaker:variant:DesiredInstanceCount', MinCapacity: 1, MaxCapacity: 4 });
@@ -58,11 +61,12 @@ describe('SageMaker real-time LLM (LMI/vLLM)', () => {
 });
 
 describe('TGI on L4 and LMI Neuron on Inferentia2', () => {
-  it('TGI env: HF_MODEL_ID from the artifacts, SM_NUM_GPUS, token limits, quantization', () => {
-    exampleTemplate('tgi-llama.yaml').hasResourceProperties('AWS::SageMaker::Model', {
+  it('TGI env: HF_MODEL_ID from the artifacts, SM_NUM_GPUS, token limits; the AWQ checkpoint configures itself', () => {
+    const t = exampleTemplate('tgi-llama.yaml');
+    t.hasResourceProperties('AWS::SageMaker::Model', {
       PrimaryContainer: Match.objectLike({
         Image: '763104351884.dkr.ecr.us-west-2.amazonaws.com/huggingface-pytorch-tgi-inference:2.7.0-tgi3.3.6-gpu-py311-cu124-ubuntu22.04',
-        Environment: Match.objectLike({ HF_MODEL_ID: '/opt/ml/model', SM_NUM_GPUS: '1', MAX_TOTAL_TOKENS: '8192', MAX_INPUT_TOKENS: '6144', HF_MODEL_QUANTIZE: 'awq' }),
+        Environment: { HF_MODEL_ID: '/opt/ml/model', SM_NUM_GPUS: '1', MAX_TOTAL_TOKENS: '8192', MAX_INPUT_TOKENS: '6144', MAX_BATCH_SIZE: '12' },
       }),
     });
   });

@@ -6,7 +6,7 @@ import { diagnosticsOf } from '../helpers/compile';
 const base = `version: 1
 deployments:
   mdl:
-    model: { uri: s3://b/m.tar.gz, format: sklearn }
+    model: { uri: s3://b/m.tar.gz, format: sklearn, entryPoint: inference.py, frameworkVersion: "1.2-1" }
     targets: { aws: { region: us-east-1 } }
 `;
 
