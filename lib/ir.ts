@@ -141,6 +141,8 @@ export interface AwsTargetIR {
   readonly securityGroups?: readonly string[];
   readonly kmsKey?: string;
   readonly role?: string;
+  /** S3 bucket -> owning account, for buckets outside the deployment account (s3:ResourceAccount). */
+  readonly bucketOwners: Readonly<Record<string, string>>;
 }
 
 export interface AlibabaTargetIR {
@@ -165,6 +167,10 @@ export interface DeploymentIR {
   readonly mode: Mode;
   /** Absent for serverless endpoints. */
   readonly instance?: InstanceIR;
+  /** Ordered instance types to fall back to when the chosen one has no capacity (resources.fallback). */
+  readonly fallbackInstanceTypes: readonly string[];
+  /** ML storage volume per instance in GB (resources.volumeSize). */
+  readonly volumeSizeGb?: number;
   readonly tensorParallel: number;
   readonly llm?: LlmIR;
   readonly sizing?: SizingIR;
@@ -175,6 +181,8 @@ export interface DeploymentIR {
   readonly speculative?: SpeculativeIR;
   readonly serverless?: { readonly memoryMb: number; readonly maxConcurrency: number; readonly provisionedConcurrency?: number };
   readonly async?: {
+    /** Where clients upload requests (the execution role reads it). */
+    readonly input?: string;
     readonly output: string;
     readonly failure?: string;
     readonly notifySuccess?: string;

@@ -73,6 +73,10 @@ export const Diagnostics = {
   CompileUnsupported: def('IS2034', 'error', 'compile.compiler {compiler} is not available on {target}: {reason}'),
   RolloutNeedsInstances: def('IS2035', 'error', 'rollout {strategy} needs at least {needed} instances, scaling.min is {found}'),
   ParametersUnsafe: def('IS2036', 'error', 'model.parameters {found} is not a plausible parameter count'),
+  FallbackConflict: def('IS2310', 'error', 'resources.fallback and resources.alibaba.fallback are both set'),
+  FallbackUnplaceable: def('IS2311', 'error', 'resources.fallback entry {found} has no {target} instance type that fits this deployment'),
+  FallbackDevice: def('IS2312', 'error', 'resources.fallback entry {found} runs on {kind} devices, but engine {engine} on {instance} needs {needed} devices'),
+  NameCollision: def('IS2313', 'error', '{what} "{name}" of deployment "{deployment}" is also the {what} of deployment "{other}"'),
 
   // --- AWS capability
   AwsServerlessGpu: def('IS3001', 'error', 'serverless endpoints have no accelerators; {accelerator} was requested'),
@@ -98,6 +102,18 @@ export const Diagnostics = {
   AwsJobTooLong: def('IS3022', 'error', '{what} may run {found}; a CloudFormation custom resource waits at most 1h'),
   AwsAsyncFeature: def('IS3023', 'error', 'asynchronous endpoints do not support {feature}'),
   AwsServerlessConcurrency: def('IS3024', 'error', 'serverless.provisionedConcurrency {found} exceeds maxConcurrency {max}'),
+  AwsCronBothDays: def('IS3200', 'error', 'cron {found} restricts both day-of-month and day-of-week, which Application Auto Scaling cannot express'),
+  AwsRolloutWait: def('IS3201', 'error', 'rollout.wait {found} exceeds the 3600 s SageMaker allows between traffic shifts'),
+  AwsGuardrailsExcluded: def('IS3202', 'warning', 'rollout {strategy} is not honoured on {instance}: SageMaker deployment guardrails exclude {family} endpoints and update them blue/green all at once'),
+  AwsScaleToZeroMetric: def('IS3203', 'error', 'scaling.metric {metric} cannot drive an inference component that scales to zero'),
+  AwsVolumeSizeNvme: def('IS3204', 'error', 'resources.volumeSize is not allowed on {instance}: the {family} family has local NVMe storage and SageMaker rejects VolumeSizeInGB for it'),
+  AwsVolumeSizeRange: def('IS3205', 'error', 'resources.volumeSize {found} is outside SageMaker\'s 1-512 GB range'),
+  AwsInstancePools: def('IS3206', 'error', 'SageMaker instance pools hold at most 5 instance types; the chosen instance and resources.fallback make {found}'),
+  AwsBadS3Uri: def('IS3207', 'error', '{setting} {found} is not an S3 location inferstack can grant access to'),
+  AwsBadArn: def('IS3208', 'error', '{setting} {found} is not a {kind}'),
+  AwsBadImage: def('IS3209', 'error', '{setting} {found} is not an image reference inferstack can grant a pull on'),
+  AwsTokenString: def('IS3210', 'error', '{setting} holds {found}, which the AWS CDK or CloudFormation would treat as a token or dynamic reference'),
+  AwsFallbackMode: def('IS3211', 'error', 'resources.fallback cannot be honoured for mode {mode} on AWS: {reason}'),
 
   // --- PAI-EAS capability
   EasReservedPort: def('IS4001', 'error', 'port {port} is reserved by the PAI-EAS engine'),

@@ -10,6 +10,7 @@ import type { DeploymentIR } from '../ir';
 import type { KvDtype } from '../sizing';
 import { mergeDefaults } from '../spec/merge';
 import type { DeploymentSpec, Spec } from '../spec/schema';
+import { parseSizeBytes } from '../spec/units';
 import { TARGETS } from '../spec/constants';
 import { DeploymentContext } from './context';
 import { engineDevices, engineSettings, requestedEngine, resolveEngine } from './engine';
@@ -17,6 +18,8 @@ import { asyncIR, batchingIR, compileIR, normalizeLlm, pipelineIR, serverlessIR,
 import { checkSizing, chooseInstance, PlacementRequest, requestedAccelerator, sizingFunction } from './instance';
 import { normalizeModel, normalizeQuantization } from './model';
 import { normalizeTensorParallel } from './parallelism';
+import { checkNameCollisions, NormalizedEntry } from './collisions';
+import { fallbackInstances } from './fallback';
 import { checkAlibaba } from './rules-alibaba';
 import { checkAws } from './rules-aws';
 import { checkCommon } from './rules-common';
@@ -36,6 +39,7 @@ export function normalizeSpec(spec: Spec, bag: DiagnosticBag): DeploymentIR[] {
     return out;
   }
   if (bag.errorCountUnder(['defaults']) > 0) return out;
+  const entries: NormalizedEntry[] = [];
   for (const [name, raw] of Object.entries(deployments)) {
     if (bag.errorCountUnder(['deployments', name]) > 0) continue;
     const merged = mergeDefaults(spec.defaults as Record<string, unknown> | undefined, raw as Record<string, unknown>, ['deployments', name]);
@@ -53,9 +57,11 @@ export function normalizeSpec(spec: Spec, bag: DiagnosticBag): DeploymentIR[] {
     for (const target of targets) {
       const ctx = new DeploymentContext(bag, merged, name, target);
       const ir = normalizeForTarget(d, ctx);
-      if (ir && ctx.errorCount === 0) out.push(ir);
+      if (ir) entries.push({ ir, ctx });
     }
   }
+  checkNameCollisions(entries);
+  for (const e of entries) if (e.ctx.errorCount === 0) out.push(e.ir);
   return out;
 }
 
@@ -90,6 +96,7 @@ function normalizeForTarget(d: DeploymentSpec, ctx: DeploymentContext): Deployme
   const sizing = checkSizing(ctx, model, placement, req);
   const engine = engineSettings(d, ctx, choice, model, region);
   const price = chosenType ? priceOf(target, chosenType.name, region ?? '') : undefined;
+  const fallbackInstanceTypes = fallbackInstances(d, ctx, placement, req, engine.name);
 
   const ir: DeploymentIR = {
     name: ctx.name,
@@ -99,6 +106,8 @@ function normalizeForTarget(d: DeploymentSpec, ctx: DeploymentContext): Deployme
     engine,
     mode,
     ...(placement.instance ? { instance: placement.instance } : {}),
+    fallbackInstanceTypes,
+    ...(d.resources?.volumeSize ? { volumeSizeGb: Math.ceil(parseSizeBytes(d.resources.volumeSize) / GIB) } : {}),
     tensorParallel,
     ...(llm ? { llm } : {}),
     ...(sizing ? { sizing } : {}),
@@ -117,7 +126,7 @@ function normalizeForTarget(d: DeploymentSpec, ctx: DeploymentContext): Deployme
     ...(d.observability?.dataCapture ? { dataCapture: d.observability.dataCapture } : {}),
     timeouts: timeoutsIR(d, model, weightsBytes),
     ...(price ? { price: { usdPerHour: price.usdPerHour, region: price.region } } : {}),
-    ...(target === 'aws' ? { aws: awsTarget(d, ctx, region ?? '') } : { alibaba: alibabaTarget(d, ctx, region ?? '') }),
+    ...(target === 'aws' ? { aws: awsTarget(d, ctx, region ?? '') } : { alibaba: alibabaTarget(d, ctx, region ?? '', fallbackInstanceTypes) }),
   };
 
   checkCommon(d, ir, ctx);

@@ -7,6 +7,7 @@ import { Diagnostics } from '../diagnostics/registry';
 import type { DeploymentIR } from '../ir';
 import type { DeploymentSpec } from '../spec/schema';
 import type { DeploymentContext } from './context';
+import { checkAwsSafety } from './rules-aws-safety';
 
 export const SERVERLESS_MEMORY_MB = [1024, 2048, 3072, 4096, 5120, 6144] as const;
 export const NEO_FRAMEWORKS = ['pytorch', 'tensorflow', 'keras', 'mxnet', 'onnx', 'tflite', 'xgboost', 'darknet', 'sklearn'] as const;
@@ -169,6 +170,7 @@ export function checkAws(d: DeploymentSpec, ir: DeploymentIR, ctx: DeploymentCon
   }
 
   checkAwsCompilation(ir, ctx);
+  checkAwsSafety(d, ir, ctx);
 }
 
 function checkAwsCompilation(ir: DeploymentIR, ctx: DeploymentContext): void {
