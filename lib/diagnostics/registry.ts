@@ -76,6 +76,7 @@ export const Diagnostics = {
   FallbackConflict: def('IS2310', 'error', 'resources.fallback and resources.alibaba.fallback are both set'),
   FallbackUnplaceable: def('IS2311', 'error', 'resources.fallback entry {found} has no {target} instance type that fits this deployment'),
   FallbackDevice: def('IS2312', 'error', 'resources.fallback entry {found} runs on {kind} devices, but engine {engine} on {instance} needs {needed} devices'),
+  FallbackNotOffered: def('IS2314', 'warning', 'resources.fallback entry {found} is not offered on {target}: the list skips it there'),
   NameCollision: def('IS2313', 'error', '{what} "{name}" of deployment "{deployment}" is also the {what} of deployment "{other}"'),
 
   // --- AWS capability

@@ -11,7 +11,7 @@ import type { DeploymentSpec } from '../spec/schema';
 import { parseSizeBytes } from '../spec/units';
 import type { DeploymentContext } from './context';
 import type { Placement, PlacementRequest } from './instance';
-import { deviceKindOf, place } from './placement';
+import { deviceKindOf, matchingAccelerators, place } from './placement';
 
 const GIB = 1024 ** 3;
 
@@ -57,11 +57,18 @@ export function fallbackInstances(d: DeploymentSpec, ctx: DeploymentContext, pla
   const chosen = placement.chosenType;
   if (!found || !chosen) return [];
   const out: string[] = [];
+  const otherTarget = ctx.target === 'aws' ? 'alibaba' : 'aws';
   found.entries.forEach((entry, i) => {
+    // An instance type of the other cloud belongs to that cloud's list.
+    if (found.path[1] !== 'alibaba' && !instanceType(ctx.target, entry) && instanceType(otherTarget, entry)) return;
     const resolved = resolveEntry(entry, d, ctx, req);
     if (!resolved) {
       if (found.path[1] === 'alibaba') {
         out.push(entry);
+        return;
+      }
+      if (acceleratorInfo(entry) && matchingAccelerators(entry, ctx.target).length === 0) {
+        ctx.report(Diagnostics.FallbackNotOffered, [...found.path, i], { found: entry, hint: `nothing to do if ${entry} is meant for the other cloud; otherwise name a ${ctx.target} instance type` });
         return;
       }
       ctx.report(Diagnostics.FallbackUnplaceable, [...found.path, i], {

@@ -203,7 +203,7 @@ deployments:
     t.hasResourceProperties('AWS::SageMaker::Model', { VpcConfig: { Subnets: ['subnet-0aa', 'subnet-0bb'], SecurityGroupIds: ['sg-0cc'] }, EnableNetworkIsolation: true });
     t.hasResourceProperties('AWS::IAM::ManagedPolicy', { PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Sid: 'VpcNetworkInterfaces' })]) } });
     t.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', {
-      ScheduledActions: [{ ScheduledActionName: 'schedule-1', Schedule: 'cron(0 8 ? * 1-5 *)', Timezone: 'Europe/Berlin', ScalableTargetAction: { MinCapacity: 3, MaxCapacity: 4 } }],
+      ScheduledActions: [{ ScheduledActionName: 'schedule-1', Schedule: 'cron(0 8 ? * MON-FRI *)', Timezone: 'Europe/Berlin', ScalableTargetAction: { MinCapacity: 3, MaxCapacity: 4 } }],
     });
     t.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
       TargetTrackingScalingPolicyConfiguration: Match.objectLike({ CustomizedMetricSpecification: Match.objectLike({ MetricName: 'CPUUtilization', Namespace: '/aws/sagemaker/Endpoints' }), TargetValue: 240 }),
@@ -223,7 +223,8 @@ describe('security on every AWS example', () => {
       for (const s of policy.Properties.PolicyDocument.Statement) {
         const actions = Array.isArray(s.Action) ? s.Action : [s.Action];
         expect(actions.some((a) => a.includes('*'))).toBe(false);
-        if (s.Resource === '*') expect(['EcrAuthorizationToken', 'VpcNetworkInterfaces']).toContain(s.Sid);
+        if (s.Resource === '*') expect(['EcrAuthorizationToken', 'VpcNetworkInterfaces', 'PublishEndpointMetrics']).toContain(s.Sid);
+        if (s.Sid === 'PublishEndpointMetrics') expect(s).toMatchObject({ Action: 'cloudwatch:PutMetricData', Condition: { StringEquals: { 'cloudwatch:namespace': ['/aws/sagemaker/Endpoints', '/aws/sagemaker/InferenceComponents'] } } });
       }
     }
   });
