@@ -6,7 +6,7 @@ import { Diagnostics } from '../diagnostics/registry';
 import type { DeploymentIR } from '../ir';
 import type { DeploymentSpec } from '../spec/schema';
 import { pick, type DeploymentContext } from './context';
-import { awsCronExpression } from './scaling';
+import { awsCronExpression, isFiveFieldCron } from './scaling';
 
 type Path = (string | number)[];
 
@@ -53,6 +53,7 @@ export function checkAwsSafety(d: DeploymentSpec, ir: DeploymentIR, ctx: Deploym
 
 function checkScheduleCrons(ir: DeploymentIR, ctx: DeploymentContext): void {
   ir.scaling.schedule.forEach((entry, i) => {
+    if (!isFiveFieldCron(entry.cron)) return; // reported by the scaling stage (IS2025)
     const converted = awsCronExpression(entry.cron);
     if (converted.ok) return;
     if (converted.reason === 'both-days') {
