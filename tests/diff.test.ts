@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { diffEasServices, jsonDiff } from '../lib/commands/diff';
+import { diffEasServices, jsonDiff, markdownCode, renderMarkdown } from '../lib/commands/diff';
 import { specReference, withReference } from '../lib/commands/spec-reference';
 import { CLI, EXAMPLES, ROOT } from './helpers/paths';
 
@@ -68,7 +68,42 @@ describe('inferstack diff', () => {
     expect(r.code).toBe(3);
     expect(r.stdout).toContain('### inferstack diff');
     expect(r.stdout).toContain('**DELETION**');
-    expect(r.stdout).toMatch(/\| alibaba \| qwen-chat\.eas\.json \| qwen_chat/);
+    expect(r.stdout).toMatch(/\| alibaba \| `qwen-chat\.eas\.json` \| `qwen_chat`/);
+  });
+
+  const classOf = (spec: string) => {
+    const file = path.join(tmp(), 'spec.yaml');
+    fs.writeFileSync(file, spec);
+    const r = run(['diff', file, '--against', committed, '--output', 'json']);
+    return { code: r.code, doc: JSON.parse(r.stdout) as { changes: Array<{ target: string; type: string; classification: string; fields: Array<{ path: string }> }> } };
+  };
+
+  it('a changed stackName is a new stack (the old one orphaned): destructive, exit 3 (was "No changes")', () => {
+    const { code, doc } = classOf(base.replace('aws: { stackName: qwen-chat }', 'aws: { stackName: qwen-chat-2 }'));
+    expect(code).toBe(3);
+    expect(doc.changes.find((c) => c.type === 'AWS::CloudFormation::Stack')).toMatchObject({ classification: 'target-replacement', fields: [{ path: 'StackName' }] });
+  });
+
+  it('a changed AWS region or account is a new stack, not "in place"', () => {
+    const { code, doc } = classOf(base.replace('aws: { region: us-east-1 }', 'aws: { region: us-west-2 }'));
+    expect(code).toBe(3);
+    expect(doc.changes.find((c) => c.type === 'AWS::CloudFormation::Stack')).toMatchObject({ classification: 'target-replacement', fields: [{ path: 'Environment' }] });
+    const account = classOf(base.replace('aws: { stackName: qwen-chat }', 'aws: { stackName: qwen-chat, account: "123456789012" }'));
+    expect(account.doc.changes.find((c) => c.type === 'AWS::CloudFormation::Stack')).toMatchObject({ classification: 'target-replacement' });
+  });
+
+  it('a changed Alibaba region is a new service (was "No changes")', () => {
+    const { code, doc } = classOf(base.replace('alibaba: { region: cn-hangzhou }', 'alibaba: { region: cn-shanghai }'));
+    expect(code).toBe(3);
+    expect(doc.changes.find((c) => c.target === 'alibaba')).toMatchObject({ classification: 'target-replacement' });
+  });
+
+  it('changing the instance type of an autoscaled variant is blocked with the documented steps (was a free replacement)', () => {
+    const file = path.join(tmp(), 'spec.yaml');
+    fs.writeFileSync(file, base.replace('      count: 1\n', '      count: 1\n      instanceType: { aws: ml.g5.2xlarge }\n'));
+    const r = run(['diff', file, '--against', committed]);
+    expect(r.code).toBe(3);
+    expect(r.stdout).toMatch(/EndpointConfig.*BLOCKED.*without scaling.*endpoint-scaling-update/);
   });
 
   it('a missing directory is a diagnostic', () => {
@@ -87,6 +122,26 @@ describe('inferstack diff', () => {
     fs.writeFileSync(path.join(a, 's.eas.json'), JSON.stringify({ metadata: { name: 'one', instance: 1 } }));
     fs.writeFileSync(path.join(b, 's.eas.json'), JSON.stringify({ metadata: { name: 'two', instance: 1 } }));
     expect(diffEasServices(a, b)[0]!.classification).toBe('deletion');
+  });
+});
+
+describe('markdown for pull-request comments', () => {
+  it('spec values cannot mention, link, embed images, hide HTML or break the table', () => {
+    const hostile = '@octocat [click](https://evil.example) ![i](https://evil.example/i.png) <!-- hidden --> <b>x</b> a|b `tick`';
+    const md = renderMarkdown({
+      file: 's.yaml',
+      ok: true,
+      diagnostics: [],
+      changes: [{ target: 'alibaba', artifact: 'a.eas.json', resource: 'svc', type: 'PAI-EAS service', classification: 'in-place', fields: [{ path: 'labels.inferstack-description', from: 'old', to: hostile }] }],
+      destructive: [],
+    });
+    const row = md.split('\n').find((l) => l.startsWith('| alibaba'))!;
+    // Every hostile character sits inside a code span, where GitHub interprets nothing.
+    const outside = row.replace(/(`+) ?[^`]*?(?:`(?!`)[^`]*?)* ?\1/g, '');
+    for (const bad of ['@', '](', '![', '<!--', '<b>']) expect(outside).not.toContain(bad);
+    expect(row.split(/(?<!\\)\|/).length).toBe(7); // 5 cells: no pipe from the value splits the row
+    expect(markdownCode('a `b` c')).toBe('``a `b` c``');
+    expect(markdownCode('x|y')).toBe('`x\\|y`');
   });
 });
 
