@@ -160,4 +160,21 @@ describe('documentation', () => {
     const text = JSON.stringify(wf.jobs.review.steps);
     for (const s of ['npm ci', 'inferstack validate', 'inferstack synth', 'inferstack diff', 'upload-artifact']) expect(text).toContain(s);
   });
+  it('the CI gate cannot be walked around: base synthesized, labeled trigger, no persisted token, pinned actions, comments cannot fail it', () => {
+    type Step = { name?: string; run?: string; uses?: string; with?: Record<string, unknown>; env?: Record<string, string>; 'continue-on-error'?: boolean; if?: string };
+    const wf = parse(fs.readFileSync(path.join(EXAMPLES, 'ci', 'inferstack.yml'), 'utf8')) as { on: { pull_request: { types: string[] } }; jobs: { review: { steps: Step[] } } };
+    const steps = wf.jobs.review.steps;
+    expect(wf.on.pull_request.types).toEqual(expect.arrayContaining(['opened', 'synchronize', 'reopened', 'labeled', 'unlabeled']));
+    expect(steps.find((s) => s.uses?.startsWith('actions/checkout@'))!.with).toMatchObject({ 'persist-credentials': false });
+    for (const s of steps.filter((x) => x.uses)) expect(s.uses).toMatch(/^[\w.-]+\/[\w.-]+@[0-9a-f]{40}$/);
+    // The reference of the diff is the base commit's own synthesis, not a directory the pull request can regenerate.
+    const base = steps.find((s) => s.run?.includes('git worktree add'))!;
+    expect(base.env!.BASE_SHA).toContain('github.event.pull_request.base.sha');
+    expect(base.run).toContain('inferstack synth "$SPEC" --target all --out "$RUNNER_TEMP/base-synth"');
+    expect(steps.find((s) => s.run?.includes('inferstack diff'))!.run).toContain('--against "$RUNNER_TEMP/base-synth"');
+    const comment = steps.find((s) => s.uses?.startsWith('actions/github-script@'))!;
+    expect(comment['continue-on-error']).toBe(true);
+    // No expression is expanded inside a shell script (script injection): values arrive as environment variables.
+    for (const s of steps.filter((x) => x.run)) expect(s.run).not.toContain('${{');
+  });
 });
