@@ -274,8 +274,8 @@ const Network = Type.Object(
     aws: Type.Optional(
       Type.Object(
         {
-          subnets: Type.Array(Type.String({ pattern: '^subnet-[0-9a-f]+$' }), { minItems: 1, maxItems: 16 }),
-          securityGroups: Type.Array(Type.String({ pattern: '^sg-[0-9a-f]+$' }), { minItems: 1, maxItems: 5 }),
+          subnets: Type.Array(Type.String({ pattern: '^subnet-([0-9a-f]{8}|[0-9a-f]{17})$', 'x-format-hint': 'a subnet id such as subnet-0123456789abcdef0' }), { minItems: 1, maxItems: 16 }),
+          securityGroups: Type.Array(Type.String({ pattern: '^sg-([0-9a-f]{8}|[0-9a-f]{17})$', 'x-format-hint': 'a security group id such as sg-0123456789abcdef0' }), { minItems: 1, maxItems: 5 }),
         },
         strict,
       ),

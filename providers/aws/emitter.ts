@@ -4,13 +4,14 @@ import { App } from 'aws-cdk-lib';
 import type { Emitter, EmittedFile } from '../../lib/commands/synth';
 import type { DeploymentIR } from '../../lib/ir';
 import { addDeploymentStacks } from './app';
+import { FEATURE_FLAGS } from './feature-flags';
 
 /** Synthesizes a CDK cloud assembly (the same one `cdk synth -c spec=...` writes). */
 export class AwsEmitter implements Emitter {
   emit(deployments: readonly DeploymentIR[], outDir: string, specFile: string): EmittedFile[] {
     cleanCloudAssembly(outDir);
     // The same context the CDK CLI passes, so both write the same cloud assembly (path metadata helps reviewers).
-    const app = new App({ outdir: outDir, analyticsReporting: false, context: { spec: specFile, 'aws:cdk:enable-path-metadata': true, 'aws:cdk:enable-asset-metadata': true } });
+    const app = new App({ outdir: outDir, analyticsReporting: false, context: { ...FEATURE_FLAGS, spec: specFile, 'aws:cdk:enable-path-metadata': true, 'aws:cdk:enable-asset-metadata': true } });
     const stacks = addDeploymentStacks(app, deployments);
     const assembly = app.synth();
     const awsDeployments = deployments.filter((d) => d.target === 'aws');

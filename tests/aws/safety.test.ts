@@ -194,10 +194,10 @@ deployments:
 
 describe('scale to zero (inference components)', () => {
   const s2z = (extra: string) =>
-    base(`    resources: { instanceType: { aws: ml.g5.2xlarge } }\n    scaling: { min: 0, max: 2${extra} }\n    network: { aws: { subnets: [subnet-0aa], securityGroups: [sg-0bb] } }\n    security: { networkIsolation: true }`, 'model: { uri: "s3://acme-models/llm/", format: huggingface, task: text-generation, parameters: 1B }');
+    base(`    resources: { instanceType: { aws: ml.g5.2xlarge } }\n    scaling: { min: 0, max: 2${extra} }\n    network: { aws: { subnets: [subnet-0aa00000], securityGroups: [sg-0bb00000] } }\n    security: { networkIsolation: true }`, 'model: { uri: "s3://acme-models/llm/", format: huggingface, task: text-generation, parameters: 1B }');
   it('VpcConfig and network isolation are carried onto the endpoint configuration', () => {
     const t = inlineTemplate(s2z(''));
-    t.hasResourceProperties('AWS::SageMaker::EndpointConfig', { VpcConfig: { Subnets: ['subnet-0aa'], SecurityGroupIds: ['sg-0bb'] }, EnableNetworkIsolation: true, ExecutionRoleArn: Match.anyValue() });
+    t.hasResourceProperties('AWS::SageMaker::EndpointConfig', { VpcConfig: { Subnets: ['subnet-0aa00000'], SecurityGroupIds: ['sg-0bb00000'] }, EnableNetworkIsolation: true, ExecutionRoleArn: Match.anyValue() });
   });
   it('gpu-utilization does not silently become an invocations target: an error', () => {
     expect(codes(s2z(', metric: gpu-utilization'))).toContain('error IS3203');
