@@ -15,7 +15,7 @@ import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import type { DeploymentIR } from '../../lib/ir';
 import { neoTargetFor } from '../../lib/normalize/rules-aws';
-import { parseS3Uri } from './execution-role';
+import { hasIamWildcard, parseS3Uri } from './execution-role';
 import { awsPartition, resolveAwsImage } from '../../lib/catalog/images';
 
 export type AheadOfTimeKind = 'compilation' | 'optimization';
@@ -163,26 +163,30 @@ export class AheadOfTimeJob extends Construct {
     const input = parseS3Uri(ir.model.uri)!;
     const output = parseS3Uri(plan.outputUri)!;
     const inputObjects = input.prefix.endsWith('.tar.gz') ? input.prefix : `${input.prefix.replace(/\/?$/, '/')}*`;
+    // Buckets are pinned to their owner's account (s3:ResourceAccount), as in the execution role.
+    const owner = (bucket: string) => ({ 's3:ResourceAccount': ir.aws?.bucketOwners[bucket] ?? stack.account });
     const statements = [
-      new iam.PolicyStatement({ sid: 'ReadModel', actions: ['s3:GetObject'], resources: [`arn:${partition}:s3:::${input.bucket}/${inputObjects}`] }),
-      new iam.PolicyStatement({ sid: 'WriteOutput', actions: ['s3:PutObject', 's3:AbortMultipartUpload', 's3:GetObject'], resources: [`arn:${partition}:s3:::${output.bucket}/${output.prefix}*`] }),
-      new iam.PolicyStatement({
-        sid: 'ListPrefixes',
-        actions: ['s3:ListBucket'],
-        resources: [...new Set([`arn:${partition}:s3:::${input.bucket}`, `arn:${partition}:s3:::${output.bucket}`])],
-        conditions: { StringLike: { 's3:prefix': [...new Set([inputObjects, `${output.prefix}*`])] } },
-      }),
+      new iam.PolicyStatement({ sid: 'ReadModel', actions: ['s3:GetObject'], resources: [`arn:${partition}:s3:::${input.bucket}/${inputObjects}`], conditions: { StringEquals: owner(input.bucket) } }),
+      new iam.PolicyStatement({ sid: 'WriteOutput', actions: ['s3:PutObject', 's3:AbortMultipartUpload', 's3:GetObject'], resources: [`arn:${partition}:s3:::${output.bucket}/${output.prefix}*`], conditions: { StringEquals: owner(output.bucket) } }),
+      ...[...new Set([input.bucket, output.bucket])].map(
+        (bucket, i) =>
+          new iam.PolicyStatement({
+            sid: i === 0 ? 'ListPrefixes' : `ListPrefixes${i + 1}`,
+            actions: ['s3:ListBucket'],
+            resources: [`arn:${partition}:s3:::${bucket}`],
+            conditions: { StringLike: { 's3:prefix': [...new Set([...(bucket === input.bucket ? [inputObjects] : []), ...(bucket === output.bucket ? [`${output.prefix}*`] : [])])] }, StringEquals: owner(bucket) },
+          }),
+      ),
       new iam.PolicyStatement({
         sid: 'JobLogs',
         actions: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
         resources: [`arn:${partition}:logs:${stack.region}:${stack.account}:log-group:/aws/sagemaker/${plan.kind === 'compilation' ? 'CompilationJobs' : 'OptimizationJobs'}:*`],
       }),
     ];
-    const jobAck = [
-      `Resource::arn:${nagPartition}:s3:::${output.bucket}/${output.prefix}*`,
-      `Resource::arn:${nagPartition}:logs:${stack.region}:${nagAccount}:log-group:/aws/sagemaker/${plan.kind === 'compilation' ? 'CompilationJobs' : 'OptimizationJobs'}:*`,
-    ];
-    if (inputObjects.endsWith('*')) jobAck.push(`Resource::arn:${nagPartition}:s3:::${input.bucket}/${inputObjects}`);
+    // Only wildcards inferstack appends are acknowledged; a bucket or prefix holding one (a spec value) is not.
+    const jobAck = [`Resource::arn:${nagPartition}:logs:${stack.region}:${nagAccount}:log-group:/aws/sagemaker/${plan.kind === 'compilation' ? 'CompilationJobs' : 'OptimizationJobs'}:*`];
+    if (!hasIamWildcard(`${output.bucket}/${output.prefix}`)) jobAck.push(`Resource::arn:${nagPartition}:s3:::${output.bucket}/${output.prefix}*`);
+    if (inputObjects.endsWith('*') && !hasIamWildcard(`${input.bucket}/${input.prefix}`)) jobAck.push(`Resource::arn:${nagPartition}:s3:::${input.bucket}/${inputObjects}`);
     if (plan.kind === 'optimization') {
       const lmi = resolveAwsImage(ir.engine.device === 'neuron' ? 'lmi-neuron' : ir.engine.name === 'tensorrt-llm' ? 'tensorrt-llm' : 'lmi', stack.region);
       if (lmi) {
