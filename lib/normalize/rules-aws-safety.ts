@@ -2,6 +2,7 @@
  * AWS checks for stacks that deploy and update safely, and for spec values that would widen IAM or be parsed by the
  * CDK. Each rule is a small function; `checkAwsSafety` runs them all (called from checkAws).
  */
+import { familyOf } from '../catalog/instances';
 import { Diagnostics } from '../diagnostics/registry';
 import type { DeploymentIR } from '../ir';
 import type { DeploymentSpec } from '../spec/schema';
@@ -113,9 +114,10 @@ function checkVolumeSize(ir: DeploymentIR, ctx: DeploymentContext): void {
     ctx.report(Diagnostics.SettingUnsupported, path, { args: { setting: 'resources.volumeSize', reason: 'serverless endpoints have no ML storage volume' }, hint: 'remove resources.volumeSize' });
     return;
   }
-  if ((LOCAL_NVME_FAMILIES as readonly string[]).includes(ir.instance.family)) {
+  const nvme = [ir.instance.type, ...ir.fallbackInstanceTypes].find((t) => (LOCAL_NVME_FAMILIES as readonly string[]).includes(familyOf(t)));
+  if (nvme) {
     ctx.report(Diagnostics.AwsVolumeSizeNvme, path, {
-      args: { instance: ir.instance.type, family: ir.instance.family },
+      args: { instance: nvme, family: familyOf(nvme) },
       hint: 'remove resources.volumeSize (the instance storage is fixed), or choose an EBS-backed family such as ml.g4, ml.c5, ml.m5, ml.inf2',
     });
   } else if (size < VOLUME_SIZE_GB.min || size > VOLUME_SIZE_GB.max) {

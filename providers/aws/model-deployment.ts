@@ -174,7 +174,7 @@ export class ModelDeployment extends Construct {
         reason:
           ir.mode === 'serverless'
             ? 'serverless endpoints have no ML storage volume to encrypt with a customer key'
-            : `${ir.instance?.type} has local NVMe instance storage, which SageMaker encrypts in hardware and for which it rejects a KmsKeyId`,
+            : `${[ir.instance?.type, ...ir.fallbackInstanceTypes].join(', ')}: local NVMe instance storage (in at least one pool), which SageMaker encrypts in hardware and for which it rejects a KmsKeyId`,
       });
     }
     if (!scaleToZero) this.endpointConfig.node.addDependency(this.model);
