@@ -245,3 +245,21 @@ deployments:
     expect(codes(base('    resources: { instanceType: { aws: ml.m5.xlarge }, volumeSize: 1Ti }'))).toContain('error IS3205');
   });
 });
+
+describe('portable settings PAI-EAS cannot honour are warnings there', () => {
+  it('async.input and resources.volumeSize', () => {
+    const d = diagnosticsOf(`version: 1
+deployments:
+  svc:
+    model: { uri: "oss://models/m/", format: custom }
+    engine: custom
+    container: { image: "registry.example.com/app:1", port: 8000 }
+    mode: async
+    async: { input: "s3://acme/in/", output: "s3://acme/out/" }
+    resources: { accelerator: cpu, volumeSize: 100Gi }
+    targets: { alibaba: { region: cn-hangzhou } }
+`);
+    const ignored = d.filter((x) => x.code === 'IS2016').map((x) => x.message);
+    expect(ignored).toEqual(expect.arrayContaining([expect.stringContaining('async.input'), expect.stringContaining('resources.volumeSize')]));
+  });
+});
