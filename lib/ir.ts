@@ -156,6 +156,8 @@ export interface AlibabaTargetIR {
   readonly spotMaxPrice?: number;
   readonly resourceGroup?: string;
   readonly vpc?: { readonly vpcId: string; readonly vswitchId: string; readonly securityGroupId: string };
+  /** container.healthCheck.path as the spec gives it; without one a custom image gets a TCP probe on its port. */
+  readonly healthCheckPath?: string;
 }
 
 export interface DeploymentIR {

@@ -101,7 +101,8 @@ export const ENGINE_CAPABILITIES: Record<EngineName, EngineCapabilities> = {
     readinessPath: '/v1/models',
   },
   // Text Embeddings Inference: embedding and reranking models; contract and images in lib/engines (issue #12).
-  tei: { ...CLASSIC, targets: { aws: ['nvidia', 'cpu'], alibaba: ['nvidia', 'cpu'] } },
+  // PAI-EAS has no TEI image: tei there is served by the PAI-EAS vLLM GPU image in pooling mode (lib/engines/contracts/alibaba-vllm.ts).
+  tei: { ...CLASSIC, targets: { aws: ['nvidia', 'cpu'], alibaba: ['nvidia'] } },
   triton: { ...CLASSIC, targets: { aws: ['nvidia', 'cpu'], alibaba: ['nvidia'] } },
   framework: { ...CLASSIC, targets: { aws: ['nvidia', 'cpu', 'neuron'], alibaba: ['nvidia', 'cpu'] } },
   custom: { ...CLASSIC, targets: { aws: ['nvidia', 'cpu', 'neuron'], alibaba: ['nvidia', 'cpu'] } },

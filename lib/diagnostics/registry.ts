@@ -129,6 +129,14 @@ export const Diagnostics = {
   EasServerlessMode: def('IS4013', 'error', 'mode serverless is a SageMaker mode; on PAI-EAS use scaling.min 0 instead'),
   EasSpotNeedsPublic: def('IS4014', 'error', 'spot instances need the public resource group; resourceGroup {found} is set'),
   EasPipeline: def('IS4015', 'error', 'serial pipelines of several images are not supported by PAI-EAS'),
+  // PAI-EAS engine contracts (issue #12)
+  EasOptionOverridden: def('IS4100', 'warning', '{option} from {where} replaces {engineValue}, which inferstack derives from {field}'),
+  EasModelScopeEngine: def('IS4101', 'error', 'model.uri {uri} is a ModelScope id, which {engine} cannot download on PAI-EAS'),
+  EasHttpModel: def('IS4102', 'error', 'model.uri {uri} is an HTTP archive; PAI-EAS mounts no HTTP storage into the {engine} container'),
+  EasHubNeedsInternet: def('IS4103', 'warning', 'model.uri {uri} is downloaded from {hub} when the service starts, but PAI-EAS services reach the internet only through a VPC with a NAT gateway'),
+  EasProcessorVersion: def('IS4104', 'error', 'PAI-EAS has no {format} processor for version {found} on {device}'),
+  EasProcessorModelPath: def('IS4106', 'error', 'model.uri {uri} cannot be read by a PAI-EAS built-in processor (model_path)'),
+  EasProcessorDefault: def('IS4105', 'warning', 'model.frameworkVersion is not set: the PAI-EAS processor {processor} serves this {format} model'),
 
   // --- deployment (deploy-eas)
   DeployCredentials: def('IS5001', 'error', 'no Alibaba Cloud credentials found: {detail}'),

@@ -56,5 +56,7 @@ export function chooseAwsImage(engine: EngineName, device: DeviceKind, format: M
 
 export function chooseAlibabaImage(engine: EngineName, region: string): ImageChoice {
   if (engine === 'vllm' || engine === 'sglang' || engine === 'bladellm') return { key: engine, uri: resolveAlibabaImage(engine, region) };
+  // No PAI-EAS TEI image exists; embeddings and reranking run on the vLLM image in pooling mode.
+  if (engine === 'tei') return { key: 'vllm', uri: resolveAlibabaImage('vllm', region) };
   return {};
 }

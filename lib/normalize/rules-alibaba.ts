@@ -1,11 +1,20 @@
 /**
  * What PAI-EAS would reject, or cannot express, reported at compile time.
- * Facts: ../shared/reference/alibaba-pai-eas.md §1 (service JSON, reserved ports, autoscaler limits),
- * §1.10 (built-in processors), §3.4 (BladeLLM limits).
+ * Facts: the PAI-EAS service JSON appendix (https://www.alibabacloud.com/help/en/pai/user-guide/parameters-of-model-services),
+ * the BladeLLM docs and the engine contracts in lib/engines/contracts/alibaba-*.ts (each option with its source).
  */
 import { accelerator as acceleratorInfo } from '../catalog/accelerators';
 import { isBladeFamily } from '../catalog/engines';
 import { Diagnostics } from '../diagnostics/registry';
+import {
+  alibabaEngineLaunch,
+  BLADE_IGNORED_FIELDS,
+  easProcessor,
+  hasAlibabaLaunch,
+  isModelScope,
+  mergeLaunch,
+  type ProcessorDevice,
+} from '../engines/contracts/alibaba';
 import type { DeploymentIR } from '../ir';
 import type { DeploymentSpec } from '../spec/schema';
 import { formatBytes } from '../spec/units';
@@ -13,15 +22,6 @@ import type { DeploymentContext } from './context';
 
 export const EAS_RESERVED_PORTS = [8080, 9090] as const;
 export const EAS_SERVICE_NAME_PATTERN = /^[a-z][a-z0-9_]{2,62}$/;
-
-/** Built-in processor codes by model format and device (reference §1.10; PAI Python SDK mappings). */
-export const EAS_PROCESSORS: Record<string, { cpu?: string; gpu?: string }> = {
-  tensorflow: { cpu: 'tensorflow_cpu_2.3', gpu: 'tensorflow_gpu_1.15' },
-  pytorch: { cpu: 'pytorch_cpu_1.6', gpu: 'pytorch_gpu_1.6' },
-  xgboost: { cpu: 'xgboost' },
-  pmml: { cpu: 'pmml' },
-  triton: { gpu: 'triton' },
-};
 
 export function checkAlibaba(d: DeploymentSpec, ir: DeploymentIR, ctx: DeploymentContext): void {
   const t = ir.alibaba!;
@@ -63,18 +63,10 @@ export function checkAlibaba(d: DeploymentSpec, ir: DeploymentIR, ctx: Deploymen
   }
   if (ir.pipeline && ir.pipeline.length > 1) ctx.report(Diagnostics.EasPipeline, ['pipeline'], { hint: 'build one image that runs the steps, and use engine custom' });
 
-  if (ir.engine.name === 'framework') {
-    const proc = EAS_PROCESSORS[ir.model.format];
-    const device = inst && inst.count > 0 ? 'gpu' : 'cpu';
-    if (!proc?.[device]) {
-      const formats = Object.entries(EAS_PROCESSORS).filter(([, p]) => p[device]).map(([f]) => f);
-      ctx.report(Diagnostics.EasNoProcessor, ['model', 'format'], {
-        args: { format: ir.model.format, device: device.toUpperCase() },
-        allowed: formats.join(', '),
-        hint: ir.model.format === 'sklearn' ? 'export the model to PMML (format pmml), or use engine custom with an image' : 'use engine custom with container.image',
-      });
-    }
-  }
+  checkProcessor(ir, ctx);
+  checkModelSource(ir, ctx);
+  checkEngineOverrides(ir, ctx);
+  checkIgnoredByEngine(d, ir, ctx);
   if (ir.batching && ir.engine.name !== 'framework' && ir.engine.name !== 'triton' && !ir.model.generative) {
     ctx.report(Diagnostics.SettingIgnored, ['batching'], { atKey: true, args: { setting: 'batching', reason: 'EAS server-side batching works with built-in processors only' }, hint: 'batch inside the image, or use engine framework' });
   }
@@ -121,4 +113,129 @@ export function checkAlibaba(d: DeploymentSpec, ir: DeploymentIR, ctx: Deploymen
   for (const [when, path, setting, reason] of ignored) {
     if (when) ctx.report(Diagnostics.SettingIgnored, path, { atKey: true, args: { setting, reason }, hint: 'remove it, or scope the deployment to aws' });
   }
+}
+
+export function processorDevice(ir: DeploymentIR): ProcessorDevice {
+  return ir.instance && ir.instance.count > 0 ? 'gpu' : 'cpu';
+}
+
+/** Built-in processors: the code for the format, device and model.frameworkVersion (the same version on CPU and GPU). */
+function checkProcessor(ir: DeploymentIR, ctx: DeploymentContext): void {
+  if (ir.engine.name !== 'framework') return;
+  const device = processorDevice(ir);
+  const choice = easProcessor(ir.model.format, device, ir.model.frameworkVersion);
+  if ('code' in choice) {
+    if (choice.defaulted) {
+      ctx.report(Diagnostics.EasProcessorDefault, ['model'], { args: { processor: choice.code, format: ir.model.format }, hint: `set model.frameworkVersion (e.g. "${choice.version}") to choose the processor version` });
+    }
+    return;
+  }
+  if (choice.problem === 'version') {
+    ctx.report(Diagnostics.EasProcessorVersion, ['model', 'frameworkVersion'], {
+      args: { format: ir.model.format, device: device.toUpperCase() },
+      found: ir.model.frameworkVersion,
+      allowed: choice.offered.join(', '),
+      hint: `pick one of the versions offered on ${device.toUpperCase()}, or use engine custom with an image of your framework version`,
+    });
+    return;
+  }
+  ctx.report(Diagnostics.EasNoProcessor, ['model', 'format'], {
+    args: { format: ir.model.format, device: device.toUpperCase() },
+    allowed: choice.formats.join(', '),
+    hint: ir.model.format === 'sklearn' ? 'export the model to PMML (format pmml), or use engine custom with an image' : 'use engine custom with container.image',
+  });
+}
+
+/** Model URIs the service could not load: ModelScope ids without a switch, HTTP archives without a mount, hubs without internet. */
+function checkModelSource(ir: DeploymentIR, ctx: DeploymentContext): void {
+  const engine = ir.engine.name;
+  const modelScopeEngines = ['vllm', 'sglang', 'tei'];
+  if ((engine === 'framework' || engine === 'triton') && !/^(oss|https?):\/\//.test(ir.model.uri)) {
+    ctx.report(Diagnostics.EasProcessorModelPath, ['model', 'uri'], {
+      args: { uri: ir.model.uri },
+      allowed: 'oss://bucket/path, or an http(s):// archive (.tar.gz, .tar, .bz2, .zip)',
+      hint: 'copy the model to OSS, or use engine custom with an image that mounts or downloads it',
+    });
+    return;
+  }
+  for (const [uri, path] of [[ir.model.uri, ['model', 'uri']], [ir.speculative?.draftModel, ['acceleration', 'speculative', 'draftModel']]] as const) {
+    if (!uri) continue;
+    if (isModelScope(uri) && !modelScopeEngines.includes(engine)) {
+      ctx.report(Diagnostics.EasModelScopeEngine, [...path], {
+        args: { uri, engine },
+        allowed: 'modelscope:// with engine vllm or sglang (the image is told to download from ModelScope)',
+        hint: 'copy the weights to OSS and use oss://bucket/dir/, or use engine vllm/sglang',
+      });
+    }
+    if (/^https?:\/\//.test(uri) && hasAlibabaLaunch(engine)) {
+      ctx.report(Diagnostics.EasHttpModel, [...path], {
+        args: { uri, engine },
+        allowed: 'oss://, nas://, a Hugging Face id (hf://) or modelscope://',
+        hint: 'unpack the archive to OSS and point model.uri at the directory (oss://bucket/dir/); HTTP archives work only with built-in processors (engine framework)',
+      });
+    }
+    const hub = hubOf(uri);
+    const loadable = !isModelScope(uri) || modelScopeEngines.includes(engine);
+    if (hub && loadable && hasAlibabaLaunch(engine) && !ir.alibaba?.vpc) {
+      ctx.report(Diagnostics.EasHubNeedsInternet, [...path], {
+        args: { uri, hub },
+        hint: 'copy the weights to OSS (oss://bucket/dir/), or bind the service to a VPC whose vSwitch routes through a NAT gateway (network.alibaba)',
+      });
+    }
+  }
+}
+
+/** The hub a container downloads `uri` from at start, or undefined for mounted storage. */
+function hubOf(uri: string): string | undefined {
+  if (isModelScope(uri)) return 'ModelScope';
+  return uri.startsWith('hf://') || !/^[a-z][a-z0-9+.-]*:\/\//i.test(uri) ? 'the Hugging Face Hub' : undefined;
+}
+
+/** container.args / container.env that replace an option the engine contract sets: the user's value wins, named here. */
+function checkEngineOverrides(ir: DeploymentIR, ctx: DeploymentContext): void {
+  const launch = alibabaEngineLaunch(ir);
+  if (!launch) return;
+  const { overridden } = mergeLaunch(launch, ir.engine.args ?? [], ir.engine.env);
+  for (const o of overridden) {
+    const option = o.kind === 'flag' ? `${o.userName}${o.userValue ? ` ${o.userValue}` : ''}` : `${o.name}=${o.userValue}`;
+    const engineValue = o.kind === 'flag' ? `${o.name}${o.engineValue !== undefined ? ` ${o.engineValue}` : ''}` : `${o.name}=${o.engineValue ?? ''}`;
+    ctx.report(Diagnostics.EasOptionOverridden, o.kind === 'flag' ? ['container', 'args'] : ['container', 'env', o.name], {
+      args: { option, where: o.kind === 'flag' ? 'container.args' : 'container.env', engineValue, field: o.from },
+      hint: o.from.includes('.') ? `set ${o.from.split(' ')[0]} instead, or keep the override if it is intended` : 'keep the override if it is intended',
+    });
+  }
+}
+
+/** Settings the chosen engine has no option for: a warning each, never a silent drop. */
+function checkIgnoredByEngine(d: DeploymentSpec, ir: DeploymentIR, ctx: DeploymentContext): void {
+  if ((ir.engine.name === 'vllm' || ir.engine.name === 'sglang') && ir.speculative?.method === 'eagle' && !ir.speculative.draftModel) {
+    // vLLM's SpeculativeConfig and SGLang's EAGLE worker both load the EAGLE head from a model path.
+    ctx.report(Diagnostics.MissingKey, ['acceleration', 'speculativeDecoding'], { args: { key: 'draftModel', parent: '"speculativeDecoding"' }, hint: 'add draftModel: the location of the EAGLE head trained for this model' });
+  }
+  if (ir.engine.name === 'bladellm') {
+    for (const f of BLADE_IGNORED_FIELDS) {
+      if (ctx.has([...f.path]) && !(f.path[1] === 'trustRemoteCode' && !ir.model.trustRemoteCode)) {
+        ctx.report(Diagnostics.SettingIgnored, [...f.path], { atKey: true, args: { setting: f.path.join('.'), reason: f.reason }, hint: 'remove it, or use engine vllm or sglang' });
+      }
+    }
+  }
+  if (ir.engine.name === 'framework' || ir.engine.name === 'triton') {
+    for (const key of ['command', 'args', 'env'] as const) {
+      if (d.container?.[key] !== undefined) {
+        ctx.report(Diagnostics.SettingIgnored, ['container', key], {
+          atKey: true,
+          args: { setting: `container.${key}`, reason: 'PAI-EAS built-in processors run no container of yours; they read only model_path' },
+          hint: 'remove it, or use engine custom with container.image',
+        });
+      }
+    }
+  }
+}
+
+/**
+ * The engine `engine: auto` should pick on PAI-EAS for embedding and reranking models: `tei`, served there by the
+ * PAI-EAS vLLM image in pooling mode. Undefined for other models. (Auto-selection lives in lib/normalize/engine.ts.)
+ */
+export function alibabaPoolingEngine(task: string, format: string): 'tei' | undefined {
+  return (task === 'embedding' || task === 'rerank') && format === 'huggingface' ? 'tei' : undefined;
 }

@@ -41,5 +41,6 @@ export function alibabaTarget(d: DeploymentSpec, ctx: DeploymentContext, region:
     ...(r.spot ? { spotMaxPrice: r.spot.maxPrice } : {}),
     ...(r.resourceGroup ? { resourceGroup: r.resourceGroup } : {}),
     ...(d.network?.alibaba ? { vpc: d.network.alibaba } : {}),
+    ...(d.container?.healthCheck?.path ? { healthCheckPath: d.container.healthCheck.path } : {}),
   };
 }

@@ -1,17 +1,20 @@
 /**
  * IR -> PAI-EAS service configuration (the JSON body of CreateService / `eascmd create`).
- * Field names follow the official "parameters of model services" appendix; see
- * ../shared/reference/alibaba-pai-eas.md §1. Pure: same IR in, same object out.
+ * Field names follow the official "parameters of model services" appendix
+ * (https://www.alibabacloud.com/help/en/pai/user-guide/parameters-of-model-services); engine commands and
+ * environment come from the engine contracts (lib/engines/contracts/alibaba-*.ts). Pure: same IR in, same object out.
  */
+import { alibabaEngineLaunch, DRAFT_MOUNT, easProcessor, MODEL_MOUNT, mergeLaunch } from '../../lib/engines/contracts/alibaba';
 import type { DeploymentIR } from '../../lib/ir';
-import { EAS_PROCESSORS } from '../../lib/normalize/rules-alibaba';
+import { processorDevice } from '../../lib/normalize/rules-alibaba';
 
+export { DRAFT_MOUNT, MODEL_MOUNT };
 export const INFERSTACK_VERSION = '0.1.0';
-export const MODEL_MOUNT = '/model_dir';
-export const DRAFT_MOUNT = '/draft_dir';
 
+/** A container probe: HTTP GET on a path, or a TCP connect to the port (https://www.alibabacloud.com/help/en/pai/advanced-configuration-health-check). */
 export interface EasProbe {
-  http_get: { path: string; port: number };
+  http_get?: { path: string; port: number };
+  tcp_socket?: { port: number };
   initial_delay_seconds: number;
   period_seconds: number;
   timeout_seconds: number;
@@ -64,81 +67,9 @@ export interface EasServiceConfig {
   labels: Record<string, string>;
 }
 
-const KV_BLADE: Record<string, string> = { fp8: 'fp8_e4m3', int8: 'int8', int4: 'int4' };
-
 /** Quote one shell word (for `script`, which EAS runs through a shell). */
 export function shellQuote(word: string): string {
   return /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'"'"'`)}'`;
-}
-
-function modelPathInContainer(ir: DeploymentIR): string {
-  return ir.model.uriKind === 'hub' ? ir.model.uri.replace(/^hf:\/\//, '') : MODEL_MOUNT;
-}
-
-function draftPath(ir: DeploymentIR): string | undefined {
-  const draft = ir.speculative?.draftModel;
-  if (!draft) return undefined;
-  return draft.startsWith('oss://') || draft.startsWith('nas://') ? DRAFT_MOUNT : draft.replace(/^hf:\/\//, '');
-}
-
-export function vllmArgs(ir: DeploymentIR): string[] {
-  const llm = ir.llm!;
-  const args = ['vllm', 'serve', modelPathInContainer(ir), '--host', '0.0.0.0', '--port', String(ir.engine.port)];
-  args.push('--served-model-name', ir.name);
-  args.push('--tensor-parallel-size', String(ir.tensorParallel));
-  args.push('--max-model-len', String(llm.maxContextLength));
-  args.push('--max-num-seqs', String(llm.maxConcurrentSequences));
-  args.push('--gpu-memory-utilization', String(llm.gpuMemoryUtilization));
-  args.push(llm.prefixCaching ? '--enable-prefix-caching' : '--no-enable-prefix-caching');
-  args.push('--trust-remote-code');
-  if (ir.quantization.method !== 'none') args.push('--quantization', ir.quantization.method === 'int4' || ir.quantization.method === 'int8' ? 'compressed-tensors' : ir.quantization.method);
-  if (ir.kvCacheDtype !== 'auto') args.push('--kv-cache-dtype', ir.kvCacheDtype);
-  if (ir.speculative) {
-    const config: Record<string, unknown> = { num_speculative_tokens: ir.speculative.tokens };
-    if (ir.speculative.method === 'eagle') config.method = 'eagle';
-    const draft = draftPath(ir);
-    if (draft) config.model = draft;
-    args.push('--speculative-config', JSON.stringify(config));
-  }
-  return [...args, ...(ir.engine.args ?? [])];
-}
-
-export function bladeArgs(ir: DeploymentIR): string[] {
-  const llm = ir.llm!;
-  const args = ['blade_llm_server', '--host', '0.0.0.0', '--port', String(ir.engine.port), '--model', modelPathInContainer(ir)];
-  args.push('--tensor_parallel_size', String(ir.tensorParallel));
-  args.push('--max_gpu_memory_utilization', String(llm.gpuMemoryUtilization));
-  if (!llm.prefixCaching) args.push('--disable_prompt_cache');
-  if (ir.kvCacheDtype !== 'auto') args.push('--kv_cache_quant', KV_BLADE[ir.kvCacheDtype]!);
-  if (ir.speculative?.method === 'draft') {
-    args.push('--decode_algo', 'sps', '--gamma', String(ir.speculative.tokens));
-    const draft = draftPath(ir);
-    if (draft) args.push('--draft.model', draft);
-  } else if (ir.speculative?.method === 'lookahead') {
-    args.push('--decode_algo', 'look_ahead');
-  }
-  return [...args, ...(ir.engine.args ?? [])];
-}
-
-export function sglangArgs(ir: DeploymentIR): string[] {
-  const llm = ir.llm!;
-  const args = ['python', '-m', 'sglang.launch_server', '--model-path', modelPathInContainer(ir), '--host', '0.0.0.0', '--port', String(ir.engine.port)];
-  args.push('--served-model-name', ir.name);
-  args.push('--tp', String(ir.tensorParallel));
-  args.push('--context-length', String(llm.maxContextLength));
-  args.push('--max-running-requests', String(llm.maxConcurrentSequences));
-  args.push('--mem-fraction-static', String(llm.gpuMemoryUtilization));
-  args.push('--trust-remote-code');
-  if (!llm.prefixCaching) args.push('--disable-radix-cache');
-  if (ir.quantization.method !== 'none') args.push('--quantization', ir.quantization.method);
-  if (ir.kvCacheDtype === 'fp8') args.push('--kv-cache-dtype', 'fp8_e5m2');
-  if (ir.speculative) {
-    args.push('--speculative-algorithm', ir.speculative.method === 'eagle' ? 'EAGLE' : 'STANDALONE');
-    const draft = draftPath(ir);
-    if (draft) args.push('--speculative-draft-model-path', draft);
-    args.push('--speculative-num-draft-tokens', String(ir.speculative.tokens));
-  }
-  return [...args, ...(ir.engine.args ?? [])];
 }
 
 function commandFields(words: string[]): { command?: string; script?: string } {
@@ -146,8 +77,13 @@ function commandFields(words: string[]): { command?: string; script?: string } {
   return needsShell ? { script: words.map(shellQuote).join(' ') } : { command: words.join(' ') };
 }
 
-function probe(path: string, port: number, initialDelay: number, period: number, failureThreshold: number): EasProbe {
+function httpProbe(path: string, port: number, initialDelay: number, period: number, failureThreshold: number): EasProbe {
   return { http_get: { path, port }, initial_delay_seconds: initialDelay, period_seconds: period, timeout_seconds: 5, failure_threshold: failureThreshold };
+}
+
+/** A TCP connect on the port: what a custom image without a health path gets (the PAI Python SDK's default too). */
+function tcpProbe(port: number, initialDelay: number, period: number, failureThreshold: number): EasProbe {
+  return { tcp_socket: { port }, initial_delay_seconds: initialDelay, period_seconds: period, timeout_seconds: 5, failure_threshold: failureThreshold };
 }
 
 function envList(env: Readonly<Record<string, string>>): Array<{ name: string; value: string }> {
@@ -190,6 +126,44 @@ export function easCron(cron: string): string {
 
 function usesContainer(ir: DeploymentIR): boolean {
   return ir.engine.name !== 'framework' && ir.engine.name !== 'triton';
+}
+
+/** The built-in processor for `engine: framework` (format, device, model.frameworkVersion) or `triton`. */
+function processorCode(ir: DeploymentIR): string | undefined {
+  if (ir.engine.name === 'triton') return 'triton';
+  const choice = easProcessor(ir.model.format, processorDevice(ir), ir.model.frameworkVersion);
+  return 'code' in choice ? choice.code : undefined;
+}
+
+/**
+ * The serving container. Contract engines (vLLM, BladeLLM, SGLang, and TEI served by vLLM pooling) get their
+ * command and env from the pinned contract merged with container.args/env (one value per option, the user's
+ * where both set it); custom images run their own command.
+ */
+function engineContainer(ir: DeploymentIR, modelMounted: boolean): EasContainer {
+  const port = ir.engine.port;
+  const launch = alibabaEngineLaunch(ir);
+  let words: readonly string[] | undefined;
+  let env: Record<string, string> = { ...ir.engine.env };
+  if (launch) {
+    const merged = mergeLaunch(launch, ir.engine.args ?? [], ir.engine.env);
+    words = merged.words;
+    env = { ...merged.env };
+  } else if (ir.engine.command) {
+    words = [...ir.engine.command, ...(ir.engine.args ?? [])];
+  }
+  if (ir.engine.name === 'custom' && modelMounted) env.MODEL_DIR ??= MODEL_MOUNT;
+  const container: EasContainer = { image: ir.engine.image!, port, ...(words ? commandFields([...words]) : {}) };
+  const envEntries = envList(env);
+  if (envEntries.length > 0) container.env = envEntries;
+  // Startup probe long enough to cover model download and load.
+  const period = 10;
+  const initialDelay = ir.model.generative ? 60 : 10;
+  const failures = Math.max(3, Math.ceil((ir.timeouts.startupSeconds - initialDelay) / period));
+  const healthPath = ir.alibaba?.healthCheckPath ?? launch?.healthPath;
+  container.startup_check = healthPath ? httpProbe(healthPath, port, initialDelay, period, failures) : tcpProbe(port, initialDelay, period, failures);
+  if (launch?.readinessPath) container.readiness_check = httpProbe(launch.readinessPath, port, 0, 10, 3);
+  return container;
 }
 
 export function buildServiceConfig(ir: DeploymentIR): EasServiceConfig {
@@ -253,38 +227,15 @@ export function buildServiceConfig(ir: DeploymentIR): EasServiceConfig {
   }
 
   const storage: EasStorage[] = [];
-  const env: Record<string, string> = { ...ir.engine.env };
-  const engine = ir.engine.name;
-  if (engine === 'framework' || engine === 'triton') {
-    const device = inst.count > 0 ? 'gpu' : 'cpu';
-    config.processor = engine === 'triton' ? 'triton' : EAS_PROCESSORS[ir.model.format]?.[device];
+  if (ir.engine.name === 'framework' || ir.engine.name === 'triton') {
+    config.processor = processorCode(ir);
     config.model_path = ir.model.uri;
   } else {
     const modelStorage = storageFor(ir.model.uri, MODEL_MOUNT);
     if (modelStorage) storage.push(modelStorage);
     const draft = ir.speculative?.draftModel ? storageFor(ir.speculative.draftModel, DRAFT_MOUNT) : undefined;
     if (draft) storage.push(draft);
-    let words: string[] | undefined;
-    if (engine === 'vllm') words = vllmArgs(ir);
-    else if (engine === 'bladellm') words = bladeArgs(ir);
-    else if (engine === 'sglang') words = sglangArgs(ir);
-    else if (ir.engine.command) words = [...ir.engine.command, ...(ir.engine.args ?? [])];
-    if (engine === 'custom' && modelStorage) env.MODEL_DIR = MODEL_MOUNT;
-    if (ir.tensorParallel > 1 && engine !== 'custom') env.NCCL_P2P_DISABLE ??= '1';
-    const container: EasContainer = {
-      image: ir.engine.image!,
-      port: ir.engine.port,
-      ...(words ? commandFields(words) : {}),
-    };
-    const envEntries = envList(env);
-    if (envEntries.length > 0) container.env = envEntries;
-    // Startup probe long enough to cover model download and load; readiness on the OpenAI models route.
-    const period = 10;
-    const initialDelay = generative ? 60 : 10;
-    const failures = Math.max(3, Math.ceil((ir.timeouts.startupSeconds - initialDelay) / period));
-    container.startup_check = probe(ir.engine.healthPath, ir.engine.port, initialDelay, period, failures);
-    if (ir.engine.readinessPath) container.readiness_check = probe(ir.engine.readinessPath, ir.engine.port, 0, 10, 3);
-    config.containers = [container];
+    config.containers = [engineContainer(ir, !!modelStorage)];
   }
   if (storage.length > 0) config.storage = storage;
 
