@@ -118,7 +118,7 @@ function checkVolumeSize(ir: DeploymentIR, ctx: DeploymentContext): void {
   if (nvme) {
     ctx.report(Diagnostics.AwsVolumeSizeNvme, path, {
       args: { instance: nvme, family: familyOf(nvme) },
-      hint: 'remove resources.volumeSize (the instance storage is fixed), or choose an EBS-backed family such as ml.g4, ml.c5, ml.m5, ml.inf2',
+      hint: 'remove resources.volumeSize (the instance storage is fixed), or choose an EBS-backed family such as ml.m5, ml.c5 or ml.inf2',
     });
   } else if (size < VOLUME_SIZE_GB.min || size > VOLUME_SIZE_GB.max) {
     ctx.report(Diagnostics.AwsVolumeSizeRange, path, { found: `${size} GB`, allowed: '1Gi-512Gi', hint: 'use a size between 1Gi and 512Gi' });
