@@ -63,7 +63,8 @@ describe('onEvent', () => {
     sm.on(CreateOptimizationJobCommand, { OptimizationJobName: jobName(awq) }).rejects(new ResourceInUse({ message: 'already exists', $metadata: {} }));
     sm.on(CreateOptimizationJobCommand, { OptimizationJobName: jobName(awq, 2) }).resolves({ OptimizationJobArn: 'arn' });
     const r = await onEvent(event('Update', awq, jobName(awq)));
-    expect(r.PhysicalResourceId).toBe(jobName(awq, 2));
+    expect(r.PhysicalResourceId).toBe(`${jobName(awq)}R2`);
+    expect(sm.commandCalls(CreateOptimizationJobCommand).at(-1)!.args[0].input.OptimizationJobName).toBe(`${jobName(awq)}R2`);
   });
 
   it('gives up after MAX_ATTEMPTS dead jobs with what to do', async () => {
