@@ -111,7 +111,7 @@ export const Diagnostics = {
   AwsVolumeSizeRange: def('IS3205', 'error', 'resources.volumeSize {found} is outside SageMaker\'s 1-512 GB range'),
   AwsInstancePools: def('IS3206', 'error', 'SageMaker instance pools hold at most 5 instance types; the chosen instance and resources.fallback make {found}'),
   AwsBadS3Uri: def('IS3207', 'error', '{setting} {found} is not an S3 location inferstack can grant access to'),
-  AwsBadArn: def('IS3208', 'error', '{setting} {found} is not a {kind}'),
+  AwsBadArn: def('IS3208', 'error', '{setting} {found} is not {kind}'),
   AwsBadImage: def('IS3209', 'error', '{setting} {found} is not an image reference inferstack can grant a pull on'),
   AwsTokenString: def('IS3210', 'error', '{setting} holds {found}, which the AWS CDK or CloudFormation would treat as a token or dynamic reference'),
   AwsFallbackMode: def('IS3211', 'error', 'resources.fallback cannot be honoured for mode {mode} on AWS: {reason}'),

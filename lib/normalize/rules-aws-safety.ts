@@ -203,10 +203,10 @@ function checkArns(d: DeploymentSpec, ctx: DeploymentContext): void {
   const kmsKey = pick(d.security?.kmsKey, 'aws');
   const role = pick(d.security?.role, 'aws');
   const checks: Array<[Path, string | undefined, RegExp[], string, string]> = [
-    [['async', 'notify', 'success'], d.async?.notify?.success, [SNS_TOPIC_ARN], 'SNS topic ARN', 'arn:aws:sns:us-east-1:123456789012:my-topic'],
-    [['async', 'notify', 'error'], d.async?.notify?.error, [SNS_TOPIC_ARN], 'SNS topic ARN', 'arn:aws:sns:us-east-1:123456789012:my-topic'],
-    [['security', 'kmsKey'], kmsKey, [KMS_KEY_ARN, KMS_KEY_ID], 'KMS key ARN or key id', 'arn:aws:kms:us-east-1:123456789012:key/<key id> (aliases are not accepted: IAM grants on the key, not the alias)'],
-    [['security', 'role'], role, [IAM_ROLE_ARN], 'IAM role ARN', 'arn:aws:iam::123456789012:role/<name>'],
+    [['async', 'notify', 'success'], d.async?.notify?.success, [SNS_TOPIC_ARN], 'an SNS topic ARN', 'arn:aws:sns:us-east-1:123456789012:my-topic'],
+    [['async', 'notify', 'error'], d.async?.notify?.error, [SNS_TOPIC_ARN], 'an SNS topic ARN', 'arn:aws:sns:us-east-1:123456789012:my-topic'],
+    [['security', 'kmsKey'], kmsKey, [KMS_KEY_ARN, KMS_KEY_ID], 'a KMS key ARN or key id', 'arn:aws:kms:us-east-1:123456789012:key/<key id> (aliases are not accepted: IAM grants on the key, not the alias)'],
+    [['security', 'role'], role, [IAM_ROLE_ARN], 'an IAM role ARN', 'arn:aws:iam::123456789012:role/<name>'],
   ];
   for (const [path, value, patterns, kind, example] of checks) {
     if (value === undefined || patterns.some((p) => p.test(value))) continue;
