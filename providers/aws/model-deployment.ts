@@ -13,7 +13,7 @@ import type { DeploymentIR } from '../../lib/ir';
 import { AheadOfTimeJob, planJob } from './ahead-of-time-job';
 import { EndpointScaling } from './autoscaling';
 import { DEFAULT_VARIANT, pipelineContainer, primaryContainer } from './containers';
-import { familyOf } from '../../lib/catalog/instances';
+import { familyOf, instanceType } from '../../lib/catalog/instances';
 import { LOCAL_NVME_FAMILIES, NEURON_AMI_FAMILIES } from '../../lib/normalize/rules-aws-safety';
 import { ExecutionRole } from './execution-role';
 
@@ -192,18 +192,13 @@ export class ModelDeployment extends Construct {
     let icName: string | undefined;
     if (scaleToZero) {
       icName = `${this.endpointName}-ic`;
-      const inst = ir.instance!;
       const ic = new sagemaker.CfnInferenceComponent(this, 'InferenceComponent', {
         inferenceComponentName: icName,
         endpointName: this.endpoint.attrEndpointName,
         variantName: DEFAULT_VARIANT,
         specification: {
           modelName: this.model.attrModelName,
-          computeResourceRequirements: {
-            ...(inst.count > 0 ? { numberOfAcceleratorDevicesRequired: inst.count } : {}),
-            numberOfCpuCoresRequired: Math.max(1, inst.vcpu - 1),
-            minMemoryRequiredInMb: Math.max(1024, Math.floor(inst.memoryGiB * 1024 * 0.8)),
-          },
+          computeResourceRequirements: componentRequirements(ir),
           startupParameters: {
             modelDataDownloadTimeoutInSeconds: ir.timeouts.downloadSeconds,
             containerStartupHealthCheckTimeoutInSeconds: ir.timeouts.startupSeconds,
@@ -251,7 +246,6 @@ export class ModelDeployment extends Construct {
         },
       };
     }
-    const inst = ir.instance!;
     // The Neuron AMI is documented for Inferentia2 and Trainium only (not inf1): every pool must be one of those.
     const neuronAmi = ir.engine.device === 'neuron' && variantFamilies(ir).every((f) => (NEURON_AMI_FAMILIES as readonly string[]).includes(f));
     return {
@@ -277,6 +271,18 @@ export class ModelDeployment extends Construct {
         : {}),
     };
   }
+}
+
+/** What one inference-component copy asks for: what the smallest pool offers (a copy must fit every pool). */
+export function componentRequirements(ir: DeploymentIR): sagemaker.CfnInferenceComponent.InferenceComponentComputeResourceRequirementsProperty {
+  const inst = ir.instance!;
+  const pools = [inst, ...ir.fallbackInstanceTypes.map((t) => instanceType('aws', t)).filter((t): t is NonNullable<typeof t> => !!t)];
+  const count = Math.min(...pools.map((p) => p.count));
+  return {
+    ...(count > 0 ? { numberOfAcceleratorDevicesRequired: count } : {}),
+    numberOfCpuCoresRequired: Math.max(1, Math.min(...pools.map((p) => p.vcpu)) - 1),
+    minMemoryRequiredInMb: Math.max(1024, Math.floor(Math.min(...pools.map((p) => p.memoryGiB)) * 1024 * 0.8)),
+  };
 }
 
 /**

@@ -199,6 +199,12 @@ describe('scale to zero (inference components)', () => {
     const t = inlineTemplate(s2z(''));
     t.hasResourceProperties('AWS::SageMaker::EndpointConfig', { VpcConfig: { Subnets: ['subnet-0aa00000'], SecurityGroupIds: ['sg-0bb00000'] }, EnableNetworkIsolation: true, ExecutionRoleArn: Match.anyValue() });
   });
+  it('with instance pools, a component copy asks only for what the smallest pool offers', () => {
+    const t = inlineTemplate(s2z('').replace('instanceType: { aws: ml.g5.2xlarge } }', 'instanceType: { aws: ml.g5.2xlarge }, fallback: [ml.g5.xlarge] }'));
+    t.hasResourceProperties('AWS::SageMaker::InferenceComponent', {
+      Specification: Match.objectLike({ ComputeResourceRequirements: { NumberOfAcceleratorDevicesRequired: 1, NumberOfCpuCoresRequired: 3, MinMemoryRequiredInMb: Math.floor(16 * 1024 * 0.8) } }),
+    });
+  });
   it('gpu-utilization does not silently become an invocations target: an error', () => {
     expect(codes(s2z(', metric: gpu-utilization'))).toContain('error IS3203');
   });
