@@ -7,6 +7,8 @@ import * as path from 'node:path';
 export interface Sample {
   readonly ms: number;
   readonly maxRssMb: number;
+  /** CPU time of the process (user + system), which other load on the machine disturbs less than wall time. */
+  readonly cpuMs: number;
   readonly code: number | null;
   readonly stdout: string;
   readonly stderr: string;
@@ -25,8 +27,9 @@ export function runNode(args: string[], env: NodeJS.ProcessEnv = {}, cwd = path.
     child.stderr.on('data', (d) => (stderr += d));
     child.on('close', (code) => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      const rssKb = fs.existsSync(rssFile) ? Number(fs.readFileSync(rssFile, 'utf8')) : NaN;
-      resolve({ ms, maxRssMb: rssKb / 1024, code, stdout, stderr });
+      const usage = fs.existsSync(rssFile) ? (JSON.parse(fs.readFileSync(rssFile, 'utf8')) as { maxRssKb: number; cpuMicros: number }) : { maxRssKb: NaN, cpuMicros: NaN };
+      fs.rmSync(path.dirname(rssFile), { recursive: true, force: true });
+      resolve({ ms, maxRssMb: usage.maxRssKb / 1024, cpuMs: usage.cpuMicros / 1000, code, stdout, stderr });
     });
   });
 }
@@ -35,6 +38,11 @@ export function median(xs: readonly number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const mid = Math.floor(s.length / 2);
   return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+/** Median and range of a list of numbers (for ratios taken pair by pair). */
+export function spread(xs: readonly number[]): { median: number; min: number; max: number } {
+  return { median: median(xs), min: Math.min(...xs), max: Math.max(...xs) };
 }
 
 export async function repeat(n: number, fn: () => Promise<Sample>): Promise<{ ms: number; maxRssMb: number; samples: Sample[] }> {

@@ -1,29 +1,32 @@
 /**
  * `npm run bench`: every figure is measured against a baseline in the same run and printed as a ratio.
  *
- *  1. AWS synthesis: `inferstack synth` vs a hand-written aws-cdk-lib L1 app building the same resources
- *     (1, 10, 100, 500 deployments; wall time and peak RSS, median of runs).
+ *  1. AWS synthesis (bench/aws-synth.ts): vs a same-output L1 app and direct JSON emission (1 to 1,000
+ *     deployments), one deployment vs a bare CDK app, `npm start`, `--validate` vs a build of main.
  *  2. Alibaba synthesis of 1,000 deployments vs bare Node start-up.
  *  3. Parallel deploy-eas against the fake PAI-EAS server with realistic latencies and a rate limit
  *     (1, 20, 100 services): wall time vs the ideal and vs one service at a time; API calls per service.
  *  4. Start-up of deploy-eas (--help, --dry-run) vs `node -e 0`.
  *
- * Options: --quick (fewer sizes and runs), --write (update BENCHMARKS.md with the results).
+ * Options: --quick (fewer sizes and runs), --write (update BENCHMARKS.md with the results; with --only, only the
+ * sections measured are replaced), --only=startup,alibaba,deploy,aws,aws-bare,npm-start,aws-validate,aws-iam,
+ * --main-dist=DIR (dist/ of a build of main, for the aws-validate section).
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { FakeEasServer } from '../providers/alibaba/testing/fake-eas-server';
-import { median, repeat, runNode, Sample } from './measure';
+import { benchAwsSynthesis } from './aws-synth';
+import { repeat, runNode, Sample } from './measure';
 import { alibabaSpec, awsSpec } from './specs';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const CLI = path.join(ROOT, 'dist', 'bin', 'inferstack.js');
 const DEPLOY_EAS = path.join(ROOT, 'dist', 'bin', 'deploy-eas.js');
-const BASELINE = path.join(__dirname, 'baseline-synth-app.js');
 const quick = process.argv.includes('--quick');
 const write = process.argv.includes('--write');
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
+const mainDist = process.argv.find((a) => a.startsWith('--main-dist='))?.slice('--main-dist='.length);
 
 const KEY_ID = 'LTAI5tBenchKey0001';
 const SECRET = 'bench-secret-4f1e9d2c';
@@ -44,40 +47,6 @@ const lines: string[] = [];
 function report(line: string): void {
   lines.push(line);
   process.stdout.write(`${line}\n`);
-}
-
-async function benchAwsSynth(): Promise<void> {
-  report('## AWS synthesis: inferstack synth vs a hand-written aws-cdk-lib L1 app (same resources)');
-  report('');
-  report('| deployments | stacks | resources/stack (max) | inferstack ms | baseline ms | time ratio | inferstack MB | baseline MB | memory ratio |');
-  report('|---|---|---|---|---|---|---|---|---|');
-  const sizes = quick ? [1, 10, 100] : [1, 10, 100, 500];
-  const rows: unknown[] = [];
-  for (const n of sizes) {
-    const runs = n >= 500 ? 3 : quick ? 3 : 5;
-    const spec = writeSpec(awsSpec(n));
-    // Interleaved (ours, baseline, ours, ...) so drift in machine load affects both sides alike.
-    const outDir = tmpdir();
-    const oursSamples: Sample[] = [];
-    const baseSamples: Sample[] = [];
-    for (let i = 0; i < runs; i++) {
-      oursSamples.push((await repeat(1, () => runNode([CLI, 'synth', spec, '--target', 'aws', '--out', tmpdir()]))).samples[0]!);
-      baseSamples.push((await repeat(1, () => runNode([BASELINE, String(n), outDir]))).samples[0]!);
-    }
-    const ours = { ms: median(oursSamples.map((x) => x.ms)), maxRssMb: median(oursSamples.map((x) => x.maxRssMb)) };
-    const base = { ms: median(baseSamples.map((x) => x.ms)), maxRssMb: median(baseSamples.map((x) => x.maxRssMb)) };
-    // Check the resource limit on what inferstack wrote.
-    const dir = tmpdir();
-    await runNode([CLI, 'synth', spec, '--target', 'aws', '--out', dir]);
-    const templates = fs.readdirSync(dir).filter((f) => f.endsWith('.template.json'));
-    const maxResources = Math.max(...templates.map((f) => Object.keys(JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')).Resources).length));
-    if (maxResources > 500) throw new Error(`a stack has ${maxResources} resources (CloudFormation allows 500)`);
-    const row = { deployments: n, stacks: templates.length, maxResources, oursMs: ours.ms, baselineMs: base.ms, timeRatio: ours.ms / base.ms, oursMb: ours.maxRssMb, baselineMb: base.maxRssMb, memoryRatio: ours.maxRssMb / base.maxRssMb, runs };
-    rows.push(row);
-    report(`| ${n} | ${templates.length} | ${maxResources} | ${ours.ms.toFixed(0)} | ${base.ms.toFixed(0)} | ${row.timeRatio.toFixed(2)}x | ${ours.maxRssMb.toFixed(0)} | ${base.maxRssMb.toFixed(0)} | ${row.memoryRatio.toFixed(2)}x |`);
-  }
-  results.awsSynth = rows;
-  report('');
 }
 
 async function nodeBaseline(runs: number): Promise<number> {
@@ -185,19 +154,49 @@ async function benchStartup(): Promise<void> {
   report('');
 }
 
+function machine(): string {
+  const cpu = os.cpus()[0]?.model.trim() ?? 'unknown CPU';
+  const load = os.loadavg().map((x) => x.toFixed(1)).join(' ');
+  return `${new Date().toISOString().slice(0, 10)}, Node ${process.version}, nproc ${os.availableParallelism()}, ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, load average at the start ${load}`;
+}
+
+/** `## ` sections of a Markdown document, by heading (the text before the first one under ''). */
+function sections(markdown: string): Map<string, string> {
+  const out = new Map<string, string>();
+  let heading = '';
+  for (const line of markdown.split('\n')) {
+    if (line.startsWith('## ')) heading = line;
+    out.set(heading, `${out.get(heading) ?? ''}${line}\n`);
+  }
+  return out;
+}
+
+/** Replaces the measured sections of BENCHMARKS.md (all of it without --only) and keeps the others. */
+function writeBenchmarks(): void {
+  const file = path.join(ROOT, 'BENCHMARKS.md');
+  const header = fs.readFileSync(path.join(ROOT, 'bench', 'BENCHMARKS.header.md'), 'utf8');
+  const fresh = sections(`${lines.join('\n')}\n`);
+  if (!only || !fs.existsSync(file)) {
+    fs.writeFileSync(file, `${header}\n${lines.join('\n')}\n`);
+    return;
+  }
+  const kept = sections(fs.readFileSync(file, 'utf8'));
+  for (const [heading, text] of fresh) if (heading) kept.set(heading, text);
+  fs.writeFileSync(file, [...kept.values()].join('').replace(/\n*$/, '\n'));
+}
+
 async function main(): Promise<void> {
-  report(`# inferstack benchmarks (${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB)`);
+  report(`# inferstack benchmarks (${machine()})`);
   report('');
   const run = (name: string) => !only || only.split(',').includes(name);
   if (run('startup')) await benchStartup();
   if (run('alibaba')) await benchAlibabaSynth();
   if (run('deploy')) await benchDeploy();
-  if (run('aws')) await benchAwsSynth();
-  fs.writeFileSync(path.join(ROOT, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
-  if (write) {
-    const header = fs.readFileSync(path.join(ROOT, 'bench', 'BENCHMARKS.header.md'), 'utf8');
-    fs.writeFileSync(path.join(ROOT, 'BENCHMARKS.md'), `${header}\n${lines.join('\n')}\n`);
-  }
+  Object.assign(results, await benchAwsSynthesis({ quick, report, machine: machine(), ...(mainDist ? { mainDist } : {}) }, run));
+  const resultsFile = path.join(ROOT, 'bench', 'results.json');
+  const previous = only && fs.existsSync(resultsFile) ? (JSON.parse(fs.readFileSync(resultsFile, 'utf8')) as Record<string, unknown>) : {};
+  fs.writeFileSync(resultsFile, `${JSON.stringify({ ...previous, ...results }, null, 2)}\n`);
+  if (write) writeBenchmarks();
 }
 
 main().catch((err) => {

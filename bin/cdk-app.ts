@@ -1,13 +1,16 @@
 #!/usr/bin/env node
-/** The CDK app (cdk.json points here): `cdk synth|diff|deploy -c spec=PATH`; default spec: the bundled example. */
-import { App } from 'aws-cdk-lib';
+/**
+ * The CDK app (cdk.json points here): `cdk synth|diff|deploy -c spec=PATH`; default spec: the bundled example.
+ * `-c inferstack:validate=true` runs aws-cdk-lib's built-in CloudFormation validator (off by default: it costs
+ * more than synthesis; `npm test` runs it over every example).
+ */
 import { IoHost } from '../lib/cli/io';
 import { compileSpecFile } from '../lib/compile';
-import { addDeploymentStacks } from '../providers/aws/app';
+import { addDeploymentStacks, createInferstackApp } from '../providers/aws/app';
 
 export const DEFAULT_SPEC = 'examples/qwen-chat.yaml';
 
-const app = new App({ analyticsReporting: false });
+const app = createInferstackApp();
 const spec = (app.node.tryGetContext('spec') as string | undefined) ?? DEFAULT_SPEC;
 const result = compileSpecFile(spec);
 const io = IoHost.fromProcess('text');

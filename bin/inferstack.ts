@@ -2,8 +2,6 @@
 /** Entry point of `inferstack`: argument parsing and wiring only; the verbs live in lib/commands. */
 import { parseArgs } from 'node:util';
 import { IoHost, OutputFormat, summarizeDiagnostics, table } from '../lib/cli/io';
-import { plan } from '../lib/commands/plan';
-import { schemaText } from '../lib/commands/schema';
 import { synth, Emitter } from '../lib/commands/synth';
 import { validate } from '../lib/commands/validate';
 import { formatBytes } from '../lib/spec/units';
@@ -16,10 +14,12 @@ const USAGE = `inferstack ${VERSION} - one YAML spec for ML model serving on AWS
 Usage:
   inferstack validate SPEC [--output json]
   inferstack plan SPEC [--target aws|alibaba] [--output json]
-  inferstack synth SPEC [--target aws|alibaba|all] [--out DIR] [--output json]
+  inferstack synth SPEC [--target aws|alibaba|all] [--out DIR] [--validate] [--output json]
   inferstack diff SPEC --against DIR [--allow-destructive] [--format text|markdown] [--output json]
   inferstack diff SPEC --against DIR [--allow-destructive] [--format text|markdown] [--output json]
   inferstack schema
+  inferstack status SPEC [--target aws|alibaba|all] [--deployment NAME]... [--endpoint URL]
+  inferstack invoke SPEC (--deployment NAME [--prompt TEXT | --body FILE|-] [--stream] | --smoke) [--target T]
 
 Exit codes: 0 success, 1 invalid spec, 2 usage error, 3 destructive change (diff).
 `;
@@ -33,9 +33,10 @@ function parseTarget(value: string | undefined, allowAll: boolean): TargetName[]
   throw new UsageError(`--target must be aws, alibaba${allowAll ? ' or all' : ''}; got "${value}"`);
 }
 
-async function loadAwsEmitter(): Promise<Emitter> {
+/** `validate`: also run aws-cdk-lib's built-in CloudFormation validator over the templates (`synth --validate`). */
+async function loadAwsEmitter(validate = false): Promise<Emitter> {
   const { AwsEmitter } = await import('../providers/aws/emitter');
-  return new AwsEmitter();
+  return new AwsEmitter({ validate });
 }
 
 async function loadAlibabaEmitter(): Promise<Emitter> {
@@ -44,6 +45,10 @@ async function loadAlibabaEmitter(): Promise<Emitter> {
 }
 
 export async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'status' || argv[0] === 'invoke') {
+    const { runAfterDeploy } = await import('../lib/commands/after-deploy-cli');
+    return runAfterDeploy(argv[0], argv.slice(1), (await import('./after-deploy-providers')).afterDeployProviders);
+  }
   let parsed;
   try {
     parsed = parseArgs({
@@ -56,6 +61,7 @@ export async function main(argv: string[]): Promise<number> {
         out: { type: 'string' },
         against: { type: 'string' },
         'allow-destructive': { type: 'boolean' },
+        validate: { type: 'boolean' },
         format: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean' },
@@ -83,10 +89,14 @@ export async function main(argv: string[]): Promise<number> {
   const io = IoHost.fromProcess(output);
   try {
     if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}"`);
+    if (values.validate && command !== 'synth') throw new UsageError('--validate is an option of synth (it checks the synthesized CloudFormation templates)');
     switch (command) {
-      case 'schema':
+      case 'schema': {
+        // Loaded on demand, as every verb but synth is: the schema module loads TypeBox (~80 ms of each start-up).
+        const { schemaText } = await import('../lib/commands/schema');
         io.data(schemaText());
         return 0;
+      }
       case 'validate': {
         if (!spec) throw new UsageError('validate needs a SPEC file');
         const r = validate(spec);
@@ -100,6 +110,7 @@ export async function main(argv: string[]): Promise<number> {
       case 'plan': {
         if (!spec) throw new UsageError('plan needs a SPEC file');
         const target = parseTarget(values.target, false)?.[0];
+        const { plan } = await import('../lib/commands/plan');
         const r = plan(spec, target);
         if (output === 'json') {
           io.json({ file: r.file, ok: r.ok, diagnostics: r.diagnostics, deployments: r.rows, priceSources: r.priceSources });
@@ -131,12 +142,13 @@ export async function main(argv: string[]): Promise<number> {
       case 'synth': {
         if (!spec) throw new UsageError('synth needs a SPEC file');
         const targets = parseTarget(values.target ?? 'all', true)!;
+        if (values.validate && !targets.includes('aws')) throw new UsageError('--validate checks CloudFormation templates; use it with --target aws or all');
         const outDirs: Partial<Record<TargetName, string>> = values.out
           ? targets.length > 1
             ? { aws: `${values.out}/aws`, alibaba: `${values.out}/alibaba` }
             : { [targets[0]!]: values.out }
           : { aws: 'cdk.out', alibaba: 'eas.out' };
-        const r = await synth(spec, { targets, outDirs, emitters: { aws: loadAwsEmitter, alibaba: loadAlibabaEmitter } });
+        const r = await synth(spec, { targets, outDirs, emitters: { aws: () => loadAwsEmitter(values.validate), alibaba: loadAlibabaEmitter } });
         if (output === 'json') io.json({ file: r.file, ok: r.ok, diagnostics: r.diagnostics, files: r.files });
         io.diagnostics(r.diagnostics);
         if (output === 'text' && r.ok) {

@@ -160,6 +160,15 @@ export interface AlibabaTargetIR {
   readonly healthCheckPath?: string;
 }
 
+/** An environment variable read from the target's secret store at deploy time (never a literal in any output). */
+export interface SecretIR {
+  readonly name: string;
+  /** AWS: the complete Secrets Manager ARN; Alibaba: the KMS secret ARN. */
+  readonly reference: string;
+  /** AWS: the JSON key inside SecretString, when the secret holds key-value pairs. */
+  readonly jsonKey?: string;
+}
+
 export interface DeploymentIR {
   readonly name: string;
   readonly target: TargetName;
@@ -183,7 +192,7 @@ export interface DeploymentIR {
   readonly speculative?: SpeculativeIR;
   readonly serverless?: { readonly memoryMb: number; readonly maxConcurrency: number; readonly provisionedConcurrency?: number };
   readonly async?: {
-    /** Where clients upload requests (the execution role reads it). */
+    /** S3 prefix where clients upload requests before InvokeEndpointAsync (the execution role reads it). */
     readonly input?: string;
     readonly output: string;
     readonly failure?: string;
@@ -192,6 +201,8 @@ export interface DeploymentIR {
     readonly maxConcurrentPerInstance?: number;
   };
   readonly pipeline?: readonly PipelineStepIR[];
+  /** Environment variables of the model container read from a secret store (sorted by name). */
+  readonly secrets?: readonly SecretIR[];
   readonly scaling: ScalingIR;
   readonly rollout: RolloutIR;
   readonly publicEndpoint: boolean;

@@ -78,6 +78,11 @@ export const Diagnostics = {
   FallbackDevice: def('IS2312', 'error', 'resources.fallback entry {found} runs on {kind} devices, but engine {engine} on {instance} needs {needed} devices'),
   FallbackNotOffered: def('IS2314', 'warning', 'resources.fallback entry {found} is not offered on {target}: the list skips it there'),
   NameCollision: def('IS2313', 'error', '{what} "{name}" of deployment "{deployment}" is also the {what} of deployment "{other}"'),
+  SecretMissingForTarget: def('IS2501', 'error', 'container.secrets.{name} has no reference for {target}'),
+  SecretBadReference: def('IS2502', 'error', 'container.secrets.{name} is not a valid {target} secret reference'),
+  SecretAlsoInEnv: def('IS2503', 'error', '{name} is set both in container.env and in container.secrets'),
+  SecretLiteralInEnv: def('IS2504', 'warning', '{path} looks like a secret ({kind}) written into the spec'),
+  SecretNeedsContainer: def('IS2505', 'error', 'container.secrets needs a container environment; {target} serves engine {engine} through a built-in processor'),
 
   // --- AWS capability
   AwsServerlessGpu: def('IS3001', 'error', 'serverless endpoints have no accelerators; {accelerator} was requested'),
@@ -144,6 +149,11 @@ export const Diagnostics = {
   DeployApi: def('IS5003', 'error', '{action} {service} failed: {detail}'),
   DeployNeedsYes: def('IS5006', 'error', 'changes need confirmation: run with --yes when there is no terminal'),
   DeployUnknownDeployment: def('IS5007', 'error', 'no Alibaba deployment named {found} in the spec'),
+  SecretRead: def('IS5501', 'error', 'cannot read secret {name} ({reference}): {detail}'),
+  AfterDeployUnknownDeployment: def('IS5502', 'error', 'no deployment named {found} for {target} in the spec'),
+  AfterDeployNoTarget: def('IS5503', 'error', 'no deployment of the spec targets {target}'),
+  InvokeNeedsBody: def('IS5504', 'error', 'deployment {deployment} serves engine {engine}, which takes the request body as given: pass --body FILE'),
+  InvokeAsyncInput: def('IS5505', 'error', 'deployment {deployment} is asynchronous: its request must be uploaded to S3 first'),
 
   // --- review
   DiffMissingDir: def('IS6002', 'error', 'cannot read the committed synthesis in {found}'),

@@ -24,6 +24,7 @@ import { checkAlibaba } from './rules-alibaba';
 import { checkAws } from './rules-aws';
 import { checkCommon } from './rules-common';
 import { normalizeRollout, normalizeScaling } from './scaling';
+import { checkSecretLiterals, secretsIR } from './secrets';
 import { alibabaTarget, awsTarget } from './targets';
 
 export { easServiceName } from './targets';
@@ -119,6 +120,7 @@ function normalizeForTarget(d: DeploymentSpec, ctx: DeploymentContext): Deployme
     ...serverlessIR(d),
     ...asyncIR(d),
     ...pipelineIR(d, target),
+    ...secretsIR(d, ctx, target === 'alibaba' && (engine.name === 'framework' || engine.name === 'triton')),
     scaling: normalizeScaling(d, model, llm, mode, ctx),
     rollout: normalizeRollout(d),
     publicEndpoint: d.network?.public ?? true,
@@ -129,6 +131,7 @@ function normalizeForTarget(d: DeploymentSpec, ctx: DeploymentContext): Deployme
     ...(target === 'aws' ? { aws: awsTarget(d, ctx, region ?? '') } : { alibaba: alibabaTarget(d, ctx, region ?? '', fallbackInstanceTypes) }),
   };
 
+  checkSecretLiterals(d, ctx);
   checkCommon(d, ir, ctx);
   if (target === 'aws') checkAws(d, ir, ctx);
   else checkAlibaba(d, ir, ctx);

@@ -85,6 +85,21 @@ const HealthCheck = Type.Object(
   strict,
 );
 
+/**
+ * Environment variables whose values come from a secret store at deploy time, never from the spec or a template:
+ * AWS Secrets Manager (a complete secret ARN, optionally `:SecretString:<json-key>`), Alibaba Cloud KMS Secrets
+ * Manager (`acs:kms:<region>:<account>:secret/<name>`).
+ */
+const SecretRefs = Type.Record(
+  Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]*$' }),
+  PerTarget(Type.String({ minLength: 1, maxLength: 2048 }), 'secret reference: an AWS Secrets Manager ARN, an Alibaba Cloud KMS secret ARN'),
+  {
+    description: 'environment variables read from a secret store at deploy time (never written into templates)',
+    additionalProperties: false,
+    'x-format-hint': 'environment variable names: a letter or "_", then letters, digits or "_"',
+  },
+);
+
 const Container = Type.Object(
   {
     image: Type.Optional(PerTarget(Type.String({ minLength: 1 }), 'container image')),
@@ -93,6 +108,7 @@ const Container = Type.Object(
     port: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535, description: 'port the server listens on' })),
     env: Type.Optional(StringMap('environment variables')),
     healthCheck: Type.Optional(HealthCheck),
+    secrets: Type.Optional(SecretRefs),
   },
   { ...strict, description: 'required for engine custom; otherwise overrides the engine defaults' },
 );

@@ -166,6 +166,8 @@ export async function main(argv: string[]): Promise<number> {
     return fail([cliDiagnostic(opts.spec, Diagnostics.DeployCredentials, { detail: `${CREDENTIAL_SOURCES}` }, `set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET, or configure a profile with "aliyun configure" (${oneLine((err as Error).message)})`)]);
   }
 
+  const secrets = await secretResolverFor(deployments, credential);
+  if (typeof secrets === 'string') return fail([cliDiagnostic(opts.spec, Diagnostics.DeployEndpoint, { found: process.env.INFERSTACK_KMS_ENDPOINT ?? '', reason: secrets }, 'INFERSTACK_KMS_ENDPOINT takes https://, or a loopback http:// address for local testing')]);
   const byRegion = new Map<string, DeploymentIR[]>();
   for (const d of deployments) {
     const region = opts.region ?? d.alibaba!.region;
@@ -186,6 +188,7 @@ export async function main(argv: string[]): Promise<number> {
       pollIntervalMs: o.pollIntervalMs,
       showToken: o.showToken,
       onProgress: (e) => live.update(e),
+      ...(secrets ? { secrets } : {}),
     });
     return { region, deployments: ds, deployer, client };
   });
@@ -195,6 +198,8 @@ export async function main(argv: string[]): Promise<number> {
   try {
     plans = await Promise.all(deployers.map(async (d) => ({ ...d, plan: await d.deployer.plan(d.deployments, opts.destroy) })));
   } catch (err) {
+    const { SecretError } = await import('./secrets');
+    if (err instanceof SecretError) return fail([cliDiagnostic(opts.spec, Diagnostics.SecretRead, { name: err.secretName, reference: err.reference, detail: err.message }, 'check the secret ARN, and that the credentials may call kms:GetSecretValue on it (and kms:Decrypt on its key)')]);
     const e = err as { action?: string; code?: string; message?: string; statusCode?: number };
     return fail([cliDiagnostic(opts.spec, Diagnostics.DeployApi, { action: e.action ?? 'request', service: '', detail: `${e.code ?? ''}${e.statusCode ? ` (HTTP ${e.statusCode})` : ''}: ${e.message ?? String(err)}` }, /Signature|AccessKey/i.test(e.code ?? '') ? 'the AccessKey is wrong: check ALIBABA_CLOUD_ACCESS_KEY_ID / ALIBABA_CLOUD_ACCESS_KEY_SECRET' : 'check the endpoint, region and network, then run again')]);
   }
@@ -204,11 +209,11 @@ export async function main(argv: string[]): Promise<number> {
 
   if (opts.dryRun) {
     if (opts.output === 'json') {
-      io.json({ ok: true, dryRun: true, plan: allPlan.map(planJson), serviceConfigs: Object.fromEntries(allPlan.filter((p) => p.desired).map((p) => [p.service, { ...p.desired!.service, ...(p.desired!.autoscaler ? { autoscaler: p.desired!.autoscaler } : {}), ...(p.desired!.cronscaler ? { cronscaler: p.desired!.cronscaler } : {}) }])) });
+      io.json({ ok: true, dryRun: true, plan: allPlan.map(planJson), serviceConfigs: Object.fromEntries(allPlan.filter((p) => p.shown).map((p) => [p.service, { ...p.shown!.service, ...(p.shown!.autoscaler ? { autoscaler: p.shown!.autoscaler } : {}), ...(p.shown!.cronscaler ? { cronscaler: p.shown!.cronscaler } : {}) }])) });
     } else {
-      for (const p of allPlan.filter((x) => x.desired && x.action !== 'no-change')) {
+      for (const p of allPlan.filter((x) => x.shown && x.action !== 'no-change')) {
         io.out(`\n# ${p.service}.eas.json`);
-        io.out(JSON.stringify({ ...p.desired!.service, ...(p.desired!.autoscaler ? { autoscaler: p.desired!.autoscaler } : {}), ...(p.desired!.cronscaler ? { cronscaler: p.desired!.cronscaler } : {}) }, null, 2));
+        io.out(JSON.stringify({ ...p.shown!.service, ...(p.shown!.autoscaler ? { autoscaler: p.shown!.autoscaler } : {}), ...(p.shown!.cronscaler ? { cronscaler: p.shown!.cronscaler } : {}) }, null, 2));
       }
       io.info('dry run: nothing was changed');
     }
@@ -236,7 +241,7 @@ export async function main(argv: string[]): Promise<number> {
   const ok = outcomes.every((o) => o.ok);
   const callsPerRegion = Object.fromEntries(deployers.map((d) => [d.region, d.client.calls.length]));
   if (opts.output === 'json') {
-    io.json({ ok, plan: allPlan.map(planJson), deployments: outcomes, apiCalls: callsPerRegion });
+    io.json({ ok, plan: allPlan.map(planJson), deployments: secrets ? outcomes.map((x) => (x.error ? { ...x, error: secrets.redact(x.error) } : x)) : outcomes, apiCalls: callsPerRegion });
   } else {
     for (const o of outcomes) {
       if (o.ok) {
@@ -246,13 +251,24 @@ export async function main(argv: string[]): Promise<number> {
         if (o.token) io.out(`    token: ${o.token}${opts.showToken ? '' : ' (masked; --show-token prints it)'}`);
         if (o.callHint) io.out(`    call: ${o.callHint}`);
       } else {
-        io.info(`${io.paint('31', '✗')} ${o.service} (${o.deployment}): ${o.error}`);
+        io.info(`${io.paint('31', '✗')} ${o.service} (${o.deployment}): ${secrets ? secrets.redact(o.error ?? '') : o.error}`);
         for (const e of o.events ?? []) io.info(`    event: ${e}`);
         if (o.hint) io.info(`    fix: ${o.hint}`);
       }
     }
   }
   return ok ? 0 : 1;
+}
+
+/** A KMS secret reader for the deployments that have `container.secrets`, or why its endpoint is not allowed. */
+async function secretResolverFor(deployments: readonly DeploymentIR[], credential: unknown): Promise<import('./secrets').SecretResolver | string | undefined> {
+  if (!deployments.some((d) => (d.secrets ?? []).length > 0)) return undefined;
+  const endpoint = process.env.INFERSTACK_KMS_ENDPOINT;
+  const { checkEndpointAllowed } = await import('./eas-client');
+  const problem = endpoint ? checkEndpointAllowed(endpoint) : undefined;
+  if (problem) return problem;
+  const { KmsSecretReader, SecretResolver } = await import('./secrets');
+  return new SecretResolver(new KmsSecretReader({ credential, ...(endpoint ? { endpoint } : {}) }));
 }
 
 function oneLine(s: string): string {

@@ -6,6 +6,7 @@
 import type { DeploymentIR } from '../../lib/ir';
 import { EasApiError, EasClient, EasEvent, EasService } from './eas-client';
 import { autoscalerChanges, cronscalerChanges, DesiredService, FieldChange, serviceChanges, splitConfig } from './reconcile';
+import { SecretResolver } from './secrets';
 import { buildServiceConfig } from './service-config';
 
 export type PlannedAction = 'create' | 'update' | 'no-change' | 'delete' | 'absent';
@@ -15,7 +16,10 @@ export interface PlanEntry {
   readonly service: string;
   readonly action: PlannedAction;
   readonly changes: readonly FieldChange[];
+  /** What is applied (secret values resolved). */
   readonly desired?: DesiredService;
+  /** As synthesized, secret placeholders in place: what plans and dry runs show. */
+  readonly shown?: DesiredService;
   readonly current?: EasService;
   /** Scaler changes are applied without touching the service (no rolling update). */
   readonly serviceChanged: boolean;
@@ -57,6 +61,8 @@ export interface DeployerOptions {
   readonly pollIntervalMs?: number;
   readonly showToken?: boolean;
   readonly onProgress?: (e: ProgressEvent) => void;
+  /** Reads `container.secrets` values at plan time; plans compare their digests. @default none (no secrets) */
+  readonly secrets?: SecretResolver;
   readonly now?: () => number;
   readonly sleep?: (ms: number) => Promise<void>;
 }
@@ -128,11 +134,13 @@ export class Deployer {
       if (destroy) {
         return { deployment: ir.name, service, action: current ? 'delete' : 'absent', changes: [], ...(current ? { current } : {}), serviceChanged: !!current, autoscalerChanged: false, cronscalerChanged: false };
       }
-      const desired = splitConfig(buildServiceConfig(ir));
+      const shown = splitConfig(buildServiceConfig(ir));
+      const secrets = this.options.secrets && SecretResolver.needs(shown) ? this.options.secrets : undefined;
+      const desired = secrets ? await secrets.resolve(shown) : shown;
       if (!current) {
-        return { deployment: ir.name, service, action: 'create', changes: [], desired, serviceChanged: true, autoscalerChanged: !!desired.autoscaler, cronscalerChanged: !!desired.cronscaler };
+        return { deployment: ir.name, service, action: 'create', changes: [], desired, shown, serviceChanged: true, autoscalerChanged: !!desired.autoscaler, cronscalerChanged: !!desired.cronscaler };
       }
-      const svc = serviceChanges(desired, current);
+      const svc = secrets ? serviceChanges(secrets.forComparison(desired), secrets.currentForComparison(current)) : serviceChanges(desired, current);
       const [autoscaler, cron] = await Promise.all([this.describeAutoScaler(service), this.describeCronScaler(service)]);
       const as = autoscalerChanges(desired.autoscaler, autoscaler);
       const cs = cronscalerChanges(desired.cronscaler, cron);
@@ -143,6 +151,7 @@ export class Deployer {
         action: changes.length > 0 ? 'update' : 'no-change',
         changes,
         desired,
+        shown,
         current,
         serviceChanged: svc.some((c) => !c.path.startsWith('labels.')),
         autoscalerChanged: as.length > 0,

@@ -92,6 +92,18 @@ function envList(env: Readonly<Record<string, string>>): Array<{ name: string; v
     .map((name) => ({ name, value: env[name]! }));
 }
 
+/**
+ * `container.secrets` in the synthesized JSON: a placeholder naming the KMS secret, never the value. deploy-eas
+ * replaces it with the value it reads from KMS at apply time (providers/alibaba/secrets.ts).
+ */
+export function secretPlaceholders(ir: DeploymentIR): Array<{ name: string; value: string }> {
+  return (ir.secrets ?? []).map((s) => ({ name: s.name, value: secretPlaceholder(s.reference) }));
+}
+
+export function secretPlaceholder(reference: string): string {
+  return `{{inferstack-secret:${reference}}}`;
+}
+
 function storageFor(uri: string, mountPath: string): EasStorage | undefined {
   if (uri.startsWith('oss://')) return { mount_path: mountPath, oss: { path: uri.endsWith('/') || /\.[a-z0-9]+$/i.test(uri) ? uri : `${uri}/`, readOnly: true } };
   const nas = /^(?:nas|nfs):\/\/([^/]+)(\/.*)?$/.exec(uri);
@@ -154,7 +166,7 @@ function engineContainer(ir: DeploymentIR, modelMounted: boolean): EasContainer 
   }
   if (ir.engine.name === 'custom' && modelMounted) env.MODEL_DIR ??= MODEL_MOUNT;
   const container: EasContainer = { image: ir.engine.image!, port, ...(words ? commandFields([...words]) : {}) };
-  const envEntries = envList(env);
+  const envEntries = [...envList(env), ...secretPlaceholders(ir)];
   if (envEntries.length > 0) container.env = envEntries;
   // Startup probe long enough to cover model download and load.
   const period = 10;

@@ -110,7 +110,20 @@ export function engineEnvironment(ir: DeploymentIR): Record<string, string> {
     default:
       env = {};
   }
-  return sorted({ ...env, ...ir.engine.env });
+  return sorted({ ...env, ...ir.engine.env, ...secretEnvironment(ir) });
+}
+
+/**
+ * `container.secrets` as CloudFormation dynamic references: the template holds `{{resolve:secretsmanager:...}}`,
+ * CloudFormation resolves it when it creates the model (with the deploying principal's permissions) and never
+ * persists it in the template or its logs. SageMaker itself stores the resolved value in the model's
+ * Environment, so DescribeModel (and the console's model page) shows it to anyone with sagemaker:DescribeModel.
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/dynamic-references-secretsmanager.html
+ */
+export function secretEnvironment(ir: DeploymentIR): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const s of ir.secrets ?? []) env[s.name] = `{{resolve:secretsmanager:${s.reference}${s.jsonKey ? `:SecretString:${s.jsonKey}` : ''}}}`;
+  return env;
 }
 
 export interface ArtifactLocation {

@@ -44,6 +44,19 @@ export interface ExecutionRoleProps {
   readonly vpc?: boolean;
   /** Buckets owned by another account than the stack's (bucket -> account id), for s3:ResourceAccount. @default none */
   readonly bucketOwners?: Readonly<Record<string, string>>;
+  /** Complete ARNs of the Secrets Manager secrets the model's environment references. @default none */
+  readonly secretArns?: readonly string[];
+}
+
+/**
+ * Read access to exactly the secrets `container.secrets` names (complete ARNs, no wildcard), so the container may
+ * also fetch the current value itself. A secret encrypted with a customer-managed key additionally needs
+ * kms:Decrypt on that key (security.kmsKey, or a statement of your own).
+ */
+export function secretReadStatement(secretArns: readonly string[] | undefined): iam.PolicyStatement | undefined {
+  const arns = [...new Set(secretArns ?? [])].sort();
+  if (arns.length === 0) return undefined;
+  return new iam.PolicyStatement({ sid: 'ReadContainerSecrets', actions: ['secretsmanager:GetSecretValue'], resources: arns });
 }
 
 /** CloudWatch namespaces SageMaker endpoints publish to (instance and inference-component metrics). */
@@ -89,6 +102,7 @@ export class ExecutionRole extends Construct {
       writeObjectsGrant(props.writeUris ?? [], props.bucketOwners ?? {}, ctx),
       publishTopicsGrant(props.topicArns ?? []),
       useKeysGrant(props.kmsKeyArns ?? [], ctx),
+      readSecretsGrant(props.secretArns),
       endpointLogsGrant(props.endpointName, ctx),
       putMetricsGrant(),
       props.vpc ? vpcInterfacesGrant() : { statements: [], acknowledgements: [] },
@@ -218,6 +232,11 @@ function useKeysGrant(keys: readonly string[], ctx: RoleContext): Grant {
     ],
     acknowledgements: [],
   };
+}
+
+function readSecretsGrant(secretArns: readonly string[] | undefined): Grant {
+  const statement = secretReadStatement(secretArns);
+  return { statements: statement ? [statement] : [], acknowledgements: [] };
 }
 
 function endpointLogsGrant(endpointName: string, ctx: RoleContext): Grant {

@@ -105,6 +105,7 @@ export class ModelDeployment extends Construct {
         endpointName: this.endpointName,
         vpc: !!aws.subnets,
         bucketOwners: aws.bucketOwners,
+        secretArns: (ir.secrets ?? []).map((secret) => secret.reference),
       });
       this.role = role.role;
       roleArn = role.role.roleArn;

@@ -36,12 +36,32 @@ describe('cdk synth with the real CDK CLI', () => {
       expect(inferstack.code, inferstack.out).toBe(0);
       const templates = fs.readdirSync(cdkOut).filter((f) => f.endsWith('.template.json'));
       expect(templates.length).toBeGreaterThan(0);
+      // The built-in validator is off on both paths (it writes this report when it runs; see validation.test.ts).
+      expect(fs.existsSync(path.join(cdkOut, 'validation-report.json'))).toBe(false);
       for (const t of templates) {
         expect(fs.readFileSync(path.join(ours, t), 'utf8'), t).toBe(fs.readFileSync(path.join(cdkOut, t), 'utf8'));
+        expect(fs.readFileSync(path.join(cdkOut, t), 'utf8'), t).toContain('"aws:cdk:path"');
+        // Creation stack traces (one captured stack per construct) stay out of the metadata on both paths.
+        const metadata = t.replace('.template.json', '.metadata.json');
+        for (const dir of [cdkOut, ours]) expect(fs.readFileSync(path.join(dir, metadata), 'utf8'), `${dir}/${metadata}`).not.toContain('aws:cdk:creationStack');
         const resources = Object.keys(JSON.parse(fs.readFileSync(path.join(cdkOut, t), 'utf8')).Resources);
         expect(resources.length).toBeLessThanOrEqual(500);
       }
     },
     120_000,
   );
+
+  it('-c inferstack:validate=true runs the built-in validator; the templates stay the same', async () => {
+    const base = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-validate-'));
+    const [plain, validated] = [path.join(base, 'plain'), path.join(base, 'validated')];
+    const synth = (out: string, ...extra: string[]) => exec(process.execPath, [cdkBin, 'synth', '-c', 'spec=examples/qwen-chat.yaml', ...extra, '-o', out, '--quiet', '--no-notices']);
+    const [a, b] = await Promise.all([synth(plain), synth(validated, '-c', 'inferstack:validate=true')]);
+    expect(a.code, a.out).toBe(0);
+    expect(b.code, b.out).toBe(0);
+    expect(fs.existsSync(path.join(plain, 'validation-report.json'))).toBe(false);
+    expect(fs.existsSync(path.join(validated, 'validation-report.json'))).toBe(true);
+    const templates = fs.readdirSync(plain).filter((f) => f.endsWith('.template.json'));
+    expect(templates.length).toBeGreaterThan(0);
+    for (const t of templates) expect(fs.readFileSync(path.join(validated, t), 'utf8'), t).toBe(fs.readFileSync(path.join(plain, t), 'utf8'));
+  }, 120_000);
 });

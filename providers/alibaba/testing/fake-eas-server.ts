@@ -37,6 +37,8 @@ export interface FakeEasOptions {
   readonly behavior?: (serviceName: string) => ServiceBehavior;
   readonly faults?: FaultOptions;
   readonly seed?: number;
+  /** Base URL DescribeService reports as a service's endpoint (e.g. a fake gateway's); `/api/predict/<name>` is appended. */
+  readonly serviceEndpoint?: string;
 }
 
 export interface RecordedCall {
@@ -238,7 +240,7 @@ export class FakeEasServer {
       RunningInstance: running,
       PendingInstance: total - running,
       Region: cluster,
-      InternetEndpoint: `http://${s.id}.${cluster}.pai-eas.aliyuncs.com/api/predict/${s.name}`,
+      InternetEndpoint: `${this.options.serviceEndpoint ?? `http://${s.id}.${cluster}.pai-eas.aliyuncs.com`}/api/predict/${s.name}`,
       IntranetEndpoint: `http://${s.id}.vpc.${cluster}.pai-eas.aliyuncs.com/api/predict/${s.name}`,
       AccessToken: s.token,
       ServiceConfig: JSON.stringify(config),

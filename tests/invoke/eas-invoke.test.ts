@@ -1,0 +1,147 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { EasInvokeProvider, serviceUrl } from '../../providers/alibaba/invoke';
+import { EasAccess } from '../../providers/alibaba/status';
+import { buildRequest } from '../../lib/commands/invoke';
+import { compileOk, only } from '../helpers/compile';
+import { credentialsEnv, deployEas, FAST, spec, specFile, TEST_KEY_ID, TEST_SECRET } from '../deploy/harness';
+import { inferstack, withEasWorld } from './run-cli';
+
+function twoDeployments(): string {
+  return `version: 1
+deployments:
+  chat-one:
+    model: { uri: "oss://acme/qwen/", task: text-generation, family: qwen2, parameters: 7.6B }
+    engine: vllm
+    llm: { maxContextLength: 4096, maxConcurrentSequences: 8 }
+    resources: { instanceType: ecs.gn7i-c16g1.4xlarge }
+    targets: { alibaba: { region: cn-hangzhou } }
+  echo-two:
+    model: { uri: "oss://acme/app/", format: custom }
+    engine: custom
+    container: { image: "registry.example.com/echo:1", port: 8000, healthCheck: { path: /health } }
+    resources: { instanceType: ecs.c7.xlarge }
+    targets: { alibaba: { region: cn-hangzhou } }
+`;
+}
+
+describe('inferstack invoke on PAI-EAS (built binary, fake control plane + fake gateway)', () => {
+  it('sends an OpenAI chat request with the service token, prints the answer, never the token', async () => {
+    await withEasWorld(async ({ control, controlUrl, gateway }) => {
+      const file = specFile(spec('chat-inv'));
+      expect((await deployEas([file, '--endpoint', controlUrl, ...FAST])).code).toBe(0);
+      const r = await inferstack(['invoke', file, '--deployment', 'chat-inv', '--prompt', 'Hello there', '--endpoint', controlUrl]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout.trim()).toBe('OK from the fake gateway');
+      expect(r.stderr).toMatch(/chat-inv \[alibaba\]: HTTP 200, \d+ ms/);
+      const sent = gateway.requests.at(-1)!;
+      expect(sent).toMatchObject({ service: 'chat_inv', path: '/v1/chat/completions', status: 200, authorized: true });
+      expect(JSON.parse(sent.body)).toEqual({ model: 'chat-inv', messages: [{ role: 'user', content: 'Hello there' }], max_tokens: 64, stream: false });
+      expect(r.stdout + r.stderr).not.toContain(control.services.get('chat_inv')!.token);
+    });
+  });
+
+  it('--stream prints the generated text as it arrives (server-sent events)', async () => {
+    await withEasWorld(async ({ controlUrl, gateway }) => {
+      const file = specFile(spec('chat-stream'));
+      await deployEas([file, '--endpoint', controlUrl, ...FAST]);
+      const r = await inferstack(['invoke', file, '--deployment', 'chat-stream', '--stream', '--endpoint', controlUrl]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toBe('OK from the fake gateway\n');
+      expect(JSON.parse(gateway.requests.at(-1)!.body).stream).toBe(true);
+    });
+  });
+
+  it('waits out the gateway 503 window right after a deployment', async () => {
+    await withEasWorld(async ({ controlUrl, gateway, unavailable }) => {
+      const file = specFile(spec('chat-warm'));
+      await deployEas([file, '--endpoint', controlUrl, ...FAST]);
+      unavailable.set('chat_warm', 2);
+      const r = await inferstack(['invoke', file, '--deployment', 'chat-warm', '--endpoint', controlUrl]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(gateway.requests.filter((x) => x.service === 'chat_warm').map((x) => x.status)).toEqual([503, 503, 200]);
+    });
+  });
+
+  it('a token the gateway rejects: exit 1, says so, and does not print either token', async () => {
+    await withEasWorld(async ({ control, controlUrl, tokenOverride }) => {
+      const file = specFile(spec('chat-deny'));
+      await deployEas([file, '--endpoint', controlUrl, ...FAST]);
+      tokenOverride.set('chat_deny', 'a-different-token-0123456789');
+      const r = await inferstack(['invoke', file, '--deployment', 'chat-deny', '--endpoint', controlUrl]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain('HTTP 401 (the gateway rejected the service token)');
+      expect(r.stdout + r.stderr).not.toContain(control.services.get('chat_deny')!.token);
+    });
+  });
+
+  it('--smoke: one minimal request per deployment, a table, exit 1 when one fails; custom containers need --body', async () => {
+    await withEasWorld(async ({ controlUrl, gateway }) => {
+      const file = specFile(twoDeployments());
+      expect((await deployEas([file, '--endpoint', controlUrl, ...FAST])).code).toBe(0);
+      const withoutBody = await inferstack(['invoke', file, '--smoke', '--endpoint', controlUrl]);
+      expect(withoutBody.code).toBe(1);
+      expect(withoutBody.stdout).toMatch(/chat-one\s+alibaba\s+ok\s+200\s+\d+ ms\s+OK from the fake gateway/);
+      expect(withoutBody.stdout).toMatch(/echo-two\s+alibaba\s+FAILED\s+-\s+-\s+IS5504/);
+      expect(withoutBody.stderr).toContain('smoke: 1 of 2 passed');
+
+      const body = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'smoke-')), 'req.json');
+      fs.writeFileSync(body, '{"ping":1}');
+      const withBody = await inferstack(['invoke', file, '--smoke', '--body', body, '--endpoint', controlUrl, '--output', 'json']);
+      expect(withBody.code, withBody.stdout).toBe(0);
+      const doc = JSON.parse(withBody.stdout);
+      expect(doc.results.map((x: { deployment: string; ok: boolean }) => [x.deployment, x.ok])).toEqual([
+        ['chat-one', true],
+        ['echo-two', true],
+      ]);
+      expect(gateway.requests.at(-1)).toMatchObject({ service: 'echo_two', path: '', body: '{"ping":1}' });
+    });
+  });
+
+  it('--body - reads stdin; a deployment that is not deployed fails with how to deploy it', async () => {
+    await withEasWorld(async ({ controlUrl, gateway }) => {
+      const file = specFile(twoDeployments());
+      const absent = await inferstack(['invoke', file, '--deployment', 'echo-two', '--body', '-', '--endpoint', controlUrl], credentialsEnv(), '{"x":2}');
+      expect(absent.code).toBe(1);
+      expect(absent.stderr).toContain('service echo_two does not exist: deploy it with deploy-eas');
+      await deployEas([file, '--endpoint', controlUrl, ...FAST, '--deployment', 'echo-two']);
+      const r = await inferstack(['invoke', file, '--deployment', 'echo-two', '--body', '-', '--endpoint', controlUrl], credentialsEnv(), '{"x":2}');
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout.trim()).toBe('{"x":2}');
+      expect(gateway.requests.at(-1)!.body).toBe('{"x":2}');
+    });
+  });
+
+  it('usage: exactly one --deployment, or --smoke', async () => {
+    expect((await inferstack(['invoke', 'x.yaml'])).code).toBe(2);
+    expect((await inferstack(['invoke', 'x.yaml', '--smoke', '--deployment', 'a'])).code).toBe(2);
+    expect((await inferstack(['invoke', 'x.yaml', '--deployment', 'a', '--prompt', 'p', '--body', 'f'])).code).toBe(2);
+  });
+});
+
+describe('PAI-EAS invoke provider (in process)', () => {
+  it('uses https:// for public endpoints except loopback; VPC endpoints as given', () => {
+    expect(serviceUrl('http://123.cn-hangzhou.pai-eas.aliyuncs.com/api/predict/svc', '/v1/chat/completions')).toBe('https://123.cn-hangzhou.pai-eas.aliyuncs.com/api/predict/svc/v1/chat/completions');
+    expect(serviceUrl('http://127.0.0.1:8080/api/predict/svc', '')).toBe('http://127.0.0.1:8080/api/predict/svc');
+    expect(serviceUrl('http://123.vpc.cn-hangzhou.pai-eas.aliyuncs.com/api/predict/svc', '', false)).toBe('http://123.vpc.cn-hangzhou.pai-eas.aliyuncs.com/api/predict/svc');
+  });
+
+  it('gives up after the configured attempts when the gateway stays at 503', async () => {
+    await withEasWorld(async ({ controlUrl, unavailable, gateway }) => {
+      const file = specFile(spec('chat-cold'));
+      await deployEas([file, '--endpoint', controlUrl, ...FAST]);
+      unavailable.set('chat_cold', 100);
+      const ir = only(compileOk(fs.readFileSync(file, 'utf8')), 'alibaba');
+      const provider = new EasInvokeProvider(new EasAccess({ endpoint: controlUrl, credential: { getCredential: async () => ({ accessKeyId: TEST_KEY_ID, accessKeySecret: TEST_SECRET, type: 'access_key' }) } }), { gatewayAttempts: 3, gatewayDelayMs: 1 });
+      const request = buildRequest(ir, { prompt: 'hi' });
+      if ('error' in request) throw new Error('no request');
+      const outcome = await provider.invoke(ir, request, {});
+      expect(outcome.ok).toBe(false);
+      expect(outcome.httpStatus).toBe(503);
+      expect(outcome.error).toContain('still not routing to the service after 3 attempts');
+      expect(gateway.requests.filter((x) => x.service === 'chat_cold')).toHaveLength(3);
+    });
+  });
+});
