@@ -193,7 +193,7 @@ const Acceleration = Type.Object(
 
 const AlibabaResources = Type.Object(
   {
-    fallback: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { minItems: 1, maxItems: 10, description: 'ordered instance types' })),
+    fallback: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { minItems: 1, maxItems: 10, description: 'ordered instance types (alias of resources.fallback, PAI-EAS only)' })),
     spot: Type.Optional(Type.Object({ maxPrice: Type.Number({ exclusiveMinimum: 0, description: 'USD per hour' }) }, strict)),
     resourceGroup: Type.Optional(Type.String({ pattern: '^eas-r-[a-z0-9]+$', description: 'dedicated resource group id' })),
   },
@@ -207,6 +207,14 @@ const Resources = Type.Object(
     cpu: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 512, description: 'minimum vCPU' })),
     memory: Type.Optional(Size('minimum memory')),
     instanceType: Type.Optional(PerTarget(Type.String({ minLength: 1 }), 'instance type; wins over accelerator')),
+    fallback: Type.Optional(
+      Type.Array(Type.String({ minLength: 1 }), {
+        minItems: 1,
+        maxItems: 10,
+        description: 'ordered fallbacks (instance types or portable accelerator names) after the chosen instance: SageMaker instance pools, PAI-EAS instances list',
+      }),
+    ),
+    volumeSize: Type.Optional(Size('ML storage volume per instance (SageMaker VolumeSizeInGB; not on instance families with local NVMe storage)')),
     alibaba: Type.Optional(AlibabaResources),
   },
   strict,
@@ -223,6 +231,7 @@ const Serverless = Type.Object(
 
 const Async = Type.Object(
   {
+    input: Type.Optional(Type.String({ pattern: '^s3://[^/]+/', description: 'S3 prefix where requests are uploaded; the execution role may read it' })),
     output: Type.Optional(Type.String({ pattern: '^s3://[^/]+/', description: 'S3 prefix for results' })),
     failure: Type.Optional(Type.String({ pattern: '^s3://[^/]+/', description: 'S3 prefix for failures' })),
     notify: Type.Optional(
@@ -295,8 +304,8 @@ const Network = Type.Object(
     aws: Type.Optional(
       Type.Object(
         {
-          subnets: Type.Array(Type.String({ pattern: '^subnet-[0-9a-f]+$' }), { minItems: 1, maxItems: 16 }),
-          securityGroups: Type.Array(Type.String({ pattern: '^sg-[0-9a-f]+$' }), { minItems: 1, maxItems: 5 }),
+          subnets: Type.Array(Type.String({ pattern: '^subnet-([0-9a-f]{8}|[0-9a-f]{17})$', 'x-format-hint': 'a subnet id such as subnet-0123456789abcdef0' }), { minItems: 1, maxItems: 16 }),
+          securityGroups: Type.Array(Type.String({ pattern: '^sg-([0-9a-f]{8}|[0-9a-f]{17})$', 'x-format-hint': 'a security group id such as sg-0123456789abcdef0' }), { minItems: 1, maxItems: 5 }),
         },
         strict,
       ),
@@ -346,6 +355,11 @@ const AwsTarget = Type.Object(
     stackName: Type.Optional(Type.String({ pattern: '^[A-Za-z][A-Za-z0-9-]{0,127}$' })),
     endpointName: Type.Optional(Type.String({ pattern: '^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$' })),
     tags: Type.Optional(Type.Record(Type.String(), Type.String())),
+    bucketOwners: Type.Optional(
+      Type.Record(Type.String(), Type.String({ pattern: '^[0-9]{12}$' }), {
+        description: 'S3 bucket -> owning account id, for buckets outside the deployment account (the role pins every other bucket to its own account with s3:ResourceAccount)',
+      }),
+    ),
   },
   strict,
 );
