@@ -142,6 +142,8 @@ export interface AwsTargetIR {
   readonly securityGroups?: readonly string[];
   readonly kmsKey?: string;
   readonly role?: string;
+  /** S3 bucket -> owning account, for buckets outside the deployment account (s3:ResourceAccount). */
+  readonly bucketOwners: Readonly<Record<string, string>>;
 }
 
 export interface AlibabaTargetIR {
@@ -177,6 +179,10 @@ export interface DeploymentIR {
   readonly mode: Mode;
   /** Absent for serverless endpoints. */
   readonly instance?: InstanceIR;
+  /** Ordered instance types to fall back to when the chosen one has no capacity (resources.fallback). */
+  readonly fallbackInstanceTypes: readonly string[];
+  /** ML storage volume per instance in GB (resources.volumeSize). */
+  readonly volumeSizeGb?: number;
   readonly tensorParallel: number;
   readonly llm?: LlmIR;
   readonly sizing?: SizingIR;
@@ -187,13 +193,13 @@ export interface DeploymentIR {
   readonly speculative?: SpeculativeIR;
   readonly serverless?: { readonly memoryMb: number; readonly maxConcurrency: number; readonly provisionedConcurrency?: number };
   readonly async?: {
+    /** S3 prefix where clients upload requests before InvokeEndpointAsync (the execution role reads it). */
+    readonly input?: string;
     readonly output: string;
     readonly failure?: string;
     readonly notifySuccess?: string;
     readonly notifyError?: string;
     readonly maxConcurrentPerInstance?: number;
-    /** S3 prefix where requests are uploaded before InvokeEndpointAsync. */
-    readonly input?: string;
   };
   readonly pipeline?: readonly PipelineStepIR[];
   /** Environment variables of the model container read from a secret store (sorted by name). */

@@ -4,8 +4,12 @@
  *
  * SageMaker: models and endpoint configurations are immutable (any change replaces them, which SageMaker does
  * freely behind a stable endpoint); an endpoint keeps its URL unless its name changes (replacement: downtime and a
- * new URL); a removed endpoint is a deletion. PAI-EAS: instance counts, labels and scalers change in place; other
- * changes roll the service's instances; a renamed or removed service is a deletion.
+ * new URL); a removed endpoint is a deletion. A changed instance type of a variant registered for autoscaling is
+ * blocked: UpdateEndpoint fails until the variant is deregistered as a scalable target
+ * (https://docs.aws.amazon.com/sagemaker/latest/dg/endpoint-scaling-update.html). PAI-EAS: instance counts,
+ * labels and scalers change in place; other changes roll the service's instances; a renamed or removed service is a
+ * deletion. A changed stack name, account or region (AWS) or region (PAI-EAS) creates a new stack or service and
+ * orphans the old one: a target replacement.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -17,7 +21,7 @@ import { escapeControl, shortJson } from '../cli/io';
 import { detectLayout } from './output-folder';
 import { synth, SynthOptions } from './synth';
 
-export type ChangeClass = 'in-place' | 'free-replacement' | 'endpoint-replacement' | 'deletion' | 'rolling-update' | 'creation';
+export type ChangeClass = 'in-place' | 'free-replacement' | 'endpoint-replacement' | 'deletion' | 'rolling-update' | 'creation' | 'target-replacement' | 'blocked';
 
 export interface FieldDiff {
   readonly path: string;
@@ -44,7 +48,7 @@ export interface DiffResult {
   readonly destructive: readonly ResourceChange[];
 }
 
-export const DESTRUCTIVE: readonly ChangeClass[] = ['endpoint-replacement', 'deletion'];
+export const DESTRUCTIVE: readonly ChangeClass[] = ['endpoint-replacement', 'deletion', 'target-replacement', 'blocked'];
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -63,7 +67,8 @@ export function jsonDiff(a: unknown, b: unknown, prefix = ''): FieldDiff[] {
   return JSON.stringify(a) === JSON.stringify(b) ? [] : [{ path: prefix || '(root)', from: a, to: b }];
 }
 
-type Template = { Resources?: Record<string, { Type: string; Properties?: Record<string, unknown>; Metadata?: unknown }> };
+type Resource = { Type: string; Properties?: Record<string, unknown>; Metadata?: unknown };
+type Template = { Resources?: Record<string, Resource> };
 
 function readJson<T>(file: string): T | undefined {
   try {
@@ -86,12 +91,44 @@ function classifyAws(type: string, fields: readonly FieldDiff[], kind: 'added' |
   return 'in-place';
 }
 
+/** Where a stack lands, from the cloud assembly's manifest: template file -> stack name and environment. */
+type StackIdentity = { readonly StackName: string; readonly Environment: string };
+
+function stackIdentities(dir: string): Map<string, StackIdentity> {
+  type Artifact = { type?: string; environment?: string; properties?: { templateFile?: string; stackName?: string } };
+  const manifest = readJson<{ artifacts?: Record<string, Artifact> }>(path.join(dir, 'manifest.json'));
+  const out = new Map<string, StackIdentity>();
+  for (const [id, a] of Object.entries(manifest?.artifacts ?? {})) {
+    if (a.type !== 'aws:cloudformation:stack' || !a.properties?.templateFile) continue;
+    out.set(a.properties.templateFile, { StackName: a.properties.stackName ?? id, Environment: a.environment ?? '' });
+  }
+  return out;
+}
+
+/** A changed stack name, account or region: CloudFormation creates a new stack and the old one stays (orphaned). */
+function stackReplacement(file: string, before: StackIdentity | undefined, after: StackIdentity | undefined): ResourceChange | undefined {
+  if (!before || !after) return undefined;
+  const fields = jsonDiff(before, after);
+  return fields.length > 0 ? { target: 'aws', artifact: file, resource: '(stack)', type: 'AWS::CloudFormation::Stack', classification: 'target-replacement', fields } : undefined;
+}
+
+/** Instance type (or pools) of a variant changes while the endpoint's variant is an autoscaling target. */
+function blockedByAutoscaling(type: string, fields: readonly FieldDiff[], before: Record<string, Resource>): boolean {
+  if (type !== 'AWS::SageMaker::EndpointConfig') return false;
+  const instanceChange = fields.some((f) => /^ProductionVariants\[\d+\]\.(InstanceType|InstancePools)/.test(f.path) || f.path === 'ProductionVariants');
+  const autoscaled = Object.values(before).some((r) => r.Type === 'AWS::ApplicationAutoScaling::ScalableTarget' && r.Properties?.ScalableDimension === 'sagemaker:variant:DesiredInstanceCount');
+  return instanceChange && autoscaled;
+}
+
 export function diffAwsTemplates(oldDir: string, newDir: string): ResourceChange[] {
   const changes: ResourceChange[] = [];
   const files = [...new Set([...listFiles(oldDir, '.template.json'), ...listFiles(newDir, '.template.json')])].sort();
+  const [oldStacks, newStacks] = [stackIdentities(oldDir), stackIdentities(newDir)];
   for (const f of files) {
     const before = readJson<Template>(path.join(oldDir, f))?.Resources ?? {};
     const after = readJson<Template>(path.join(newDir, f))?.Resources ?? {};
+    const moved = stackReplacement(f, oldStacks.get(f), newStacks.get(f));
+    if (moved) changes.push(moved);
     for (const id of [...new Set([...Object.keys(before), ...Object.keys(after)])].sort()) {
       const a = before[id];
       const b = after[id];
@@ -101,12 +138,17 @@ export function diffAwsTemplates(oldDir: string, newDir: string): ResourceChange
         changes.push({ target: 'aws', artifact: f, resource: id, type: b.Type, classification: 'creation', fields: [] });
       } else if (a && b) {
         const fields = jsonDiff({ Type: a.Type, Properties: a.Properties ?? {} }, { Type: b.Type, Properties: b.Properties ?? {} }).map((d) => ({ ...d, path: d.path.replace(/^Properties\./, '') }));
-        if (fields.length > 0) changes.push({ target: 'aws', artifact: f, resource: id, type: b.Type, classification: classifyAws(b.Type, fields, 'modified'), fields });
+        if (fields.length === 0) continue;
+        const classification = blockedByAutoscaling(b.Type, fields, before) ? 'blocked' : classifyAws(b.Type, fields, 'modified');
+        changes.push({ target: 'aws', artifact: f, resource: id, type: b.Type, classification, fields });
       }
     }
   }
   return changes;
 }
+
+/** The label holding the PAI-EAS region of a synthesized service (written by the Alibaba emitter). */
+export const EAS_REGION_LABEL = 'inferstack-region';
 
 /** Keys of a PAI-EAS service whose change does not roll instances. */
 const EAS_IN_PLACE = [/^metadata\.instance$/, /^autoscaler/, /^cronscaler/, /^labels/];
@@ -129,8 +171,10 @@ export function diffEasServices(oldDir: string, newDir: string): ResourceChange[
     const fields = jsonDiff(a, b);
     if (fields.length === 0) continue;
     const renamed = fields.some((d) => d.path === 'metadata.name');
+    // The region is recorded as a label by the emitter; a service in another region is a new service.
+    const moved = fields.some((d) => d.path === `labels.${EAS_REGION_LABEL}`);
     const inPlace = fields.every((d) => EAS_IN_PLACE.some((re) => re.test(d.path)));
-    changes.push({ target: 'alibaba', artifact: f, resource: name(b), type: 'PAI-EAS service', classification: renamed ? 'deletion' : inPlace ? 'in-place' : 'rolling-update', fields });
+    changes.push({ target: 'alibaba', artifact: f, resource: name(b), type: 'PAI-EAS service', classification: moved ? 'target-replacement' : renamed ? 'deletion' : inPlace ? 'in-place' : 'rolling-update', fields });
   }
   return changes;
 }
@@ -165,6 +209,9 @@ const LABEL: Record<ChangeClass, string> = {
   deletion: 'DELETION',
   'rolling-update': 'rolling update (instances are replaced one by one)',
   creation: 'created',
+  'target-replacement': 'NEW STACK/SERVICE (another name, account or region: the old one is orphaned, not deleted)',
+  blocked:
+    'BLOCKED (SageMaker rejects an instance-type change of an autoscaled variant: deploy once without scaling, then with the new instance type, then with scaling again; https://docs.aws.amazon.com/sagemaker/latest/dg/endpoint-scaling-update.html)',
 };
 
 function value(v: unknown): string {
@@ -191,13 +238,26 @@ export function renderText(r: DiffResult): string {
   return lines.map(escapeControl).join('\n');
 }
 
+/**
+ * A value as a Markdown code span, so nothing taken from a spec (an @mention, a link, an image, an HTML comment, a
+ * table pipe) is interpreted by GitHub: the fence is longer than any backtick run inside, and pipes are escaped as
+ * GFM tables require even inside code spans (https://github.github.com/gfm/#tables-extension-).
+ */
+export function markdownCode(text: string): string {
+  const flat = escapeControl(text.replace(/[\r\n]+/g, ' ')).replace(/\|/g, '\\|');
+  const longest = Math.max(0, ...(flat.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = '`'.repeat(longest + 1);
+  const pad = flat === '' || flat.startsWith('`') || flat.endsWith('`') ? ' ' : '';
+  return `${fence}${pad}${flat}${pad}${fence}`;
+}
+
 export function renderMarkdown(r: DiffResult): string {
   if (r.changes.length === 0) return '### inferstack diff\n\nNo changes: the synthesis matches the committed one.\n';
-  const esc = (s: string) => escapeControl(s).replace(/\|/g, '\\|').replace(/`/g, "'");
   const lines = ['### inferstack diff', '', r.destructive.length > 0 ? `> **${r.destructive.length} destructive change(s)** — needs \`--allow-destructive\`.` : '> No destructive change.', '', '| Target | Artifact | Resource | Change | Fields |', '|---|---|---|---|---|'];
   for (const c of r.changes) {
-    const fields = c.fields.slice(0, 8).map((f) => `\`${esc(f.path)}\`: ${esc(value(f.from))} → ${esc(value(f.to))}`).join('<br>') + (c.fields.length > 8 ? `<br>… ${c.fields.length - 8} more` : '');
-    lines.push(`| ${c.target} | ${esc(c.artifact)} | ${esc(c.resource)} (${esc(c.type)}) | ${DESTRUCTIVE.includes(c.classification) ? `**${LABEL[c.classification]}**` : LABEL[c.classification]} | ${fields} |`);
+    const fields = c.fields.slice(0, 8).map((f) => `${markdownCode(f.path)}: ${markdownCode(value(f.from))} → ${markdownCode(value(f.to))}`).join('<br>') + (c.fields.length > 8 ? `<br>… ${c.fields.length - 8} more` : '');
+    const label = LABEL[c.classification];
+    lines.push(`| ${c.target} | ${markdownCode(c.artifact)} | ${markdownCode(c.resource)} (${markdownCode(c.type)}) | ${DESTRUCTIVE.includes(c.classification) ? `**${label}**` : label} | ${fields} |`);
   }
   return `${lines.join('\n')}\n`;
 }

@@ -80,6 +80,7 @@ export function asyncIR(d: DeploymentSpec): Pick<DeploymentIR, 'async'> {
   if (!a?.output) return {};
   return {
     async: {
+      ...(a.input ? { input: a.input } : {}),
       output: a.output,
       ...(a.failure ? { failure: a.failure } : {}),
       ...(a.notify?.success ? { notifySuccess: a.notify.success } : {}),

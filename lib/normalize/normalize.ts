@@ -11,6 +11,7 @@ import type { DeploymentIR, LlmIR } from '../ir';
 import { KvDtype, weightBytes } from '../sizing';
 import { mergeDefaults } from '../spec/merge';
 import type { DeploymentSpec, Spec } from '../spec/schema';
+import { parseSizeBytes } from '../spec/units';
 import { TARGETS } from '../spec/constants';
 import { DeploymentContext } from './context';
 import { engineDevices, engineSettings, requestedEngine, resolveEngine } from './engine';
@@ -18,6 +19,8 @@ import { asyncIR, batchingIR, compileIR, normalizeLlm, pipelineIR, serverlessIR,
 import { allAccept, checkSizing, chooseInstance, engineAccepts, headsAccept, PlacementRequest, requestedAccelerator, sizingFunction } from './instance';
 import { normalizeModel, normalizeQuantization } from './model';
 import { normalizeTensorParallel } from './parallelism';
+import { checkNameCollisions, NormalizedEntry } from './collisions';
+import { fallbackInstances } from './fallback';
 import { checkAlibaba } from './rules-alibaba';
 import { checkAws } from './rules-aws';
 import { checkCommon } from './rules-common';
@@ -52,6 +55,7 @@ export function normalizeSpec(spec: Spec, bag: DiagnosticBag, options: Normalize
   if (bag.errorCountUnder(['defaults']) > 0) return out;
   const prices = priceBookFor(spec, options);
   const { prices: _prices, ...defaults } = (spec.defaults ?? {}) as Record<string, unknown>;
+  const entries: NormalizedEntry[] = [];
   for (const [name, raw] of Object.entries(deployments)) {
     if (bag.errorCountUnder(['deployments', name]) > 0) continue;
     const merged = mergeDefaults(defaults, raw as Record<string, unknown>, ['deployments', name]);
@@ -69,9 +73,11 @@ export function normalizeSpec(spec: Spec, bag: DiagnosticBag, options: Normalize
     for (const target of targets) {
       const ctx = new DeploymentContext(bag, merged, name, target, prices);
       const ir = normalizeForTarget(d, ctx);
-      if (ir && ctx.errorCount === 0) out.push(ir);
+      if (ir) entries.push({ ir, ctx });
     }
   }
+  checkNameCollisions(entries);
+  for (const e of entries) if (e.ctx.errorCount === 0) out.push(e.ir);
   return out;
 }
 
@@ -113,6 +119,7 @@ function normalizeForTarget(d: DeploymentSpec, ctx: DeploymentContext): Deployme
   const engine = engineSettings(d, ctx, choice, model, region);
   checkMaxBatchedTokens(ctx, llm, choice);
   const price = chosenType ? ctx.prices.priceOf(target, chosenType.name, region ?? '') : undefined;
+  const fallbackInstanceTypes = fallbackInstances(d, ctx, placement, resolvedReq, engine.name);
 
   const ir: DeploymentIR = {
     name: ctx.name,
@@ -122,6 +129,8 @@ function normalizeForTarget(d: DeploymentSpec, ctx: DeploymentContext): Deployme
     engine,
     mode,
     ...(placement.instance ? { instance: placement.instance } : {}),
+    fallbackInstanceTypes,
+    ...(d.resources?.volumeSize ? { volumeSizeGb: Math.ceil(parseSizeBytes(d.resources.volumeSize) / GIB) } : {}),
     tensorParallel,
     ...(llm ? { llm } : {}),
     ...(sizing ? { sizing } : {}),
@@ -141,7 +150,7 @@ function normalizeForTarget(d: DeploymentSpec, ctx: DeploymentContext): Deployme
     ...(d.observability?.dataCapture ? { dataCapture: d.observability.dataCapture } : {}),
     timeouts: timeoutsIR(d, model, weightsBytes),
     ...(price ? { price: { perHour: price.perHour, currency: price.currency, region: price.region, source: price.source } } : {}),
-    ...(target === 'aws' ? { aws: awsTarget(d, ctx, region ?? '') } : { alibaba: alibabaTarget(d, ctx, region ?? '') }),
+    ...(target === 'aws' ? { aws: awsTarget(d, ctx, region ?? '') } : { alibaba: alibabaTarget(d, ctx, region ?? '', fallbackInstanceTypes) }),
   };
 
   checkSecretLiterals(d, ctx);

@@ -107,6 +107,8 @@ export function checkAlibaba(d: DeploymentSpec, ir: DeploymentIR, ctx: Deploymen
     [!!ir.async?.notifySuccess || !!ir.async?.notifyError, ['async', 'notify'], 'async.notify', 'EAS asynchronous services keep results in their queue service; there are no SNS notifications'],
     [!!ir.async?.output, ['async', 'output'], 'async.output', 'results of EAS asynchronous services are read from the service\'s output queue, not an S3 prefix'],
     [d.serverless !== undefined && ir.mode !== 'serverless', ['serverless'], 'serverless', 'the block applies to SageMaker serverless endpoints only'],
+    [!!ir.async?.input, ['async', 'input'], 'async.input', 'requests to EAS asynchronous services go through the service\'s input queue, not an S3 prefix'],
+    [ir.volumeSizeGb !== undefined, ['resources', 'volumeSize'], 'resources.volumeSize', 'inferstack sets no PAI-EAS disk size; the instance type\'s system disk is used'],
   ];
   for (const [when, path, setting, reason] of ignored) {
     if (when) ctx.report(Diagnostics.SettingIgnored, path, { atKey: true, args: { setting, reason }, hint: 'remove it, or scope the deployment to aws' });

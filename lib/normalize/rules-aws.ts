@@ -11,6 +11,7 @@ import type { DeploymentIR } from '../ir';
 import type { DeploymentSpec } from '../spec/schema';
 import type { DeploymentContext } from './context';
 import type { SpecPath } from '../diagnostics/diagnostic';
+import { checkAwsSafety } from './rules-aws-safety';
 
 export const SERVERLESS_MEMORY_MB = [1024, 2048, 3072, 4096, 5120, 6144] as const;
 export const NEO_FRAMEWORKS = ['pytorch', 'tensorflow', 'keras', 'mxnet', 'onnx', 'tflite', 'xgboost', 'darknet', 'sklearn'] as const;
@@ -174,6 +175,7 @@ export function checkAws(d: DeploymentSpec, ir: DeploymentIR, ctx: DeploymentCon
 
   checkAwsCompilation(ir, ctx);
   checkAwsContainer(d, ir, ctx);
+  checkAwsSafety(d, ir, ctx);
 }
 
 /** What the serving container is told: engine limits, the script of framework containers, and user overrides. */

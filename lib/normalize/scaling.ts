@@ -135,3 +135,79 @@ export function normalizeRollout(d: DeploymentSpec): RolloutIR {
     rollbackAlarms: r.rollbackAlarms ?? [],
   };
 }
+
+/**
+ * Application Auto Scaling cron (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-cron-expressions.html,
+ * referenced by https://docs.aws.amazon.com/autoscaling/application/userguide/scheduled-scaling-using-cron-expressions.html):
+ * six fields, day-of-week 1-7 with 1 = Sunday (or SUN-SAT), and exactly one of day-of-month / day-of-week is "?".
+ * The spec's cron is the classic 5-field form (day-of-week 0-7, 0 and 7 = Sunday), so weekdays are converted:
+ * `0 20 * * 0` -> `cron(0 20 ? * SUN *)`, `0 8 * * 1-5` -> `cron(0 8 ? * MON-FRI *)`.
+ */
+export type AwsCron = { readonly ok: true; readonly expression: string } | { readonly ok: false; readonly reason: 'both-days' | 'bad-weekday' };
+
+const DAY_NAMES = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'] as const;
+
+function weekdayNumber(token: string): number | undefined {
+  const named = DAY_NAMES.indexOf(token.toUpperCase() as (typeof DAY_NAMES)[number]);
+  if (named >= 0) return named;
+  if (!/^[0-9]+$/.test(token)) return undefined;
+  const n = Number(token);
+  return n <= 7 ? n % 7 : undefined;
+}
+
+/** The days (0 = Sunday) a classic day-of-week field selects, or undefined if it is not valid. */
+export function weekdaysOf(field: string): Set<number> | undefined {
+  const days = new Set<number>();
+  for (const item of field.split(',')) {
+    const [range, stepText] = item.split('/') as [string, string | undefined];
+    const step = stepText === undefined ? 1 : Number(stepText);
+    if (!Number.isInteger(step) || step < 1) return undefined;
+    let from: number | undefined;
+    let to: number | undefined;
+    if (range === '*' || range === '?') [from, to] = [0, 6];
+    else if (range.includes('-')) {
+      const [a, b] = range.split('-') as [string, string];
+      from = a === '7' ? 7 : weekdayNumber(a);
+      // In a range 7 means Sunday at the end of the week (5-7 = Fri, Sat, Sun).
+      to = b === '7' ? 7 : weekdayNumber(b);
+    } else {
+      from = weekdayNumber(range);
+      to = stepText === undefined ? from : 6;
+    }
+    if (from === undefined || to === undefined || to < from) return undefined;
+    for (let d = from; d <= to; d += step) days.add(d % 7);
+  }
+  return days;
+}
+
+/** Consecutive runs of AWS day names: {1,2,3,4,5} -> MON-FRI; {0,6} -> SUN,SAT. */
+function awsWeekdayField(days: Set<number>): string {
+  const sorted = [...days].sort((a, b) => a - b);
+  const parts: string[] = [];
+  for (let i = 0; i < sorted.length; ) {
+    let j = i;
+    while (j + 1 < sorted.length && sorted[j + 1] === sorted[j]! + 1) j++;
+    const [first, last] = [DAY_NAMES[sorted[i]!]!, DAY_NAMES[sorted[j]!]!];
+    if (j - i >= 2) parts.push(`${first}-${last}`);
+    else for (let k = i; k <= j; k++) parts.push(DAY_NAMES[sorted[k]!]!);
+    i = j + 1;
+  }
+  return parts.join(',');
+}
+
+/** EventBridge-style increments start from a value: `*\/15` -> `0/15` (minutes, hours), `1/2` (day, month). */
+function awsIncrement(field: string, start: number): string {
+  return field.replace(/(^|,)\*\//g, `$1${start}/`);
+}
+
+export function awsCronExpression(cron: string): AwsCron {
+  const [minute, hour, dom, month, dow] = cron.trim().split(/\s+/) as [string, string, string, string, string];
+  const days = weekdaysOf(dow);
+  if (!days) return { ok: false, reason: 'bad-weekday' };
+  const everyWeekday = days.size === 7;
+  const everyMonthDay = dom === '*' || dom === '?';
+  if (!everyWeekday && !everyMonthDay) return { ok: false, reason: 'both-days' };
+  const dayOfMonth = everyWeekday ? (dom === '?' ? '*' : awsIncrement(dom, 1)) : '?';
+  const dayOfWeek = everyWeekday ? '?' : awsWeekdayField(days);
+  return { ok: true, expression: `cron(${awsIncrement(minute, 0)} ${awsIncrement(hour, 0)} ${dayOfMonth} ${awsIncrement(month, 1)} ${dayOfWeek} *)` };
+}

@@ -26,6 +26,7 @@ export function awsTarget(d: DeploymentSpec, ctx: DeploymentContext, region: str
     stackName: t.stackName ?? `inferstack-${ctx.name}`,
     ...(t.endpointName ? { endpointName: t.endpointName } : {}),
     tags: { ...(t.tags ?? {}) },
+    bucketOwners: { ...(t.bucketOwners ?? {}) },
     ...(d.network?.aws ? { subnets: d.network.aws.subnets, securityGroups: d.network.aws.securityGroups } : {}),
     ...(kmsKey ? { kmsKey } : {}),
     ...(role ? { role } : {}),
@@ -37,7 +38,8 @@ export function easServiceName(deployment: string): string {
   return deployment.replace(/-/g, '_');
 }
 
-export function alibabaTarget(d: DeploymentSpec, ctx: DeploymentContext, region: string): AlibabaTargetIR {
+/** `fallback`: resources.fallback resolved to PAI-EAS instance types (or the resources.alibaba.fallback alias). */
+export function alibabaTarget(d: DeploymentSpec, ctx: DeploymentContext, region: string, fallback: readonly string[] = d.resources?.alibaba?.fallback ?? []): AlibabaTargetIR {
   const t = d.targets?.alibaba ?? {};
   const r = d.resources?.alibaba ?? {};
   return {
@@ -47,7 +49,7 @@ export function alibabaTarget(d: DeploymentSpec, ctx: DeploymentContext, region:
     ...(t.workspaceId ? { workspaceId: t.workspaceId } : {}),
     ...(t.gateway ? { gateway: t.gateway } : {}),
     labels: { ...(t.labels ?? {}) },
-    fallback: r.fallback ?? [],
+    fallback: [...fallback],
     ...(r.spot ? { spotMaxPrice: r.spot.maxPrice } : {}),
     ...(r.resourceGroup ? { resourceGroup: r.resourceGroup } : {}),
     ...(d.network?.alibaba ? { vpc: d.network.alibaba } : {}),

@@ -99,7 +99,7 @@ const HealthCheck = Type.Object(
  * Manager (`acs:kms:<region>:<account>:secret/<name>`).
  */
 const SecretRefs = Type.Record(
-  Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]*$' }),
+  Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]*$', 'x-format-hint': 'an environment variable name: a letter or "_", then letters, digits or "_"' }),
   PerTarget(Type.String({ minLength: 1, maxLength: 2048 }), 'secret reference: an AWS Secrets Manager ARN, an Alibaba Cloud KMS secret ARN'),
   {
     description: 'environment variables read from a secret store at deploy time (never written into templates)',
@@ -194,7 +194,7 @@ const Acceleration = Type.Object(
 
 const AlibabaResources = Type.Object(
   {
-    fallback: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { minItems: 1, maxItems: 10, description: 'ordered instance types' })),
+    fallback: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { minItems: 1, maxItems: 10, description: 'ordered instance types (alias of resources.fallback, PAI-EAS only)' })),
     spot: Type.Optional(Type.Object({ maxPrice: Type.Number({ exclusiveMinimum: 0, description: 'USD per hour' }) }, strict)),
     resourceGroup: Type.Optional(Type.String({ pattern: '^eas-r-[a-z0-9]+$', 'x-format-hint': 'a resource group id: "eas-r-" then lowercase letters and digits', description: 'dedicated resource group id' })),
   },
@@ -208,6 +208,14 @@ const Resources = Type.Object(
     cpu: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 512, description: 'minimum vCPU' })),
     memory: Type.Optional(Size('minimum memory')),
     instanceType: Type.Optional(PerTarget(Type.String({ minLength: 1 }), 'instance type; wins over accelerator')),
+    fallback: Type.Optional(
+      Type.Array(Type.String({ minLength: 1 }), {
+        minItems: 1,
+        maxItems: 10,
+        description: 'ordered fallbacks (instance types or portable accelerator names) after the chosen instance: SageMaker instance pools, PAI-EAS instances list',
+      }),
+    ),
+    volumeSize: Type.Optional(Size('ML storage volume per instance (SageMaker VolumeSizeInGB; not on instance families with local NVMe storage)')),
     alibaba: Type.Optional(AlibabaResources),
   },
   strict,
@@ -224,6 +232,7 @@ const Serverless = Type.Object(
 
 const Async = Type.Object(
   {
+    input: Type.Optional(Type.String({ pattern: '^s3://[^/]+/', 'x-format-hint': 'an S3 prefix: s3://BUCKET/ followed by a path', description: 'S3 prefix where requests are uploaded; the execution role may read it' })),
     output: Type.Optional(Type.String({ pattern: '^s3://[^/]+/', 'x-format-hint': 'an S3 prefix: s3://BUCKET/ followed by a path', description: 'S3 prefix for results' })),
     failure: Type.Optional(Type.String({ pattern: '^s3://[^/]+/', 'x-format-hint': 'an S3 prefix: s3://BUCKET/ followed by a path', description: 'S3 prefix for failures' })),
     notify: Type.Optional(
@@ -296,8 +305,8 @@ const Network = Type.Object(
     aws: Type.Optional(
       Type.Object(
         {
-          subnets: Type.Array(Type.String({ pattern: '^subnet-[0-9a-f]+$', 'x-format-hint': 'a subnet id: "subnet-" then hexadecimal digits' }), { minItems: 1, maxItems: 16 }),
-          securityGroups: Type.Array(Type.String({ pattern: '^sg-[0-9a-f]+$', 'x-format-hint': 'a security group id: "sg-" then hexadecimal digits' }), { minItems: 1, maxItems: 5 }),
+          subnets: Type.Array(Type.String({ pattern: '^subnet-([0-9a-f]{8}|[0-9a-f]{17})$', 'x-format-hint': 'a subnet id such as subnet-0123456789abcdef0' }), { minItems: 1, maxItems: 16 }),
+          securityGroups: Type.Array(Type.String({ pattern: '^sg-([0-9a-f]{8}|[0-9a-f]{17})$', 'x-format-hint': 'a security group id such as sg-0123456789abcdef0' }), { minItems: 1, maxItems: 5 }),
         },
         strict,
       ),
@@ -347,6 +356,11 @@ const AwsTarget = Type.Object(
     stackName: Type.Optional(Type.String({ pattern: '^[A-Za-z][A-Za-z0-9-]{0,127}$', 'x-format-hint': 'a letter, then up to 127 letters, digits or hyphens' })),
     endpointName: Type.Optional(Type.String({ pattern: '^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$', 'x-format-hint': 'letters, digits and hyphens, at most 63, not starting or ending with a hyphen' })),
     tags: Type.Optional(Type.Record(Type.String(), Type.String())),
+    bucketOwners: Type.Optional(
+      Type.Record(Type.String(), Type.String({ pattern: '^[0-9]{12}$', 'x-format-hint': 'a 12-digit AWS account id, quoted' }), {
+        description: 'S3 bucket -> owning account id, for buckets outside the deployment account (the role pins every other bucket to its own account with s3:ResourceAccount)',
+      }),
+    ),
   },
   strict,
 );
@@ -396,7 +410,7 @@ const CloudPrices = Type.Object(
   {
     currency: Type.Optional(Type.Union([Type.Literal('USD'), Type.Literal('CNY')], { description: 'currency of every price in this table (default USD)' })),
     regions: Type.Record(
-      Type.String({ pattern: '^[a-z0-9-]+$' }),
+      Type.String({ pattern: '^[a-z0-9-]+$', 'x-format-hint': 'a region id: lowercase letters, digits and hyphens' }),
       Type.Record(Type.String({ minLength: 1 }), Type.Number({ exclusiveMinimum: 0, description: 'price per instance-hour' }), { description: 'instance type -> price per hour' }),
       { description: 'region -> { instance type: price per hour }' },
     ),

@@ -283,6 +283,8 @@ export function buildServiceConfig(ir: DeploymentIR): EasServiceConfig {
     'managed-by': 'inferstack',
     'inferstack-deployment': ir.name,
     'inferstack-version': INFERSTACK_VERSION,
+    // The region is not part of the service JSON; `inferstack diff` reads it here (EAS_REGION_LABEL) to see a move.
+    'inferstack-region': t.region,
   };
   if (ir.description) config.labels['inferstack-description'] = ir.description.slice(0, 128);
   return config;

@@ -5,6 +5,7 @@
  * CloudFormation has no resource for these jobs (AWS::SageMaker resource types,
  * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/AWS_SageMaker.html, checked 2026-11-25).
  */
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Aws, CfnElement, CustomResource, Duration, Stack, Token, Validations } from 'aws-cdk-lib';
@@ -15,7 +16,7 @@ import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import type { DeploymentIR } from '../../lib/ir';
 import { neoTargetFor } from '../../lib/normalize/rules-aws';
-import { parseS3Uri } from './execution-role';
+import { hasIamWildcard, parseS3Uri } from './execution-role';
 import { awsPartition, resolveAwsImage } from '../../lib/catalog/images';
 import { jobQuantizationEnv, quantizedByJob, trtllmLimits } from '../../lib/engines/aws-options';
 
@@ -111,6 +112,16 @@ export function planJob(ir: DeploymentIR): JobPlan | undefined {
   };
 }
 
+/**
+ * The job-name prefix of a deployment: `<deployment>-<6 hex of the stack name>J`. Deployment names are lowercase
+ * ([a-z][a-z0-9-]*), so the uppercase J marks where the name ends: the IAM pattern `<prefix>*` of `resnet` cannot
+ * match the jobs of `resnet-canary`, and the stack-name hash keeps two stacks' `resnet` deployments apart.
+ */
+export function jobNamePrefix(deployment: string, stackName: string): string {
+  const scope = createHash('sha256').update(stackName).digest('hex').slice(0, 6);
+  return `${deployment}-${scope}J`;
+}
+
 /** The compiled handler directory (dist/...), which holds only the handler: that is the Lambda asset. */
 export function handlerAssetDir(): string {
   let dir = __dirname;
@@ -143,7 +154,7 @@ export class AheadOfTimeJob extends Construct {
     const stack = Stack.of(this);
     const partition = Token.isUnresolved(stack.region) ? Aws.PARTITION : awsPartition(stack.region);
     const nagPartition = Token.isUnresolved(partition) ? '<AWS::Partition>' : partition;
-    const namePrefix = `inferstack-${ir.name}`.slice(0, 40);
+    const namePrefix = jobNamePrefix(ir.name, stack.stackName);
     const acknowledge: Array<{ construct: Construct; id: string; reason: string }> = [];
     const nagAccount = Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account;
 
@@ -155,26 +166,30 @@ export class AheadOfTimeJob extends Construct {
     const input = parseS3Uri(ir.model.uri)!;
     const output = parseS3Uri(plan.outputUri)!;
     const inputObjects = input.prefix.endsWith('.tar.gz') ? input.prefix : `${input.prefix.replace(/\/?$/, '/')}*`;
+    // Buckets are pinned to their owner's account (s3:ResourceAccount), as in the execution role.
+    const owner = (bucket: string) => ({ 's3:ResourceAccount': ir.aws?.bucketOwners[bucket] ?? stack.account });
     const statements = [
-      new iam.PolicyStatement({ sid: 'ReadModel', actions: ['s3:GetObject'], resources: [`arn:${partition}:s3:::${input.bucket}/${inputObjects}`] }),
-      new iam.PolicyStatement({ sid: 'WriteOutput', actions: ['s3:PutObject', 's3:AbortMultipartUpload', 's3:GetObject'], resources: [`arn:${partition}:s3:::${output.bucket}/${output.prefix}*`] }),
-      new iam.PolicyStatement({
-        sid: 'ListPrefixes',
-        actions: ['s3:ListBucket'],
-        resources: [...new Set([`arn:${partition}:s3:::${input.bucket}`, `arn:${partition}:s3:::${output.bucket}`])],
-        conditions: { StringLike: { 's3:prefix': [...new Set([inputObjects, `${output.prefix}*`])] } },
-      }),
+      new iam.PolicyStatement({ sid: 'ReadModel', actions: ['s3:GetObject'], resources: [`arn:${partition}:s3:::${input.bucket}/${inputObjects}`], conditions: { StringEquals: owner(input.bucket) } }),
+      new iam.PolicyStatement({ sid: 'WriteOutput', actions: ['s3:PutObject', 's3:AbortMultipartUpload', 's3:GetObject'], resources: [`arn:${partition}:s3:::${output.bucket}/${output.prefix}*`], conditions: { StringEquals: owner(output.bucket) } }),
+      ...[...new Set([input.bucket, output.bucket])].map(
+        (bucket, i) =>
+          new iam.PolicyStatement({
+            sid: i === 0 ? 'ListPrefixes' : `ListPrefixes${i + 1}`,
+            actions: ['s3:ListBucket'],
+            resources: [`arn:${partition}:s3:::${bucket}`],
+            conditions: { StringLike: { 's3:prefix': [...new Set([...(bucket === input.bucket ? [inputObjects] : []), ...(bucket === output.bucket ? [`${output.prefix}*`] : [])])] }, StringEquals: owner(bucket) },
+          }),
+      ),
       new iam.PolicyStatement({
         sid: 'JobLogs',
         actions: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
         resources: [`arn:${partition}:logs:${stack.region}:${stack.account}:log-group:/aws/sagemaker/${plan.kind === 'compilation' ? 'CompilationJobs' : 'OptimizationJobs'}:*`],
       }),
     ];
-    const jobAck = [
-      `Resource::arn:${nagPartition}:s3:::${output.bucket}/${output.prefix}*`,
-      `Resource::arn:${nagPartition}:logs:${stack.region}:${nagAccount}:log-group:/aws/sagemaker/${plan.kind === 'compilation' ? 'CompilationJobs' : 'OptimizationJobs'}:*`,
-    ];
-    if (inputObjects.endsWith('*')) jobAck.push(`Resource::arn:${nagPartition}:s3:::${input.bucket}/${inputObjects}`);
+    // Only wildcards inferstack appends are acknowledged; a bucket or prefix holding one (a spec value) is not.
+    const jobAck = [`Resource::arn:${nagPartition}:logs:${stack.region}:${nagAccount}:log-group:/aws/sagemaker/${plan.kind === 'compilation' ? 'CompilationJobs' : 'OptimizationJobs'}:*`];
+    if (!hasIamWildcard(`${output.bucket}/${output.prefix}`)) jobAck.push(`Resource::arn:${nagPartition}:s3:::${output.bucket}/${output.prefix}*`);
+    if (inputObjects.endsWith('*') && !hasIamWildcard(`${input.bucket}/${input.prefix}`)) jobAck.push(`Resource::arn:${nagPartition}:s3:::${input.bucket}/${inputObjects}`);
     if (plan.kind === 'optimization') {
       const lmi = resolveAwsImage(ir.engine.device === 'neuron' ? 'lmi-neuron' : ir.engine.name === 'tensorrt-llm' ? 'tensorrt-llm' : 'lmi', stack.region);
       if (lmi) {
@@ -188,7 +203,7 @@ export class AheadOfTimeJob extends Construct {
     for (const a of jobAck) acknowledge.push({ construct: jobPolicy, id: `AwsSolutions-IAM5[${a}]`, reason: 'scoped to the job\'s own input, output prefix and log group; ecr:GetAuthorizationToken supports only "*"' });
 
     // The handler role: create/describe/stop jobs of this deployment only, pass only the job role.
-    const jobArn = `arn:${partition}:sagemaker:${stack.region}:${stack.account}:${plan.kind === 'compilation' ? 'compilation-job' : 'optimization-job'}/${namePrefix}-*`;
+    const jobArn = `arn:${partition}:sagemaker:${stack.region}:${stack.account}:${plan.kind === 'compilation' ? 'compilation-job' : 'optimization-job'}/${namePrefix}*`;
     const handlerRole = new iam.Role(this, 'HandlerRole', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'), description: `Starts and watches the ${plan.kind} job of ${ir.name}` });
     const verbs = plan.kind === 'compilation' ? ['CreateCompilationJob', 'DescribeCompilationJob', 'StopCompilationJob'] : ['CreateOptimizationJob', 'DescribeOptimizationJob', 'StopOptimizationJob'];
     const logGroup = new logs.LogGroup(this, 'HandlerLogs', { retention: logs.RetentionDays.ONE_MONTH });
@@ -200,7 +215,7 @@ export class AheadOfTimeJob extends Construct {
         new iam.PolicyStatement({ sid: 'HandlerLogs', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [`${logGroup.logGroupArn}:*`] }),
       ],
     });
-    acknowledge.push({ construct: handlerPolicy, id: `AwsSolutions-IAM5[Resource::arn:${nagPartition}:sagemaker:${stack.region}:${nagAccount}:${plan.kind === 'compilation' ? 'compilation-job' : 'optimization-job'}/${namePrefix}-*]`, reason: 'job names are <deployment prefix>-<hash of the request>, so the role manages only this deployment\'s jobs' });
+    acknowledge.push({ construct: handlerPolicy, id: `AwsSolutions-IAM5[Resource::arn:${nagPartition}:sagemaker:${stack.region}:${nagAccount}:${plan.kind === 'compilation' ? 'compilation-job' : 'optimization-job'}/${namePrefix}*]`, reason: 'job names are <deployment>-<stack hash>J<hash of the request>; the uppercase J cannot occur in a deployment name, so the role manages only this deployment\'s jobs' });
     const logicalId = (c: Construct) => stack.getLogicalId(c.node.defaultChild as CfnElement);
     acknowledge.push({ construct: handlerPolicy, id: `AwsSolutions-IAM5[Resource::<${logicalId(logGroup)}.Arn>:*]`, reason: 'the handler writes only to its own log group\'s streams' });
 
@@ -214,8 +229,9 @@ export class AheadOfTimeJob extends Construct {
         timeout: Duration.minutes(2),
         memorySize: 256,
         logGroup,
-        // At most one job start and one poll at a time per deployment; CloudFormation never needs more.
-        reservedConcurrentExecutions: 2,
+        // No reserved concurrency: Lambda keeps a minimum of unreserved concurrency (100), so on accounts whose
+        // concurrency quota is low (new accounts) any reservation fails the deployment
+        // (https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html).
         description: `inferstack: ${plan.kind} job of ${ir.name} (${name === 'OnEvent' ? 'start/stop' : 'poll'})`,
       });
     const onEvent = fn('OnEvent', 'index.onEvent');
@@ -250,7 +266,7 @@ export class AheadOfTimeJob extends Construct {
       { id: 'AwsSolutions-SF1', reason: 'the waiter state machine only polls the job; the job and the handlers log to CloudWatch Logs' },
       { id: 'AwsSolutions-SF2', reason: 'the waiter state machine only polls the job; X-Ray tracing adds nothing to a single polling loop' },
       { id: 'HIPAA.Security-IAMNoInlinePolicy', reason: 'inline default policies are created by the CDK Provider framework for its own functions' },
-      { id: 'HIPAA.Security-LambdaConcurrency', reason: 'the Provider framework functions are invoked once per stack operation by CloudFormation' },
+      { id: 'HIPAA.Security-LambdaConcurrency', reason: 'the handlers run once per stack operation; reserving concurrency would fail on accounts at the default Lambda concurrency quota' },
       { id: 'HIPAA.Security-LambdaDLQ', reason: 'custom-resource handlers are invoked synchronously by CloudFormation and Step Functions, which report failures; a DLQ would never receive anything' },
       { id: 'HIPAA.Security-LambdaInsideVPC', reason: 'the handlers only call the SageMaker control-plane API and process no data' },
       { id: 'HIPAA.Security-CloudWatchLogGroupEncrypted', reason: 'the handler log group holds job names and statuses only, no model data or requests' },

@@ -1,5 +1,7 @@
 import { App, CloudFormationValidatePlugin, Validations } from 'aws-cdk-lib';
 import type { DeploymentIR } from '../../lib/ir';
+import { stackConstructId } from '../../lib/normalize/collisions';
+import { FEATURE_FLAGS } from './feature-flags';
 import { InferenceStack } from './inference-stack';
 
 /** Context key that turns aws-cdk-lib's built-in CloudFormation validation on: `cdk synth -c inferstack:validate=true`. */
@@ -43,7 +45,8 @@ export function createInferstackApp(options: InferstackAppOptions = {}): App {
     analyticsReporting: false,
     builtinCloudFormationValidation: false,
     ...(options.outdir !== undefined ? { outdir: options.outdir } : {}),
-    context: { ...(cdkDebug() ? {} : LEAN_CONTEXT), ...options.context },
+    // The recommended feature flags; cdk.json carries the same values for the CDK CLI (providers/aws/feature-flags.ts).
+    context: { ...FEATURE_FLAGS, ...(cdkDebug() ? {} : LEAN_CONTEXT), ...options.context },
   });
   if (options.validate ?? validationRequested(app)) Validations.of(app).addPlugins(sharedValidator());
   return app;
@@ -63,13 +66,8 @@ function sharedValidator(): CloudFormationValidatePlugin {
   return validator;
 }
 
-/** Stack construct ids: the deployment name in PascalCase, stable across runs. */
-export function stackId(name: string): string {
-  return name
-    .split('-')
-    .map((p) => p.charAt(0).toUpperCase() + p.slice(1))
-    .join('');
-}
+/** Stack construct ids: the deployment name in PascalCase, stable across runs (validate rejects collisions). */
+export const stackId = stackConstructId;
 
 /** Adds one stack per AWS deployment to an app (shared by the CDK entry point and `inferstack synth`). */
 export function addDeploymentStacks(app: App, deployments: readonly DeploymentIR[]): InferenceStack[] {

@@ -1,13 +1,14 @@
 /**
  * Application Auto Scaling for SageMaker variants, serverless provisioned concurrency and inference
  * components, as L1 resources so every property is explicit in the template.
- * Facts: ../shared/reference/aws-sagemaker.md §6.
+ * Target tracking metrics: https://docs.aws.amazon.com/sagemaker/latest/dg/endpoint-auto-scaling-add-code-define.html
  */
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { CfnResource } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import type { DeploymentIR, ScheduleIR } from '../../lib/ir';
+import { awsCronExpression } from '../../lib/normalize/scaling';
 
 export type ScalingTargetKind = 'variant' | 'provisioned-concurrency' | 'inference-component';
 
@@ -22,12 +23,12 @@ export interface EndpointScalingProps {
   readonly dependsOn: CfnResource;
 }
 
-/** A 5-field cron as an Application Auto Scaling `cron(min hour dom month dow year)` expression. */
+/** A 5-field cron as an Application Auto Scaling `cron(min hour dom month dow year)` expression (weekdays converted). */
 export function applicationAutoScalingCron(cron: string): string {
-  const [minute, hour, dom, month, dow] = cron.trim().split(/\s+/) as [string, string, string, string, string];
-  const dayOfWeek = dow === '*' ? '?' : dow;
-  const dayOfMonth = dow === '*' ? dom : '?';
-  return `cron(${minute} ${hour} ${dayOfMonth} ${month} ${dayOfWeek} *)`;
+  const converted = awsCronExpression(cron);
+  // The normalizer reports crons that cannot be converted (IS3200, IS2025); reaching here with one is a bug.
+  if (!converted.ok) throw new Error(`cron "${cron}" cannot be expressed for Application Auto Scaling (${converted.reason})`);
+  return converted.expression;
 }
 
 export class EndpointScaling extends Construct {

@@ -13,6 +13,8 @@ import type { DeploymentIR } from '../../lib/ir';
 import { AheadOfTimeJob, planJob } from './ahead-of-time-job';
 import { EndpointScaling } from './autoscaling';
 import { DEFAULT_VARIANT, pipelineContainer, primaryContainer } from './containers';
+import { familyOf, instanceType } from '../../lib/catalog/instances';
+import { LOCAL_NVME_FAMILIES, NEURON_AMI_FAMILIES } from '../../lib/normalize/rules-aws-safety';
 import { ExecutionRole } from './execution-role';
 
 export interface ModelDeploymentProps {
@@ -29,9 +31,13 @@ export interface ModelDeploymentProps {
   readonly modelDependencies?: readonly Construct[];
 }
 
-/** Instance families with local NVMe instance storage: SageMaker rejects a KmsKeyId for them (the NVMe volume is hardware-encrypted). */
-export const LOCAL_NVME_FAMILIES = ['c5d', 'm5d', 'r5d', 'g4dn', 'g5', 'g6', 'g6e', 'p3dn', 'p4d', 'p4de', 'p5', 'p5e', 'p5en', 'trn1', 'trn1n'] as const;
+export { LOCAL_NVME_FAMILIES };
 const NEURON_AMI = 'al2-ami-sagemaker-inference-neuron-2';
+
+/** The instance families of every pool the variant may run on (the chosen type, then resources.fallback). */
+export function variantFamilies(ir: DeploymentIR): string[] {
+  return ir.instance ? [ir.instance.family, ...ir.fallbackInstanceTypes.map(familyOf)] : [];
+}
 
 export function endpointNameOf(ir: DeploymentIR): string {
   return ir.aws?.endpointName ?? ir.name;
@@ -60,8 +66,7 @@ export class ModelDeployment extends Construct {
 
     // Encryption at rest: the spec's key, else a generated key with rotation. Instance types with local NVMe
     // storage cannot take a volume key (the storage is hardware-encrypted); serverless has no volume.
-    const family = ir.instance?.family ?? '';
-    const volumeKeyAllowed = ir.mode !== 'serverless' && !(LOCAL_NVME_FAMILIES as readonly string[]).includes(family);
+    const volumeKeyAllowed = ir.mode !== 'serverless' && !variantFamilies(ir).some((f) => (LOCAL_NVME_FAMILIES as readonly string[]).includes(f));
     const needsKey = volumeKeyAllowed || !!ir.async || !!ir.dataCapture;
     let keyArn: string | undefined = aws.kmsKey;
     if (!keyArn && needsKey) {
@@ -89,7 +94,7 @@ export class ModelDeployment extends Construct {
       roleArn = aws.role;
     } else {
       const images = [image, ...(ir.pipeline ?? []).filter((s) => !s.isModel).map((s) => s.image!)];
-      const reads = [artifactUri, ...(jobPlan ? [jobPlan.outputUri] : []), ...(ir.pipeline ?? []).flatMap((s) => (s.modelUri ? [s.modelUri] : [])), ...(ir.speculative?.draftModel?.startsWith('s3://') ? [ir.speculative.draftModel] : [])];
+      const reads = [artifactUri, ...(ir.async?.input ? [ir.async.input] : []), ...(jobPlan ? [jobPlan.outputUri] : []), ...(ir.pipeline ?? []).flatMap((s) => (s.modelUri ? [s.modelUri] : [])), ...(ir.speculative?.draftModel?.startsWith('s3://') ? [ir.speculative.draftModel] : [])];
       const writes = [ir.async?.output, ir.async?.failure, ir.dataCapture?.destination].filter((x): x is string => !!x);
       const topics = [ir.async?.notifySuccess, ir.async?.notifyError].filter((x): x is string => !!x);
       const role = new ExecutionRole(this, 'ExecutionRole', {
@@ -100,6 +105,7 @@ export class ModelDeployment extends Construct {
         kmsKeyArns: keyArn ? [keyArn] : [],
         endpointName: this.endpointName,
         vpc: !!aws.subnets,
+        bucketOwners: aws.bucketOwners,
         secretArns: (ir.secrets ?? []).map((secret) => secret.reference),
       });
       this.role = role.role;
@@ -131,7 +137,7 @@ export class ModelDeployment extends Construct {
     this.endpointConfig = new sagemaker.CfnEndpointConfig(this, 'EndpointConfig', {
       productionVariants: [variant],
       ...(keyArn && volumeKeyAllowed ? { kmsKeyId: keyArn } : {}),
-      ...(scaleToZero ? { executionRoleArn: roleArn } : {}),
+      ...(scaleToZero ? inferenceComponentHosting(roleArn, vpcConfig, ir.networkIsolation) : {}),
       ...(ir.async
         ? {
             asyncInferenceConfig: {
@@ -170,7 +176,7 @@ export class ModelDeployment extends Construct {
         reason:
           ir.mode === 'serverless'
             ? 'serverless endpoints have no ML storage volume to encrypt with a customer key'
-            : `${ir.instance?.type} has local NVMe instance storage, which SageMaker encrypts in hardware and for which it rejects a KmsKeyId`,
+            : `${[ir.instance?.type, ...ir.fallbackInstanceTypes].join(', ')}: local NVMe instance storage (in at least one pool), which SageMaker encrypts in hardware and for which it rejects a KmsKeyId`,
       });
     }
     if (!scaleToZero) this.endpointConfig.node.addDependency(this.model);
@@ -188,18 +194,13 @@ export class ModelDeployment extends Construct {
     let icName: string | undefined;
     if (scaleToZero) {
       icName = `${this.endpointName}-ic`;
-      const inst = ir.instance!;
       const ic = new sagemaker.CfnInferenceComponent(this, 'InferenceComponent', {
         inferenceComponentName: icName,
         endpointName: this.endpoint.attrEndpointName,
         variantName: DEFAULT_VARIANT,
         specification: {
           modelName: this.model.attrModelName,
-          computeResourceRequirements: {
-            ...(inst.count > 0 ? { numberOfAcceleratorDevicesRequired: inst.count } : {}),
-            numberOfCpuCoresRequired: Math.max(1, inst.vcpu - 1),
-            minMemoryRequiredInMb: Math.max(1024, Math.floor(inst.memoryGiB * 1024 * 0.8)),
-          },
+          computeResourceRequirements: componentRequirements(ir),
           startupParameters: {
             modelDataDownloadTimeoutInSeconds: ir.timeouts.downloadSeconds,
             containerStartupHealthCheckTimeoutInSeconds: ir.timeouts.startupSeconds,
@@ -247,12 +248,13 @@ export class ModelDeployment extends Construct {
         },
       };
     }
-    const inst = ir.instance!;
-    const neuron = ir.engine.device === 'neuron';
+    // The Neuron AMI is documented for Inferentia2 and Trainium only (not inf1): every pool must be one of those.
+    const neuronAmi = ir.engine.device === 'neuron' && variantFamilies(ir).every((f) => (NEURON_AMI_FAMILIES as readonly string[]).includes(f));
     return {
       variantName: DEFAULT_VARIANT,
       ...(scaleToZero ? {} : { modelName: this.model.attrModelName }),
-      instanceType: inst.type,
+      ...instanceSelection(ir),
+      ...(ir.volumeSizeGb !== undefined ? { volumeSizeInGb: ir.volumeSizeGb } : {}),
       initialInstanceCount: Math.max(1, ir.scaling.min),
       initialVariantWeight: 1,
       ...(ir.mode !== 'multi-model' && !scaleToZero
@@ -261,7 +263,7 @@ export class ModelDeployment extends Construct {
             modelDataDownloadTimeoutInSeconds: ir.timeouts.downloadSeconds,
           }
         : {}),
-      ...(neuron ? { inferenceAmiVersion: NEURON_AMI } : {}),
+      ...(neuronAmi ? { inferenceAmiVersion: NEURON_AMI } : {}),
       ...(ir.model.generative ? { routingConfig: { routingStrategy: 'LEAST_OUTSTANDING_REQUESTS' } } : {}),
       ...(scaleToZero
         ? {
@@ -271,6 +273,46 @@ export class ModelDeployment extends Construct {
         : {}),
     };
   }
+}
+
+/** What one inference-component copy asks for: what the smallest pool offers (a copy must fit every pool). */
+export function componentRequirements(ir: DeploymentIR): sagemaker.CfnInferenceComponent.InferenceComponentComputeResourceRequirementsProperty {
+  const inst = ir.instance!;
+  const pools = [inst, ...ir.fallbackInstanceTypes.map((t) => instanceType('aws', t)).filter((t): t is NonNullable<typeof t> => !!t)];
+  const count = Math.min(...pools.map((p) => p.count));
+  return {
+    ...(count > 0 ? { numberOfAcceleratorDevicesRequired: count } : {}),
+    numberOfCpuCoresRequired: Math.max(1, Math.min(...pools.map((p) => p.vcpu)) - 1),
+    minMemoryRequiredInMb: Math.max(1024, Math.floor(Math.min(...pools.map((p) => p.memoryGiB)) * 1024 * 0.8)),
+  };
+}
+
+/**
+ * One instance type, or instance pools when resources.fallback names more: an ordered list of up to five types that
+ * SageMaker provisions by priority (1 first) when capacity runs out
+ * (https://docs.aws.amazon.com/sagemaker/latest/dg/realtime-endpoints-heterogeneous.html,
+ * https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_InstancePool.html). The pools replace InstanceType.
+ */
+export function instanceSelection(ir: DeploymentIR): Pick<sagemaker.CfnEndpointConfig.ProductionVariantProperty, 'instanceType' | 'instancePools'> {
+  const types = [ir.instance!.type, ...ir.fallbackInstanceTypes];
+  if (types.length === 1) return { instanceType: types[0]! };
+  return { instancePools: types.map((instanceType, i) => ({ instanceType, priority: i + 1 })) };
+}
+
+/**
+ * Inference-component endpoints take the execution role, the VPC and network isolation on the endpoint
+ * configuration (the model is attached later by the component), as the SageMaker Python SDK does:
+ * `Session.endpoint_from_production_variants(..., vpc_config=..., enable_network_isolation=...)` puts
+ * `ExecutionRoleArn` (when no variant names a model), `VpcConfig` and `EnableNetworkIsolation` into
+ * CreateEndpointConfig (github.com/aws/sagemaker-python-sdk v2.257.6, src/sagemaker/session.py; checked 2026-11-25;
+ * https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateEndpointConfig.html).
+ */
+export function inferenceComponentHosting(
+  roleArn: string,
+  vpcConfig: { subnets: string[]; securityGroupIds: string[] } | undefined,
+  networkIsolation: boolean,
+): Pick<sagemaker.CfnEndpointConfigProps, 'executionRoleArn' | 'vpcConfig' | 'enableNetworkIsolation'> {
+  return { executionRoleArn: roleArn, ...(vpcConfig ? { vpcConfig } : {}), ...(networkIsolation ? { enableNetworkIsolation: true } : {}) };
 }
 
 /** The repository ARN of an ECR image URI (the image's own account and region). */

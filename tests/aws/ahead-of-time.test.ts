@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { compileSpecFile } from '../../lib/compile';
-import { planJob } from '../../providers/aws/ahead-of-time-job';
+import { jobNamePrefix, planJob } from '../../providers/aws/ahead-of-time-job';
 import { EXAMPLES } from '../helpers/paths';
 import { exampleTemplate } from './helpers';
 
@@ -11,7 +11,7 @@ describe('Neo compilation in the stack', () => {
   it('a custom resource with the CreateCompilationJob request: framework, input shape, target from the instance family', () => {
     t.hasResourceProperties('Custom::SageMakerCompilationJob', {
       Kind: 'compilation',
-      NamePrefix: 'inferstack-resnet-neo',
+      NamePrefix: jobNamePrefix('resnet-neo', 'inferstack-resnet-neo'),
       Request: { 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp('"Framework":"PYTORCH".*"DataInputConfig":"\\{\\\\"input0\\\\":\\[1,3,224,224\\]\\}".*"TargetDevice":"ml_c5".*"MaxRuntimeInSeconds":900')])] },
     });
   });
@@ -32,7 +32,7 @@ describe('Neo compilation in the stack', () => {
     t.hasResourceProperties('AWS::IAM::ManagedPolicy', {
       PolicyDocument: {
         Statement: Match.arrayWith([
-          Match.objectLike({ Action: ['sagemaker:CreateCompilationJob', 'sagemaker:DescribeCompilationJob', 'sagemaker:StopCompilationJob'], Resource: { 'Fn::Join': ['', Match.arrayWith([':compilation-job/inferstack-resnet-neo-*'])] } }),
+          Match.objectLike({ Action: ['sagemaker:CreateCompilationJob', 'sagemaker:DescribeCompilationJob', 'sagemaker:StopCompilationJob'], Resource: { 'Fn::Join': ['', Match.arrayWith([`:compilation-job/${jobNamePrefix('resnet-neo', 'inferstack-resnet-neo')}*`])] } }),
           Match.objectLike({ Action: 'iam:PassRole', Condition: { StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } } }),
         ]),
       },
@@ -40,6 +40,19 @@ describe('Neo compilation in the stack', () => {
     t.hasResourceProperties('AWS::IAM::ManagedPolicy', {
       PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Sid: 'ReadModel', Action: 's3:GetObject' }), Match.objectLike({ Sid: 'WriteOutput' })]) },
     });
+  });
+});
+
+describe('job names and handler functions', () => {
+  it('one deployment\'s IAM job-name pattern covers none of another\'s (resnet vs resnet-canary, same deployment in two stacks)', () => {
+    const resnet = jobNamePrefix('resnet', 'inferstack-resnet');
+    const others = [jobNamePrefix('resnet-canary', 'inferstack-resnet-canary'), jobNamePrefix('resnet', 'other-stack'), jobNamePrefix('resnet-a1b2c3', 'x')];
+    for (const other of others) expect(`${other}0123456789ab`.startsWith(resnet)).toBe(false);
+    expect(resnet).toMatch(/^resnet-[0-9a-f]{6}J$/);
+  });
+  it('the handler functions reserve no concurrency (it fails on accounts with a low Lambda quota)', () => {
+    const t = exampleTemplate('neo-resnet-c5.yaml');
+    for (const fn of Object.values(t.findResources('AWS::Lambda::Function'))) expect((fn as { Properties: Record<string, unknown> }).Properties.ReservedConcurrentExecutions).toBeUndefined();
   });
 });
 

@@ -32,6 +32,7 @@ describe('cdk synth with the real CDK CLI', () => {
         exec(process.execPath, [CLI, 'synth', `examples/${file}`, '--target', 'aws', '--out', ours]),
       ]);
       expect(cdk.code, cdk.out).toBe(0);
+      expect(cdk.out).not.toMatch(/feature flags are not configured/);
       expect(inferstack.code, inferstack.out).toBe(0);
       const templates = fs.readdirSync(cdkOut).filter((f) => f.endsWith('.template.json'));
       expect(templates.length).toBeGreaterThan(0);

@@ -7,11 +7,12 @@ import { AwsSolutionsChecks, HIPAASecurityChecks } from 'cdk-nag';
 import { compileSpecFile } from '../../lib/compile';
 import type { DeploymentIR } from '../../lib/ir';
 import { addDeploymentStacks } from '../../providers/aws/app';
+import { FEATURE_FLAGS } from '../../providers/aws/feature-flags';
 import { compileOk } from '../helpers/compile';
 import { EXAMPLES } from '../helpers/paths';
 
 export function stacksFor(deployments: readonly DeploymentIR[]): Stack[] {
-  const app = new App({ analyticsReporting: false });
+  const app = new App({ analyticsReporting: false, context: { ...FEATURE_FLAGS } });
   const stacks = addDeploymentStacks(app, deployments);
   app.synth();
   return stacks;
@@ -31,7 +32,7 @@ export function inlineTemplate(yaml: string): Template {
 export function nagErrors(file: string): string[] {
   const r = compileSpecFile(path.join(EXAMPLES, file));
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'nag-'));
-  const app = new App({ analyticsReporting: false, outdir });
+  const app = new App({ analyticsReporting: false, outdir, context: { ...FEATURE_FLAGS } });
   addDeploymentStacks(app, r.deployments);
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new HIPAASecurityChecks(app));
   const log = console.error;

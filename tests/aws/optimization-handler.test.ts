@@ -18,12 +18,12 @@ setClient(new SageMakerClient({ region: 'us-east-1' }));
 
 const neo: JobResourceProperties = {
   Kind: 'compilation',
-  NamePrefix: 'inferstack-resnet',
+  NamePrefix: 'resnet-a1b2c3J',
   Request: JSON.stringify({ InputConfig: { S3Uri: 's3://m/model.tar.gz', Framework: 'PYTORCH', DataInputConfig: '{"input0":[1,3,224,224]}' }, OutputConfig: { S3OutputLocation: 's3://m/out/', TargetDevice: 'ml_c5' }, StoppingCondition: { MaxRuntimeInSeconds: 900 }, RoleArn: 'arn:aws:iam::123456789012:role/job' }),
 };
 const awq: JobResourceProperties = {
   Kind: 'optimization',
-  NamePrefix: 'inferstack-llama',
+  NamePrefix: 'llama-d4e5f6J',
   Request: JSON.stringify({ ModelSource: { S3: { S3Uri: 's3://m/llama/' } }, DeploymentInstanceType: 'ml.g5.2xlarge', OptimizationConfigs: [{ ModelQuantizationConfig: { OverrideEnvironment: { OPTION_QUANTIZE: 'awq' } } }], OutputConfig: { S3OutputLocation: 's3://m/opt/' }, StoppingCondition: { MaxRuntimeInSeconds: 3600 }, RoleArn: 'arn:aws:iam::123456789012:role/job' }),
 };
 const event = (RequestType: 'Create' | 'Update' | 'Delete', props: JobResourceProperties, PhysicalResourceId?: string): CustomResourceEvent => ({ RequestType, ResourceProperties: props, ...(PhysicalResourceId ? { PhysicalResourceId } : {}) });
@@ -35,16 +35,42 @@ describe('onEvent', () => {
     sm.on(CreateCompilationJobCommand).resolves({ CompilationJobArn: 'arn' });
     const r = await onEvent(event('Create', neo));
     expect(r.PhysicalResourceId).toBe(jobName(neo));
-    expect(r.PhysicalResourceId).toMatch(/^inferstack-resnet-[0-9a-f]{16}$/);
+    expect(r.PhysicalResourceId).toMatch(/^resnet-a1b2c3J[0-9a-f]{12}$/);
     const input = sm.commandCalls(CreateCompilationJobCommand)[0]!.args[0].input;
     expect(input).toMatchObject({ CompilationJobName: jobName(neo), OutputConfig: { TargetDevice: 'ml_c5' }, RoleArn: 'arn:aws:iam::123456789012:role/job' });
   });
 
   it('a retried create finds its job already started and does not start a second one', async () => {
     sm.on(CreateCompilationJobCommand).rejects(new ResourceInUse({ message: 'Job already exists', $metadata: {} }));
+    sm.on(DescribeCompilationJobCommand).resolves({ CompilationJobStatus: 'INPROGRESS' } as never);
     const r = await onEvent(event('Create', neo));
     expect(r.PhysicalResourceId).toBe(jobName(neo));
     expect(sm.commandCalls(CreateCompilationJobCommand)).toHaveLength(1);
+  });
+
+  it.each(['FAILED', 'STOPPED'])('a rerun after a %s job starts a new job with a suffix instead of reusing the dead one', async (status) => {
+    sm.on(CreateCompilationJobCommand, { CompilationJobName: jobName(neo) }).rejects(new ResourceInUse({ message: 'Job already exists', $metadata: {} }));
+    sm.on(CreateCompilationJobCommand, { CompilationJobName: jobName(neo, 2) }).resolves({ CompilationJobArn: 'arn' });
+    sm.on(DescribeCompilationJobCommand, { CompilationJobName: jobName(neo) }).resolves({ CompilationJobStatus: status, FailureReason: 'ClientError: bad shape' } as never);
+    const r = await onEvent(event('Create', neo));
+    expect(r.PhysicalResourceId).toBe(`${jobName(neo)}R2`);
+    expect(r.PhysicalResourceId.length).toBeLessThanOrEqual(63);
+    expect(sm.commandCalls(CreateCompilationJobCommand).map((c) => c.args[0].input.CompilationJobName)).toEqual([jobName(neo), jobName(neo, 2)]);
+  });
+
+  it('an update of a request whose job failed starts the next attempt', async () => {
+    sm.on(DescribeOptimizationJobCommand, { OptimizationJobName: jobName(awq) }).resolves({ OptimizationJobStatus: 'FAILED' } as never);
+    sm.on(CreateOptimizationJobCommand, { OptimizationJobName: jobName(awq) }).rejects(new ResourceInUse({ message: 'already exists', $metadata: {} }));
+    sm.on(CreateOptimizationJobCommand, { OptimizationJobName: jobName(awq, 2) }).resolves({ OptimizationJobArn: 'arn' });
+    const r = await onEvent(event('Update', awq, jobName(awq)));
+    expect(r.PhysicalResourceId).toBe(`${jobName(awq)}R2`);
+    expect(sm.commandCalls(CreateOptimizationJobCommand).at(-1)!.args[0].input.OptimizationJobName).toBe(`${jobName(awq)}R2`);
+  });
+
+  it('gives up after MAX_ATTEMPTS dead jobs with what to do', async () => {
+    sm.on(CreateCompilationJobCommand).rejects(new ResourceInUse({ message: 'Job already exists', $metadata: {} }));
+    sm.on(DescribeCompilationJobCommand).resolves({ CompilationJobStatus: 'FAILED' } as never);
+    await expect(onEvent(event('Create', neo))).rejects.toThrow(/failed or was stopped 9 times.*change the request/);
   });
 
   it('other create errors fail the resource', async () => {
@@ -54,6 +80,7 @@ describe('onEvent', () => {
 
   it('an update with the same input keeps the job; a changed input starts a new one', async () => {
     sm.on(CreateOptimizationJobCommand).resolves({ OptimizationJobArn: 'arn' });
+    sm.on(DescribeOptimizationJobCommand).resolves({ OptimizationJobStatus: 'COMPLETED' } as never);
     const same = await onEvent(event('Update', awq, jobName(awq)));
     expect(same.PhysicalResourceId).toBe(jobName(awq));
     expect(sm.commandCalls(CreateOptimizationJobCommand)).toHaveLength(0);

@@ -199,15 +199,15 @@ deployments:
 deployments:
   vpc-svc:
     model: { uri: "s3://m/model.tar.gz", format: xgboost }
-    network: { aws: { subnets: [subnet-0aa, subnet-0bb], securityGroups: [sg-0cc] } }
+    network: { aws: { subnets: [subnet-0aa00000, subnet-0bb00000], securityGroups: [sg-0cc00000] } }
     security: { networkIsolation: true }
     scaling: { min: 1, max: 4, metric: cpu-utilization, target: 60, schedule: [ { cron: "0 8 * * 1-5", min: 3, timezone: Europe/Berlin } ] }
     targets: { aws: { region: eu-central-1 } }
 `);
-    t.hasResourceProperties('AWS::SageMaker::Model', { VpcConfig: { Subnets: ['subnet-0aa', 'subnet-0bb'], SecurityGroupIds: ['sg-0cc'] }, EnableNetworkIsolation: true });
+    t.hasResourceProperties('AWS::SageMaker::Model', { VpcConfig: { Subnets: ['subnet-0aa00000', 'subnet-0bb00000'], SecurityGroupIds: ['sg-0cc00000'] }, EnableNetworkIsolation: true });
     t.hasResourceProperties('AWS::IAM::ManagedPolicy', { PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Sid: 'VpcNetworkInterfaces' })]) } });
     t.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', {
-      ScheduledActions: [{ ScheduledActionName: 'schedule-1', Schedule: 'cron(0 8 ? * 1-5 *)', Timezone: 'Europe/Berlin', ScalableTargetAction: { MinCapacity: 3, MaxCapacity: 4 } }],
+      ScheduledActions: [{ ScheduledActionName: 'schedule-1', Schedule: 'cron(0 8 ? * MON-FRI *)', Timezone: 'Europe/Berlin', ScalableTargetAction: { MinCapacity: 3, MaxCapacity: 4 } }],
     });
     t.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
       TargetTrackingScalingPolicyConfiguration: Match.objectLike({ CustomizedMetricSpecification: Match.objectLike({ MetricName: 'CPUUtilization', Namespace: '/aws/sagemaker/Endpoints' }), TargetValue: 240 }),
@@ -227,7 +227,8 @@ describe('security on every AWS example', () => {
       for (const s of policy.Properties.PolicyDocument.Statement) {
         const actions = Array.isArray(s.Action) ? s.Action : [s.Action];
         expect(actions.some((a) => a.includes('*'))).toBe(false);
-        if (s.Resource === '*') expect(['EcrAuthorizationToken', 'VpcNetworkInterfaces']).toContain(s.Sid);
+        if (s.Resource === '*') expect(['EcrAuthorizationToken', 'VpcNetworkInterfaces', 'PublishEndpointMetrics']).toContain(s.Sid);
+        if (s.Sid === 'PublishEndpointMetrics') expect(s).toMatchObject({ Action: 'cloudwatch:PutMetricData', Condition: { StringEquals: { 'cloudwatch:namespace': ['/aws/sagemaker/Endpoints', '/aws/sagemaker/InferenceComponents'] } } });
       }
     }
   });

@@ -4,7 +4,9 @@
  * Lambda Node.js runtime provides, so the asset is this one compiled file (no bundling, no Docker).
  *
  * - onEvent Create/Update: start the job under a name derived from the request (a retried create finds the job
- *   already there instead of starting a second one; a changed request gets a new name, hence a new job).
+ *   already there instead of starting a second one; a changed request gets a new name, hence a new job). A job of
+ *   that name that FAILED or was STOPPED (an earlier deployment that failed or rolled back) cannot be restarted
+ *   under its name: the next attempt gets the suffix R2, R3, ... (at most MAX_ATTEMPTS).
  * - onEvent Delete: stop the job if it still runs; a job that is gone counts as deleted.
  * - isComplete: poll Describe*; COMPLETED -> data for the model (artifact S3 URI, recommended image); FAILED or
  *   STOPPED -> an error carrying the job's FailureReason, which CloudFormation shows in the stack events.
@@ -26,7 +28,10 @@ export type JobKind = 'compilation' | 'optimization';
 
 export interface JobResourceProperties {
   readonly Kind: JobKind;
-  /** Prefix of the job name; the rest is a hash of the request. */
+  /**
+   * Prefix of the job name; the rest is a hash of the request and the attempt. It ends in an uppercase marker that
+   * deployment names (lowercase) cannot contain, so one deployment's IAM pattern `<prefix>*` covers no other's.
+   */
   readonly NamePrefix: string;
   /** The Create*Job request without its name, as JSON. */
   readonly Request: string;
@@ -58,12 +63,21 @@ function sagemaker(): SageMakerClient {
   return (client ??= new SageMakerClient({}));
 }
 
-/** Deterministic job name: prefix + hash of the request (max 63 characters, [a-zA-Z0-9-]). */
-export function jobName(props: JobResourceProperties): string {
-  const hash = createHash('sha256').update(`${props.Kind}\n${props.Request}`).digest('hex').slice(0, 16);
-  const prefix = props.NamePrefix.replace(/[^a-zA-Z0-9-]/g, '-').slice(0, 63 - 17);
-  return `${prefix}-${hash}`;
+/** Attempts per request: the first name, then R2 ... R9 after FAILED or STOPPED jobs. */
+export const MAX_ATTEMPTS = 9;
+
+/**
+ * Deterministic job name: prefix + hash of the request (+ `R<attempt>` from the second attempt on); at most 63
+ * characters of [a-zA-Z0-9-] (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateCompilationJob.html).
+ */
+export function jobName(props: JobResourceProperties, attempt = 1): string {
+  const hash = createHash('sha256').update(`${props.Kind}\n${props.Request}`).digest('hex').slice(0, 12);
+  const prefix = props.NamePrefix.replace(/[^a-zA-Z0-9-]/g, '-').slice(0, 63 - 12 - 2);
+  return `${prefix}${hash}${attempt > 1 ? `R${attempt}` : ''}`;
 }
+
+/** A job in one of these states will never complete: a new attempt is needed. */
+const DEAD = ['FAILED', 'STOPPED', 'STOPPING'];
 
 function isNotFound(err: unknown): boolean {
   const e = err as { name?: string; message?: string };
@@ -75,8 +89,8 @@ function isAlreadyExists(err: unknown): boolean {
   return e.name === 'ResourceInUse' || /already exists|ResourceInUse/i.test(e.message ?? '');
 }
 
-async function startJob(props: JobResourceProperties): Promise<string> {
-  const name = jobName(props);
+/** Creates the job; false when a job of that name already exists. */
+async function createJob(props: JobResourceProperties, name: string): Promise<boolean> {
   const request = JSON.parse(props.Request) as Record<string, unknown>;
   try {
     if (props.Kind === 'compilation') {
@@ -84,11 +98,27 @@ async function startJob(props: JobResourceProperties): Promise<string> {
     } else {
       await sagemaker().send(new CreateOptimizationJobCommand({ ...(request as unknown as CreateOptimizationJobCommandInput), OptimizationJobName: name }));
     }
+    return true;
   } catch (err) {
-    // A retried Create (the Lambda timed out after the job started) finds its own job: carry on with it.
-    if (!isAlreadyExists(err)) throw err;
+    if (isAlreadyExists(err)) return false;
+    throw err;
   }
-  return name;
+}
+
+/**
+ * Starts the job of this request, or carries on with the attempt that is running or done (a retried Create after a
+ * Lambda timeout finds its own job). An attempt observed FAILED, STOPPING or STOPPED is skipped for the next name.
+ */
+async function startJob(props: JobResourceProperties): Promise<string> {
+  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+    const name = jobName(props, attempt);
+    if (await createJob(props, name)) return name;
+    const existing = await describe(props.Kind, name);
+    if (!DEAD.includes(existing.status)) return name;
+  }
+  throw new Error(
+    `the ${props.Kind} job for this request failed or was stopped ${MAX_ATTEMPTS} times (${jobName(props)} ... R${MAX_ATTEMPTS}); fix the cause shown by Describe${props.Kind === 'compilation' ? 'Compilation' : 'Optimization'}Job, then change the request (for example compile.maxRuntime) to start over`,
+  );
 }
 
 async function stopJob(kind: JobKind, name: string): Promise<void> {
@@ -135,9 +165,11 @@ export async function onEvent(event: CustomResourceEvent): Promise<OnEventRespon
     case 'Create':
       return { PhysicalResourceId: await startJob(props) };
     case 'Update': {
-      const name = jobName(props);
-      if (name === event.PhysicalResourceId) return { PhysicalResourceId: name };
-      // A changed input gets a new job; CloudFormation then deletes the old resource, which stops the old job.
+      // The same input keeps its running or finished job; a changed input (or a dead job) gets a new one, and
+      // CloudFormation then deletes the old resource, which stops the old job.
+      const current = event.PhysicalResourceId;
+      const sameRequest = current !== undefined && Array.from({ length: MAX_ATTEMPTS }, (_, i) => jobName(props, i + 1)).includes(current);
+      if (sameRequest && !DEAD.includes((await describe(props.Kind, current)).status)) return { PhysicalResourceId: current };
       return { PhysicalResourceId: await startJob(props) };
     }
     case 'Delete':
