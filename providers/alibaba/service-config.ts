@@ -5,6 +5,7 @@
  */
 import type { DeploymentIR } from '../../lib/ir';
 import { EAS_PROCESSORS } from '../../lib/normalize/rules-alibaba';
+import { DEPLOYMENT_LABEL, MANAGED_BY_LABEL, MANAGED_BY_VALUE, SPEC_LABEL } from './ownership';
 
 export const INFERSTACK_VERSION = '0.1.0';
 export const MODEL_MOUNT = '/model_dir';
@@ -317,8 +318,9 @@ export function buildServiceConfig(ir: DeploymentIR): EasServiceConfig {
 
   config.labels = {
     ...t.labels,
-    'managed-by': 'inferstack',
-    'inferstack-deployment': ir.name,
+    [MANAGED_BY_LABEL]: MANAGED_BY_VALUE,
+    ...(t.specName ? { [SPEC_LABEL]: t.specName } : {}),
+    [DEPLOYMENT_LABEL]: ir.name,
     'inferstack-version': INFERSTACK_VERSION,
   };
   if (ir.description) config.labels['inferstack-description'] = ir.description.slice(0, 128);
