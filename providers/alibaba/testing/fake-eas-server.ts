@@ -55,6 +55,8 @@ export interface FakeEasOptions {
   readonly behavior?: (serviceName: string) => ServiceBehavior;
   readonly faults?: FaultOptions;
   readonly seed?: number;
+  /** Called with each authenticated API request before it is processed (to stage races in tests). */
+  readonly onRequest?: (action: string, server: FakeEasServer) => void;
 }
 
 export interface RecordedCall {
@@ -249,6 +251,7 @@ export class FakeEasServer {
     if (this.faults.throttleRate && this.random() < this.faults.throttleRate) return void record(this.error(res, 400, 'Throttling.User', 'Request was denied due to user flow control.'));
     if (this.faults.error5xxRate && this.random() < this.faults.error5xxRate) return void record(this.error(res, 503, 'ServiceUnavailable', 'The request has failed due to a temporary failure of the server.'));
 
+    this.options.onRequest?.(action, this);
     try {
       const result = this.route(req.method ?? 'GET', rawPath, url.searchParams, body, res, action);
       if (result.dropAfter) {
