@@ -172,6 +172,7 @@ export class Pacer {
   private tokens: number;
   private last: number;
   private lastChange: number;
+  private lastThrottle = Number.NEGATIVE_INFINITY;
 
   constructor(
     private rate = 50,
@@ -202,13 +203,14 @@ export class Pacer {
   /** Halves the rate, once per interval: a burst of throttled answers to one burst of calls is one signal. */
   throttled(): void {
     const t = this.now();
-    if (t - this.lastChange < this.intervalMs && this.rate < this.maxRate) return;
+    if (t - this.lastThrottle < this.intervalMs) return;
     this.rate = Math.max(this.minRate, this.rate / 2);
     this.tokens = Math.min(this.tokens, 1);
+    this.lastThrottle = t;
     this.lastChange = t;
   }
 
-  /** Grows the rate by a tenth of the maximum once a full interval has passed without throttling. */
+  /** Grows the rate by a tenth of the maximum once a full interval has passed without throttling or growth. */
   succeeded(): void {
     const t = this.now();
     if (t - this.lastChange < this.intervalMs) return;

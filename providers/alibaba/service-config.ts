@@ -168,10 +168,12 @@ function storageFor(uri: string, mountPath: string): EasStorage | undefined {
 export function easScaleStrategy(ir: DeploymentIR): { metricName: string; threshold: number } {
   const s = ir.scaling;
   switch (s.metric) {
+    // The API takes the threshold as a number (UpdateServiceAutoScaler scaleStrategies[].threshold, "number";
+    // DescribeServiceAutoScaler returns it as a float): a decimal per-instance QPS is sent as it is, never rounded.
     case 'qps':
       return { metricName: 'qps', threshold: s.target };
     case 'invocations':
-      return { metricName: 'qps', threshold: Math.max(1, Math.round(s.target / 60)) };
+      return { metricName: 'qps', threshold: Math.round((s.target / 60) * 1000) / 1000 };
     case 'cpu-utilization':
       return { metricName: 'cpu', threshold: s.target };
     case 'gpu-utilization':
@@ -184,9 +186,33 @@ export function easScaleStrategy(ir: DeploymentIR): { metricName: string; thresh
   }
 }
 
-/** A 5-field cron (minute hour day month weekday) as the 6-field EAS form (second first). */
+/** Weekday 7 (Sunday in standard cron) as 0: PAI-EAS scheduled scaling takes 0-6 or SUN-SAT. */
+function easWeekday(field: string): string {
+  return field
+    .split(',')
+    .map((item) => {
+      if (item === '7') return '0';
+      const range = /^(\d)-7(\/\d+)?$/.exec(item);
+      if (!range) return item;
+      const from = Number(range[1]);
+      if (!range[2]) return from === 0 ? '0-6' : `${from}-6,0`;
+      const step = Number(range[2].slice(1));
+      const days = new Set<number>();
+      for (let d = from; d <= 7; d += step) days.add(d % 7);
+      return [...days].sort((a, b) => a - b).join(',');
+    })
+    .join(',');
+}
+
+/**
+ * A 5-field cron (minute hour day month weekday) as the 6-field EAS form (second first), e.g. "0 0 18 * * *"
+ * (CreateServiceCronScaler ScaleJobs[].Schedule,
+ * https://www.alibabacloud.com/help/en/pai/developer-reference/api-eas-2021-07-01-createservicecronscaler).
+ */
 export function easCron(cron: string): string {
-  return `0 ${cron.trim().split(/\s+/).join(' ')}`;
+  const fields = cron.trim().split(/\s+/);
+  if (fields.length === 5) fields[4] = easWeekday(fields[4]!);
+  return `0 ${fields.join(' ')}`;
 }
 
 function usesContainer(ir: DeploymentIR): boolean {

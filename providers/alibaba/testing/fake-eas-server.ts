@@ -475,7 +475,10 @@ export class FakeEasServer {
     if (sub === 'autoscaler') {
       if (method === 'GET') {
         if (!live.autoscaler) return { status: this.error(res, 404, 'InvalidAutoScaler.NotFound', `autoscaler of service [${name}] not found`), service: name };
-        return { status: this.send(res, 200, { MinReplica: live.autoscaler.min, MaxReplica: live.autoscaler.max, ScaleStrategies: live.autoscaler.scaleStrategies, Behavior: live.autoscaler.behavior ?? {}, CurrentMetrics: [] }), service: name };
+        // As documented (DescribeServiceAutoScaler, https://help.aliyun.com/document_detail/412104.htm): metric names
+        // in upper case ("QPS", "CPU") and Behavior wrapped as { "behavior": { "scaleDown": {...} } }.
+        const strategies = (live.autoscaler.scaleStrategies as Array<{ metricName: string; threshold: number }>).map((st) => ({ ...st, metricName: ['qps', 'cpu'].includes(st.metricName) ? st.metricName.toUpperCase() : st.metricName }));
+        return { status: this.send(res, 200, { ServiceName: name, MinReplica: live.autoscaler.min, MaxReplica: live.autoscaler.max, ScaleStrategies: strategies, Behavior: { behavior: live.autoscaler.behavior ?? {} }, CurrentMetrics: [] }), service: name };
       }
       if (method === 'POST' || method === 'PUT') {
         const b = parseBody() as StoredService['autoscaler'] & Record<string, unknown>;
@@ -495,6 +498,8 @@ export class FakeEasServer {
         const b = parseBody() as StoredService['cronscaler'];
         for (const job of (b?.ScaleJobs ?? []) as Array<{ Schedule?: string }>) {
           if ((job.Schedule ?? '').trim().split(/\s+/).length !== 6) return { status: this.error(res, 400, 'InvalidParameter', `cron [${job.Schedule}] must have 6 fields`), service: name };
+          const weekday = (job.Schedule ?? '').trim().split(/\s+/)[5] ?? '*';
+          if (!/^([0-6]|SUN|MON|TUE|WED|THU|FRI|SAT|\*|[-,/?])*$/i.test(weekday.replace(/\/\d+/g, ''))) return { status: this.error(res, 400, 'InvalidParameter', `cron [${job.Schedule}]: the day of week takes 0-6 or SUN-SAT`), service: name };
         }
         live.cronscaler = b!;
         return { status: this.send(res, 200, { Message: 'Succeed' }), service: name };
