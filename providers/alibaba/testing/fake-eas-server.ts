@@ -44,6 +44,8 @@ export interface FaultOptions {
   readonly rateLimitPerSecond?: number;
   /** Error messages carry this text (a hostile or broken server: control sequences, echoed headers). */
   readonly errorMessage?: (action: string, headers: http.IncomingHttpHeaders) => string;
+  /** The first N requests of an action answer 400 Throttling.User (deterministic throttling). */
+  readonly throttleFirst?: Readonly<Record<string, number>>;
   /** Milliseconds a response trickles out byte by byte (a slow server; 0 = at once). */
   readonly trickleMs?: number;
 }
@@ -248,6 +250,8 @@ export class FakeEasServer {
       req.socket.destroy();
       return;
     }
+    const throttledSoFar = this.calls.filter((c) => c.action === action && c.status === 400).length;
+    if (throttledSoFar < (this.faults.throttleFirst?.[action] ?? 0)) return void record(this.error(res, 400, 'Throttling.User', 'Request was denied due to user flow control.'));
     if (this.faults.throttleRate && this.random() < this.faults.throttleRate) return void record(this.error(res, 400, 'Throttling.User', 'Request was denied due to user flow control.'));
     if (this.faults.error5xxRate && this.random() < this.faults.error5xxRate) return void record(this.error(res, 503, 'ServiceUnavailable', 'The request has failed due to a temporary failure of the server.'));
 
