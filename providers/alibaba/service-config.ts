@@ -246,11 +246,15 @@ export function buildServiceConfig(ir: DeploymentIR): EasServiceConfig {
     rpc.max_batch_size = ir.batching.maxBatchSize;
     rpc.max_batch_timeout = ir.batching.maxDelayMs;
   }
+  // On a dedicated resource group a surge instance needs a free node: with max_unavailable 0 an update of a full
+  // group never finishes. There one instance may go down first, the platform's default for dedicated resource
+  // groups (https://www.alibabacloud.com/help/en/pai/user-guide/scrolling-updates-with-graceful-exit).
+  const maxUnavailable = t.resourceGroup ? 1 : 0;
   if (ir.rollout.strategy === 'rolling') {
-    metadata.rolling_strategy = { max_surge: `${ir.rollout.stepPercent}%`, max_unavailable: 0 };
+    metadata.rolling_strategy = { max_surge: `${ir.rollout.stepPercent}%`, max_unavailable: maxUnavailable };
   } else if (generative) {
     // Bring a new instance up before taking one down: LLM capacity is scarce and slow to load.
-    metadata.rolling_strategy = { max_surge: 1, max_unavailable: 0 };
+    metadata.rolling_strategy = { max_surge: 1, max_unavailable: maxUnavailable };
   }
   if (ir.mode === 'async') {
     // An EAS asynchronous inference service: requests queue in the service's own queue and results are fetched
