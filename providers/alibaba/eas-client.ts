@@ -175,10 +175,10 @@ export class Pacer {
   private lastThrottle = Number.NEGATIVE_INFINITY;
 
   constructor(
-    private rate = 50,
-    private readonly burst = 20,
+    private rate = 200,
+    private readonly burst = 50,
     private readonly minRate = 2,
-    private readonly maxRate = 200,
+    private readonly maxRate = 400,
     private readonly now: () => number = Date.now,
     private readonly intervalMs = 1000,
   ) {
