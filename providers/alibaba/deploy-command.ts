@@ -278,8 +278,9 @@ async function decideAndApply(o: Options, io: IoHost, fail: Fail, plans: Array<R
     return 0;
   }
   if (pending.length === 0) {
+    const kept = allPlan.filter((p) => p.action === 'orphan').length;
     if (o.output === 'json') io.json({ ok: true, plan: allPlan.map(out.planJson), deployments: [] });
-    else io.info('No changes. Every service matches the spec and is Running.');
+    else io.info(`No changes. Every service matches the spec and is Running.${kept > 0 ? ` ${kept} service(s) no longer in the spec were kept; --prune deletes them.` : ''}`);
     return 0;
   }
   const writes = pending.filter((p) => p.action !== 'unhealthy' || p.serviceChanged);
