@@ -94,3 +94,31 @@ describe('ownership of PAI-EAS services', () => {
     });
   });
 });
+
+describe('ownership rules (pure)', () => {
+  const svc = (labels: Record<string, string>) => ({ ServiceName: 's', Status: 'Running', Labels: Object.entries(labels).map(([LabelKey, LabelValue]) => ({ LabelKey, LabelValue })) });
+
+  it('ours only with this spec label; a service of an older inferstack without one is ours by its deployment label', async () => {
+    const { ownershipOf, redactCurrent } = await import('../../providers/alibaba/ownership');
+    expect(ownershipOf(svc(ours('d')), 'spec', 'd')).toEqual({ ours: true });
+    expect(ownershipOf(svc({ 'managed-by': 'inferstack', 'inferstack-deployment': 'd' }), 'spec', 'd')).toEqual({ ours: true });
+    expect(ownershipOf(svc({ 'managed-by': 'inferstack', 'inferstack-deployment': 'other' }), 'spec', 'd').ours).toBe(false);
+    expect(ownershipOf(svc({ 'managed-by': 'terraform' }), 'spec', 'd')).toEqual({ ours: false, owner: 'managed by "terraform", not inferstack' });
+    expect(redactCurrent([{ path: 'containers.0.env', from: [{ name: 'KEY', value: 'secret' }], to: [] }, { path: 'labels.a', from: undefined, to: 'b' }])).toEqual([
+      { path: 'containers.0.env', from: '(redacted: not managed by this spec)', to: [] },
+      { path: 'labels.a', from: undefined, to: 'b' },
+    ]);
+  });
+
+  it('settings removed from the spec are changes (VPC, gateway, probes), server-added keys are not', async () => {
+    const { removedSettings } = await import('../../providers/alibaba/reconcile');
+    const desired = { metadata: { name: 's', instance: 1 }, containers: [{ image: 'i', port: 8000 }] };
+    const current = {
+      metadata: { name: 's', instance: 1, region: 'cn-hangzhou', rpc: { worker_threads: 5 } },
+      cloud: { networking: { vpc_id: 'vpc-1', vswitch_id: 'vsw-1', security_group_id: 'sg-1' } },
+      networking: { gateway: 'gw-1', disable_internet_endpoint: false },
+      containers: [{ image: 'i', port: 8000, readiness_check: { http_get: { path: '/v1/models', port: 8000 } } }],
+    };
+    expect(removedSettings(desired, current).map((c) => c.path)).toEqual(['cloud.networking', 'containers.0.readiness_check', 'networking.gateway']);
+  });
+});
