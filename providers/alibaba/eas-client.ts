@@ -111,6 +111,8 @@ export interface EasClientOptions {
   readonly credential: unknown;
   readonly retry?: RetryPolicy;
   readonly readTimeoutMs?: number;
+  /** Largest successful response body read; a larger one is an error. @default 8 MiB */
+  readonly maxResponseBytes?: number;
   /** Called before each retry (for progress output). */
   readonly onRetry?: (action: string, attempt: number, delayMs: number, reason: string) => void;
   readonly sleep?: (ms: number) => Promise<void>;
@@ -300,12 +302,15 @@ export class EasClient {
     const now = this.options.now ?? Date.now;
     const remaining = Math.max(1, this.deadline - now());
     const readTimeout = Math.min(this.options.readTimeoutMs ?? 30_000, remaining);
-    const params = new $OpenApi.Params({ action, version: EAS_API_VERSION, protocol: this.protocol, pathname, method, authType: 'AK', style: 'ROA', reqBodyType: 'json', bodyType: 'json' });
+    // bodyType "binary": openapi-client hands over the response stream, which is read here up to a limit.
+    const params = new $OpenApi.Params({ action, version: EAS_API_VERSION, protocol: this.protocol, pathname, method, authType: 'AK', style: 'ROA', reqBodyType: 'json', bodyType: 'binary' });
     const request = new $OpenApi.OpenApiRequest({ ...(opts.query ? { query: opts.query } : {}), ...(opts.body !== undefined ? { body: opts.body } : {}) });
     const runtime = new $Util.RuntimeOptions({ autoretry: false, readTimeout, connectTimeout: Math.min(10_000, remaining) });
-    const exchange = this.api.callApi(params, request, runtime) as Promise<{ body?: T }>;
-    const response = await withDeadline(exchange, Math.min(remaining, readTimeout * 2), action);
-    return (response.body ?? {}) as T;
+    const exchange = (async () => {
+      const response = (await this.api.callApi(params, request, runtime)) as { body?: NodeJS.ReadableStream };
+      return readJsonCapped<T>(response.body, this.options.maxResponseBytes ?? 8 * 2 ** 20, action);
+    })();
+    return withDeadline(exchange, Math.min(remaining, readTimeout * 2), action);
   }
 
   createService(config: unknown, opts: { labels?: Record<string, string>; workspaceId?: string } = {}): Promise<{ ServiceName: string; ServiceId?: string; Status?: string; RequestId?: string }> {
@@ -398,6 +403,28 @@ export function eventTime(epochMs: number): string {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
+}
+
+/** Reads a JSON response body, refusing one larger than `max` bytes (a broken or hostile server). */
+async function readJsonCapped<T>(body: NodeJS.ReadableStream | undefined, max: number, action: string): Promise<T> {
+  if (!body) return {} as T;
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > max) {
+      (body as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
+      throw Object.assign(new Error(`the ${action} response is larger than ${Math.round(max / 2 ** 20)} MiB`), { code: 'ResponseTooLarge' });
+    }
+    chunks.push(chunk);
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  if (text.trim() === '') return {} as T;
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    throw Object.assign(new Error(`the ${action} response is not JSON`), { code: 'InvalidResponse' });
+  }
 }
 
 /** Rejects with a network-style timeout when `promise` has not settled within `ms` (a slow-drip server). */

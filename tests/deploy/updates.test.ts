@@ -128,6 +128,15 @@ describe('hostile servers', () => {
     expect(cleanServerText(`key ${TEST_KEY_ID} secret s3cr3t-value`, ['s3cr3t-value'])).toBe(`key ${TEST_KEY_ID} secret ****`);
   });
 
+  it('a response body larger than the limit is refused, not read into memory', async () => {
+    await withFake({ faults: { padResponseBytes: 9 * 2 ** 20 } }, async (server, url) => {
+      const r = await deployEas([specFile(spec('ho-d')), '--endpoint', url, ...FAST]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain('response is larger than 8 MiB');
+      expect(server.writeCalls()).toEqual([]);
+    });
+  });
+
   it('a server that answers slowly cannot hold a call past --timeout', async () => {
     await withFake({ faults: { trickleMs: 120_000 } }, async (_server, url) => {
       const r = await deployEas([specFile(spec('ho-c')), '--endpoint', url, ...FAST, '--timeout', '2s'], undefined, { timeoutMs: 40_000 });

@@ -44,6 +44,8 @@ export interface FaultOptions {
   readonly rateLimitPerSecond?: number;
   /** Error messages carry this text (a hostile or broken server: control sequences, echoed headers). */
   readonly errorMessage?: (action: string, headers: http.IncomingHttpHeaders) => string;
+  /** Successful answers carry this many extra bytes (a broken or hostile server). */
+  readonly padResponseBytes?: number;
   /** The first N requests of an action answer 400 Throttling.User (deterministic throttling). */
   readonly throttleFirst?: Readonly<Record<string, number>>;
   /** Milliseconds a response trickles out byte by byte (a slow server; 0 = at once). */
@@ -198,7 +200,8 @@ export class FakeEasServer {
   }
 
   private send(res: http.ServerResponse, status: number, body: Record<string, unknown>): number {
-    const text = JSON.stringify({ RequestId: randomUUID().toUpperCase(), ...body });
+    const padding = status < 400 && this.faults.padResponseBytes ? { Padding: 'x'.repeat(this.faults.padResponseBytes) } : {};
+    const text = JSON.stringify({ RequestId: randomUUID().toUpperCase(), ...body, ...padding });
     res.writeHead(status, { 'content-type': 'application/json;charset=utf-8', 'content-length': Buffer.byteLength(text) });
     if (this.faults.trickleMs) void this.trickle(res, Buffer.from(text), this.faults.trickleMs);
     else res.end(text);
