@@ -23,6 +23,7 @@ const lazy = {
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 import { USAGE, VERSION } from './deploy-usage';
+import { REGION_PATTERN } from './region-bound';
 
 const CREDENTIAL_SOURCES =
   'looked at ALIBABA_CLOUD_ACCESS_KEY_ID + ALIBABA_CLOUD_ACCESS_KEY_SECRET (+ ALIBABA_CLOUD_SECURITY_TOKEN), ' +
@@ -90,7 +91,7 @@ function parse(argv: string[]): Options | 'help' | 'version' {
   const concurrency = Number(values.concurrency ?? 4);
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256) throw new UsageError(`--concurrency takes a whole number from 1 to 256; got "${values.concurrency}"`);
   // A region is a name, never a host: it becomes part of the API host name.
-  if (values.region !== undefined && !/^[a-z]{2,4}(-[a-z0-9]+){1,4}$/.test(values.region)) throw new UsageError(`--region takes a region ID such as cn-hangzhou; got "${oneLine(values.region).slice(0, 60)}"`);
+  if (values.region !== undefined && !REGION_PATTERN.test(values.region)) throw new UsageError(`--region takes a region ID such as cn-hangzhou; got "${oneLine(values.region).slice(0, 60)}"`);
   return {
     spec: positionals[0]!,
     deployments: values.deployment ?? [],

@@ -3,6 +3,9 @@
  * (eas-registry-vpc.cn-hangzhou.cr.aliyuncs.com, oss-cn-hangzhou-internal.aliyuncs.com). A service compiled for
  * another region with such a value would pull from, or mount, the wrong region (or nothing at all over the VPC).
  */
+/** Region IDs look like cn-hangzhou, ap-southeast-1, us-west-1, cn-shanghai-finance-1: never a host or a URL. */
+export const REGION_PATTERN = /^[a-z]{2,4}(-[a-z0-9]+){1,4}$/;
+
 export interface RegionBoundValue {
   readonly path: string;
   readonly value: string;
