@@ -40,6 +40,7 @@ export interface WaitOptions {
   readonly onProgress?: (e: ProgressEvent) => void;
 }
 
+const PAGE_SIZE = 100;
 const STOPPED = new Set(['Stopped', ...FAILED_STATUSES]);
 /** How long a just-created service may stay invisible to DescribeService. */
 const INVISIBLE_GRACE_MS = 60_000;
@@ -140,12 +141,13 @@ export class StatusBoard {
 
   private async list(): Promise<{ at: number; services: Map<string, EasService> }> {
     const at = this.now();
+    const page = (n: number) => this.client.listServices({ Label: this.label, PageNumber: n, PageSize: PAGE_SIZE });
+    const first = await page(1);
+    // The other pages at once: one refresh costs one round trip, not one per hundred services.
+    const pages = Math.min(100, Math.ceil((first.TotalCount ?? 0) / PAGE_SIZE));
+    const rest = await Promise.all(Array.from({ length: Math.max(0, pages - 1) }, (_, i) => page(i + 2)));
     const services = new Map<string, EasService>();
-    for (let page = 1; page <= 100; page++) {
-      const r = await this.client.listServices({ Label: this.label, PageNumber: page, PageSize: 100 });
-      for (const svc of r.Services ?? []) services.set(svc.ServiceName, svc);
-      if ((r.Services ?? []).length < 100 || services.size >= (r.TotalCount ?? 0)) break;
-    }
+    for (const r of [first, ...rest]) for (const svc of r.Services ?? []) services.set(svc.ServiceName, svc);
     const snapshot = { at, services };
     if (!this.snapshot || this.snapshot.at <= at) this.snapshot = snapshot;
     return snapshot;
