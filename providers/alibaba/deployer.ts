@@ -59,6 +59,9 @@ export interface DeployerOptions {
 
 type Base = { deployment: string; service: string; action: PlannedAction };
 
+/** Event times are the server's: a local clock a little ahead must not hide this run's first events. */
+const CLOCK_SKEW_MS = 60_000;
+
 export function maskToken(token: string | undefined, show: boolean): string | undefined {
   if (!token) return undefined;
   if (show) return token;
@@ -83,7 +86,7 @@ export class Deployer {
     this.now = options.now ?? Date.now;
     this.sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
     this.runStarted = this.now();
-    this.reporter = new FailureReporter(this.client, this.runStarted);
+    this.reporter = new FailureReporter(this.client, this.runStarted - CLOCK_SKEW_MS);
     this.waiter = this.makeWaiter();
   }
 
