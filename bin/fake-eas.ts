@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `inferstack-fake-eas [--port N] [--key-id ID --key-secret SECRET]`: the fake PAI-EAS API and gateway on
+ * `inferstack-fake-eas [--port N] [--key-id ID --key-secret SECRET] [--ready-after MS]`: the fake PAI-EAS API and gateway on
  * 127.0.0.1, for trying deploy-eas without a cloud account. Prints `port=<N>` and the endpoint on stdout; stops on
  * SIGINT/SIGTERM. Default key pair: ALIBABA_CLOUD_ACCESS_KEY_ID / ALIBABA_CLOUD_ACCESS_KEY_SECRET, else a fixed
  * test pair printed at start (it signs nothing real).

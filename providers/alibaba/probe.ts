@@ -2,7 +2,8 @@
  * Gateway readiness after Running. The PAI-EAS gateway may route to a service only some time after the service
  * reports Running; until then it answers 503 ("no healthy upstream" or an empty body) or an empty 404. The PAI
  * Python SDK waits the same way (aliyun/pai-python-sdk v0.4.13, pai/predictor.py `_wait_for_gateway_ready`:
- * GET the endpoint with the token, up to 60 attempts 2 s apart; three request errors end the wait with a warning).
+ * GET the endpoint with the token, up to 60 attempts 2 s apart; three request errors end the wait with a warning;
+ * checked 2026-11-25).
  */
 
 export interface ProbeOptions {

@@ -2,7 +2,8 @@
  * Why a service did not become Running: its warning events since this run started (DescribeServiceEvent with
  * StartTime; the API's default window is the last 7 days, which would show old, fixed errors) and the platform's
  * own diagnosis (DescribeServiceDiagnosis, GET /api/v2/services/{ClusterId}/{ServiceName}/diagnosis,
- * https://www.alibabacloud.com/help/en/pai/developer-reference/api-eas-2021-07-01-describeservicediagnosis).
+ * https://www.alibabacloud.com/help/en/pai/developer-reference/api-eas-2021-07-01-describeservicediagnosis, checked
+ * 2026-11-25).
  */
 import { cleanServerText, EasApiError, EasClient, EasEvent, EasService } from './eas-client';
 
