@@ -158,9 +158,10 @@ async function run(o: Options, io: IoHost, fail: Fail): Promise<number> {
   if (!compiled.ok) return fail(compiled.diagnostics.filter((d) => d.target !== 'aws' || d.severity === 'error'));
   const selected = selectDeployments(o, compiled.deployments.filter((d) => d.target === 'alibaba'));
   if (typeof selected === 'string') return fail([cliDiagnostic(o.spec, Diagnostics.DeployUnknownDeployment, { found: selected }, `use one of: ${compiled.deployments.filter((d) => d.target === 'alibaba').map((d) => d.name).join(', ') || '(none target alibaba)'}`)]);
-  if (selected.length === 0 && o.deployments.length === 0 && !o.prune) {
+  // With --prune and --region, a spec whose deployments all left still finds its services in that region.
+  if (selected.length === 0 && !(o.prune && o.region)) {
     if (o.output === 'json') io.json({ ok: true, deployments: [] });
-    else io.info(`${o.spec}: no deployment targets alibaba; nothing to do`);
+    else io.info(`${o.spec}: no deployment targets alibaba; nothing to do${o.prune ? ' (give --region to prune this spec\'s services there)' : ''}`);
     return 0;
   }
   if (o.region) {

@@ -54,3 +54,16 @@ describe('removals and drift', () => {
     expect(autoscalerChanges({ ...desired, max: 4 }, described)).toEqual([{ path: 'autoscaler.max', from: 3, to: 4 }]);
   });
 });
+
+describe('pruning a spec whose deployments all left', () => {
+  it('--prune --region finds and deletes this spec\'s services', async () => {
+    await withFake({}, async (server, url) => {
+      expect((await deployEas([specFile(two(['dr-d'])), '--endpoint', url, ...FAST])).code).toBe(0);
+      const empty = specFile('version: 1\ndeployments:\n  local-only:\n    model: { uri: "s3://acme/m/", format: xgboost }\n    targets: { aws: { region: us-east-1 } }\n');
+      const r = await deployEas([empty, '--endpoint', url, ...FAST, '--prune', '--region', 'cn-hangzhou']);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toContain('- dr_d (dr-d): delete (no longer in the spec)');
+      expect(server.services.has('dr_d')).toBe(false);
+    });
+  });
+});
