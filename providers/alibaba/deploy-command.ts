@@ -195,7 +195,7 @@ async function regionBoundDiagnostics(o: Options, deployments: readonly Deployme
   const Diagnostics = lazy.registry().Diagnostics;
   return deployments.flatMap((d) =>
     regionBoundValues(buildServiceConfig(d), o.region!).map((b) =>
-      cliDiagnostic(o.spec, Diagnostics.DeployRegionBound, { region: o.region!, setting: `${d.name}: ${b.path} (${b.value})`, bound: b.region }, `use a value of region ${o.region} (or leave it to inferstack), or deploy without --region`),
+      cliDiagnostic(o.spec, Diagnostics.DeployRegionBound, { region: o.region!, setting: `${d.name}: ${b.path} (${b.host})`, bound: b.region }, `use a value of region ${o.region} (or leave it to inferstack), or deploy without --region`),
     ),
   );
 }

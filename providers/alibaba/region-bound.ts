@@ -8,7 +8,8 @@ export const REGION_PATTERN = /^[a-z]{2,4}(-[a-z0-9]+){1,4}$/;
 
 export interface RegionBoundValue {
   readonly path: string;
-  readonly value: string;
+  /** The region-bound host name only (the whole value may hold credentials, e.g. in an env URL). */
+  readonly host: string;
   readonly region: string;
 }
 
@@ -17,7 +18,7 @@ const HOST_REGION = /(?:^|[./-])((?:cn|ap|us|eu|me|sa|na)-[a-z]+(?:-[a-z]+)?(?:-
 function walk(value: unknown, path: string, out: RegionBoundValue[], region: string): void {
   if (typeof value === 'string') {
     const m = HOST_REGION.exec(value);
-    if (m && m[1] !== region) out.push({ path, value, region: m[1]! });
+    if (m && m[1] !== region) out.push({ path, host: m[0].replace(/^[./-]/, ''), region: m[1]! });
     return;
   }
   if (Array.isArray(value)) value.forEach((v, i) => walk(v, `${path}.${i}`, out, region));
