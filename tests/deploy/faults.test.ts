@@ -110,7 +110,7 @@ describe('throttling', () => {
   });
 
   it('retries end at the run deadline, not after a fixed number of attempts', async () => {
-    await withFake({ faults: { throttleFirst: { ListServices: 6 } } }, async (_server, url) => {
+    await withFake({ faults: { throttleFirst: { DescribeService: 6 } } }, async (_server, url) => {
       const r = await deployEas([specFile(spec('thr-b')), '--endpoint', url, ...FAST, '--timeout', '2m']);
       expect(r.code, r.stderr).toBe(0);
     });
