@@ -29,7 +29,7 @@ describe('observed status', () => {
       expect((await deployEas([file, '--endpoint', url, ...FAST])).code).toBe(0);
       const svc = server.services.get('st_b')!;
       svc.phase = 'Creating'; // an earlier run was stopped while the service was still starting
-      svc.phaseUntil = Date.now() + 800;
+      svc.phaseUntil = Date.now() + 4000; // long enough to outlast a slow start of deploy-eas on a loaded machine
       const writes = server.writeCalls().length;
       const r = await deployEas([file, '--endpoint', url, ...FAST]);
       expect(r.code, r.stderr).toBe(0);

@@ -73,7 +73,7 @@ describe('safe updates', () => {
 
 describe('gateway readiness', () => {
   it('after Running, probes the endpoint with its token until the gateway stops answering 503; --no-probe skips it', async () => {
-    await withFake({ behavior: () => ({ readyAfterMs: 100, gatewayWarmupMs: 700 }) }, async (server, url) => {
+    await withFake({ behavior: () => ({ readyAfterMs: 100, gatewayWarmupMs: 2000 }) }, async (server, url) => {
       const r = await deployEas([specFile(spec('gw-a')), '--endpoint', url, ...FAST]);
       expect(r.code, r.stderr).toBe(0);
       const statuses = server.gatewayCalls.filter((c) => c.service === 'gw_a').map((c) => c.status);
