@@ -5,25 +5,70 @@ import { loadSpecFile, loadSpecText } from './spec/load';
 import type { Spec } from './spec/schema';
 import { validateSchema } from './spec/validate-schema';
 import { normalizeSpec, NormalizeOptions } from './normalize/normalize';
+import { Diagnostics } from './diagnostics/registry';
+import { SPEC_NAME_PATTERN } from './spec/constants';
+import * as path from 'node:path';
 
-export type CompileOptions = NormalizeOptions;
+export interface CompileOptions extends NormalizeOptions {
+  /** Compile every Alibaba deployment for this region instead of the spec's (deploy-eas --region). */
+  readonly alibabaRegion?: string;
+}
 
 export interface CompileResult {
   readonly file: string;
   readonly ok: boolean;
   readonly diagnostics: readonly Diagnostic[];
   readonly deployments: readonly DeploymentIR[];
+  /** The spec's identity: top-level `name:`, or the file's base name. */
+  readonly specName: string;
+}
+
+/** The file's base name without its YAML extension. */
+export function defaultSpecName(file: string): string {
+  return path.basename(file).replace(/\.(ya?ml|json)$/i, '');
+}
+
+function specNameOf(data: unknown, file: string, bag: DiagnosticBag): string {
+  const explicit = (data as { name?: unknown } | null)?.name;
+  if (typeof explicit === 'string') return explicit;
+  const name = defaultSpecName(file);
+  if (!new RegExp(SPEC_NAME_PATTERN).test(name)) {
+    bag.add(Diagnostics.SpecNameDefault, [], {
+      found: name,
+      allowed: 'a letter or digit, then up to 62 letters, digits, ".", "_" or "-", ending in a letter or digit',
+      hint: 'add a top-level "name:" such as "name: acme-serving" (it labels the services this spec owns)',
+    });
+  }
+  return name;
+}
+
+function withSpecName(ir: DeploymentIR, specName: string): DeploymentIR {
+  return ir.alibaba ? { ...ir, alibaba: { ...ir.alibaba, specName } } : ir;
 }
 
 export function compileSpecFile(file: string, options: CompileOptions = {}): CompileResult {
   const loaded = loadSpecFile(file);
-  if (!loaded.ok) return { file, ok: false, diagnostics: sortDiagnostics(loaded.diagnostics), deployments: [] };
-  return compileLoaded(loaded.spec.data, new DiagnosticBag(loaded.spec.locator), file, options);
+  if (!loaded.ok) return { file, ok: false, diagnostics: sortDiagnostics(loaded.diagnostics), deployments: [], specName: defaultSpecName(file) };
+  const data = options.alibabaRegion ? withAlibabaRegion(loaded.spec.data, options.alibabaRegion) : loaded.spec.data;
+  return compileLoaded(data, new DiagnosticBag(loaded.spec.locator), file, options);
+}
+
+/** The spec with every Alibaba target (under defaults and each deployment) moved to `region`. */
+function withAlibabaRegion(data: unknown, region: string): unknown {
+  const moved = (d: unknown): unknown => {
+    const targets = (d as { targets?: { alibaba?: Record<string, unknown> } } | null)?.targets;
+    if (!targets?.alibaba || typeof targets.alibaba !== 'object') return d;
+    return { ...(d as object), targets: { ...targets, alibaba: { ...targets.alibaba, region } } };
+  };
+  const spec = data as { defaults?: unknown; deployments?: Record<string, unknown> } | null;
+  if (!spec || typeof spec !== 'object' || !spec.deployments || typeof spec.deployments !== 'object') return data;
+  const deployments = Object.fromEntries(Object.entries(spec.deployments).map(([k, v]) => [k, moved(v)]));
+  return { ...spec, ...(spec.defaults ? { defaults: moved(spec.defaults) } : {}), deployments };
 }
 
 export function compileSpecText(file: string, text: string | Uint8Array, options: CompileOptions = {}): CompileResult {
   const loaded = loadSpecText(file, text);
-  if (!loaded.ok) return { file, ok: false, diagnostics: sortDiagnostics(loaded.diagnostics), deployments: [] };
+  if (!loaded.ok) return { file, ok: false, diagnostics: sortDiagnostics(loaded.diagnostics), deployments: [], specName: defaultSpecName(file) };
   return compileLoaded(loaded.spec.data, new DiagnosticBag(loaded.spec.locator), file, options);
 }
 
@@ -32,8 +77,9 @@ function compileLoaded(data: unknown, bag: DiagnosticBag, file: string, options:
   const isObject = (v: unknown) => v !== null && typeof v === 'object' && !Array.isArray(v);
   // Semantic checks need the spec's skeleton; without it they would only repeat the structural errors.
   const skeleton = isObject(data) && isObject((data as Spec).deployments) && Object.keys((data as Spec).deployments).length > 0 && bag.errorCountUnder(['version']) === 0;
-  const deployments = skeleton ? normalizeSpec(data as Spec, bag, options) : [];
+  const specName = specNameOf(data, file, bag);
+  const deployments = skeleton ? normalizeSpec(data as Spec, bag, options).map((ir) => withSpecName(ir, specName)) : [];
   const diagnostics = bag.all;
   const ok = !bag.hasErrors;
-  return { file, ok, diagnostics, deployments: ok ? deployments : [] };
+  return { file, ok, diagnostics, deployments: ok ? deployments : [], specName };
 }
