@@ -77,10 +77,22 @@ interface DeployRun {
   idealMs: number;
   callsPerService: number;
   throttled: number;
+  /** CreateService calls beyond one per service (a second success, or a 409 on a name the run created). */
+  duplicateCreates: number;
   ok: boolean;
 }
 
-async function deployOnce(n: number, concurrency: number, pollMs: number): Promise<DeployRun> {
+/** The makespan of the rollouts in spec order on `workers` parallel slots (each slot takes the next when free). */
+function idealSchedule(durations: number[], workers: number): number {
+  const slots = new Array<number>(Math.max(1, Math.min(workers, durations.length))).fill(0);
+  for (const d of durations) {
+    const i = slots.indexOf(Math.min(...slots));
+    slots[i]! += d;
+  }
+  return Math.max(...slots);
+}
+
+async function deployOnce(n: number, concurrency: number, pollMs: number, rateLimitPerSecond = 200): Promise<DeployRun> {
   // Realistic: tens of ms per call, services Running after 1-3 s (varied, seeded), a server-wide rate limit.
   let seed = 1234 + n;
   const rand = () => {
@@ -94,7 +106,7 @@ async function deployOnce(n: number, concurrency: number, pollMs: number): Promi
       if (!readyAfter.has(name)) readyAfter.set(name, 1000 + Math.round(rand() * 2000));
       return { readyAfterMs: readyAfter.get(name)! };
     },
-    faults: { latencyMs: () => 20 + Math.round(rand() * 40), rateLimitPerSecond: 200 },
+    faults: { latencyMs: () => 20 + Math.round(rand() * 40), ...(rateLimitPerSecond > 0 ? { rateLimitPerSecond } : {}) },
   });
   const url = await server.start();
   try {
@@ -103,8 +115,10 @@ async function deployOnce(n: number, concurrency: number, pollMs: number): Promi
     const r: Sample = await runNode([DEPLOY_EAS, spec, '--endpoint', url, '--yes', '--poll-interval', `${pollMs}ms`, '--concurrency', String(concurrency), '--output', 'json'], credentials);
     const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
     if (r.code !== 0) throw new Error(`deploy-eas failed (${r.code}): ${r.stderr.slice(0, 1000)}`);
-    const idealMs = concurrency >= n ? Math.max(...readyAfter.values()) + pollMs : [...readyAfter.values()].reduce((a, b) => a + b + pollMs, 0);
-    return { services: n, concurrency, wallMs, idealMs, callsPerService: server.calls.length / n, throttled: server.calls.filter((c) => c.status === 400).length, ok: r.code === 0 };
+    const idealMs = idealSchedule([...readyAfter.values()].map((ms) => ms + pollMs), concurrency);
+    const created = server.calls.filter((c) => c.action === 'CreateService' && c.status === 200).map((c) => c.service);
+    const duplicateCreates = created.length - new Set(created).size + server.calls.filter((c) => c.action === 'CreateService' && c.status === 409).length;
+    return { services: n, concurrency, wallMs, idealMs, callsPerService: server.calls.length / n, throttled: server.calls.filter((c) => c.status === 400).length, duplicateCreates, ok: r.code === 0 };
   } finally {
     await server.stop();
   }
@@ -125,6 +139,26 @@ async function benchDeploy(): Promise<void> {
     report(`| ${n} | ${parallel.wallMs.toFixed(0)} | ${parallel.idealMs.toFixed(0)} | ${row.vsIdeal.toFixed(2)}x | ${sequential ? sequential.wallMs.toFixed(0) : 'not run (~4 min)'} | ${row.speedUp ? `${row.speedUp.toFixed(1)}x` : '-'} | ${parallel.callsPerService.toFixed(1)} | ${parallel.throttled} | ${parallel.ok} |`);
   }
   results.deploy = rows;
+  report('');
+}
+
+/** 500 services at --concurrency 256 (issue 14): wall time vs the ideal schedule, and no duplicate create. */
+async function benchDeployScale(): Promise<void> {
+  report('## deploy-eas at scale: 500 services, --concurrency 256, against the fake PAI-EAS server (20-60 ms per call, Running after 1-3 s, 500 ms polling)');
+  report('');
+  report('The ideal schedule runs each rollout (its Running time + one polling interval) on 256 slots and ignores API costs;');
+  report('with a server rate limit, the API floor is the calls made divided by the limit.');
+  report('');
+  report('| server rate limit | wall ms | ideal schedule ms | vs ideal | API floor ms | API calls/service | throttled answers | duplicate creates | ok |');
+  report('|---|---|---|---|---|---|---|---|---|');
+  const rows: unknown[] = [];
+  for (const limit of [0, 200]) {
+    const r = await deployOnce(500, 256, 500, limit);
+    const floor = limit > 0 ? (r.callsPerService * r.services * 1000) / limit : 0;
+    report(`| ${limit > 0 ? `${limit} req/s` : 'none'} | ${r.wallMs.toFixed(0)} | ${r.idealMs.toFixed(0)} | ${(r.wallMs / r.idealMs).toFixed(2)}x | ${limit > 0 ? floor.toFixed(0) : '-'} | ${r.callsPerService.toFixed(1)} | ${r.throttled} | ${r.duplicateCreates} | ${r.ok} |`);
+    rows.push({ ...r, rateLimitPerSecond: limit, vsIdeal: r.wallMs / r.idealMs, apiFloorMs: floor });
+  }
+  results.deployScale = rows;
   report('');
 }
 
@@ -192,6 +226,7 @@ async function main(): Promise<void> {
   if (run('startup')) await benchStartup();
   if (run('alibaba')) await benchAlibabaSynth();
   if (run('deploy')) await benchDeploy();
+  if (run('deploy-scale')) await benchDeployScale();
   Object.assign(results, await benchAwsSynthesis({ quick, report, machine: machine(), ...(mainDist ? { mainDist } : {}) }, run));
   const resultsFile = path.join(ROOT, 'bench', 'results.json');
   const previous = only && fs.existsSync(resultsFile) ? (JSON.parse(fs.readFileSync(resultsFile, 'utf8')) as Record<string, unknown>) : {};

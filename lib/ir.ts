@@ -150,6 +150,8 @@ export interface AlibabaTargetIR {
   readonly kind: 'alibaba';
   readonly region: string;
   readonly serviceName: string;
+  /** The spec's identity (top-level `name:`, default the file's base name): the `inferstack-spec` label. Set by compile. */
+  readonly specName?: string;
   readonly workspaceId?: string;
   readonly gateway?: string;
   readonly labels: Readonly<Record<string, string>>;

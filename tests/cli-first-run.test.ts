@@ -228,7 +228,7 @@ describe('the README and the examples say what the tool does', () => {
     const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
     expect(readme).not.toMatch(/\.\.\/shared|\]\(\.\.\//);
     const firstHour = readme.slice(readme.indexOf('## The first hour'));
-    for (const step of ['inferstack init', 'inferstack validate', 'inferstack synth', 'fake-eas-server', 'deploy-eas inferstack.yaml --endpoint', '--dry-run', 'cdk bootstrap', 'npm pack']) {
+    for (const step of ['inferstack init', 'inferstack validate', 'inferstack synth', 'inferstack-fake-eas --port 0', 'deploy-eas inferstack.yaml --endpoint', '--dry-run', 'cdk bootstrap', 'npm pack']) {
       expect(readme.includes(step), step).toBe(true);
     }
     expect(firstHour.indexOf('inferstack init')).toBeLessThan(firstHour.indexOf('inferstack synth'));

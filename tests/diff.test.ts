@@ -30,7 +30,7 @@ describe('inferstack diff', () => {
   });
 
   it('an engine setting change: free replacement on SageMaker, rolling update on PAI-EAS, exit 0', () => {
-    const spec = path.join(tmp(), 'spec.yaml');
+    const spec = path.join(tmp(), 'qwen-chat.yaml'); // same base name: same spec identity (inferstack-spec label)
     fs.writeFileSync(spec, base.replace('maxConcurrentSequences: 8', 'maxConcurrentSequences: 6'));
     const r = run(['diff', spec, '--against', committed, '--output', 'json']);
     expect(r.code).toBe(0);
@@ -42,14 +42,14 @@ describe('inferstack diff', () => {
   });
 
   it('scaling-only changes on PAI-EAS are in place', () => {
-    const spec = path.join(tmp(), 'spec.yaml');
+    const spec = path.join(tmp(), 'qwen-chat.yaml'); // same base name: same spec identity (inferstack-spec label)
     fs.writeFileSync(spec, base.replace('max: 4', 'max: 6'));
     const doc = JSON.parse(run(['diff', spec, '--against', committed, '--output', 'json']).stdout);
     expect(doc.changes.find((c: { target: string }) => c.target === 'alibaba')).toMatchObject({ classification: 'in-place', fields: [{ path: 'autoscaler.max', from: 4, to: 6 }] });
   });
 
   it('renaming the endpoint is an endpoint replacement: exit 3 unless --allow-destructive', () => {
-    const spec = path.join(tmp(), 'spec.yaml');
+    const spec = path.join(tmp(), 'qwen-chat.yaml'); // same base name: same spec identity (inferstack-spec label)
     fs.writeFileSync(spec, base.replace('aws: { stackName: qwen-chat }', 'aws: { stackName: qwen-chat, endpointName: qwen-chat-v2 }'));
     const blocked = run(['diff', spec, '--against', committed]);
     expect(blocked.code).toBe(3);
@@ -59,7 +59,7 @@ describe('inferstack diff', () => {
   });
 
   it('removing a deployment deletes its service and endpoint: exit 3; markdown for PR comments', () => {
-    const spec = path.join(tmp(), 'spec.yaml');
+    const spec = path.join(tmp(), 'qwen-chat.yaml'); // same base name: same spec identity (inferstack-spec label)
     const doc = parse(base) as { deployments: Record<string, unknown> };
     const other = { version: 1, deployments: { 'other-svc': { model: { uri: { alibaba: 'oss://m/x/', aws: 's3://m/x.tar.gz' }, format: 'xgboost' }, targets: { aws: { region: 'us-east-1' }, alibaba: { region: 'cn-hangzhou' } } } } };
     void doc;

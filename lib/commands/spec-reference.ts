@@ -48,7 +48,8 @@ function rows(n: Node, prefix: string, out: string[]): void {
 export function specReference(): string {
   const schema = jsonSchema() as Node;
   const out = ['| Key | Type | Required | Meaning |', '|---|---|---|---|'];
-  rows({ properties: { version: (schema.properties as Record<string, Node>).version }, required: ['version'] }, '', out);
+  const top = schema.properties as Record<string, Node>;
+  rows({ properties: { version: top.version!, ...(top.name ? { name: top.name } : {}) }, required: ['version'] }, '', out);
   const deployments = (schema.properties as Record<string, Node>).deployments!;
   const deployment = (schema.definitions as Record<string, Node>).deployment!;
   out.push(`| \`deployments.<name>\` | mapping | yes | ${String(deployments['x-format-hint'])} |`);

@@ -48,6 +48,7 @@ export const Diagnostics = {
 
   // --- spec semantics (target-independent)
   NoDeployments: def('IS2001', 'error', 'the spec has no deployments'),
+  SpecNameDefault: def('IS2300', 'error', "the spec's name defaults to the file's base name {found}, which is not a valid label value"),
   NoTargets: def('IS2002', 'error', 'deployment "{deployment}" names no target'),
   MissingRegion: def('IS2003', 'error', 'deployment "{deployment}" has no region for target {target}'),
   MissingModelUri: def('IS2004', 'error', 'deployment "{deployment}" has no model.uri for target {target}'),
@@ -175,6 +176,9 @@ export const Diagnostics = {
   DeployApi: def('IS5003', 'error', '{action} {service} failed: {detail}'),
   DeployNeedsYes: def('IS5006', 'error', 'changes need confirmation: run with --yes when there is no terminal'),
   DeployUnknownDeployment: def('IS5007', 'error', 'no Alibaba deployment named {found} in the spec'),
+  DeployNotOurs: def('IS5100', 'error', 'service {service} ({deployment}) is not managed by this spec: {owner}'),
+  DeployCredentialsRefused: def('IS5101', 'error', 'PAI-EAS refused the credentials: {detail}'),
+  DeployRegionBound: def('IS5102', 'error', '--region {region}: {setting} is bound to region {bound}'),
   SecretRead: def('IS5501', 'error', 'cannot read secret {name} ({reference}): {detail}'),
   AfterDeployUnknownDeployment: def('IS5502', 'error', 'no deployment named {found} for {target} in the spec'),
   AfterDeployNoTarget: def('IS5503', 'error', 'no deployment of the spec targets {target}'),

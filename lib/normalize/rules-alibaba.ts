@@ -72,6 +72,15 @@ export function checkAlibaba(d: DeploymentSpec, ir: DeploymentIR, ctx: Deploymen
   }
 
   // Scaling
+  ir.scaling.schedule.forEach((entry, i) => {
+    if (entry.min !== undefined && entry.max !== undefined && entry.min !== entry.max) {
+      ctx.report(Diagnostics.SettingUnsupported, ['scaling', 'schedule', i], {
+        atKey: true,
+        args: { setting: `scaling.schedule[${i}] with both min ${entry.min} and max ${entry.max}`, reason: 'a PAI-EAS scheduled scaling job sets one instance count (TargetSize), not a range' },
+        hint: `keep one of them: min: ${entry.min} (the instance count from that time on)`,
+      });
+    }
+  });
   if (ir.scaling.min === 0 && t.gateway) {
     ctx.report(Diagnostics.EasScaleToZeroGateway, ['scaling', 'min'], { args: { gateway: t.gateway }, hint: 'use scaling.min 1, or the shared gateway' });
   }

@@ -16,3 +16,9 @@ export const ROLLOUT_STRATEGIES = ['all-at-once', 'canary', 'linear', 'rolling']
 export const SPECULATIVE_METHODS = ['draft', 'eagle', 'lookahead'] as const;
 
 export const DEPLOYMENT_NAME_PATTERN = '^[a-z][a-z0-9-]{0,39}$';
+/**
+ * The spec's identity, written as a label value on cloud resources: PAI-EAS label values may not hold "=" or ","
+ * and are at most 128 bytes (https://www.alibabacloud.com/help/en/pai/developer-reference/api-aiworkspace-2021-02-04-struct-label);
+ * a conservative subset that is also a valid tag value everywhere else.
+ */
+export const SPEC_NAME_PATTERN = '^[A-Za-z0-9]([A-Za-z0-9._-]{0,61}[A-Za-z0-9])?$';

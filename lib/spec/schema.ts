@@ -426,12 +426,19 @@ export const PricesSchema = Type.Object(
 
 const DefaultsSchema = Type.Object({ ...deploymentProperties, prices: Type.Optional(PricesSchema) }, { ...strict, description: 'deep-merged under every deployment' });
 
-import { DEPLOYMENT_NAME_PATTERN } from './constants';
+import { DEPLOYMENT_NAME_PATTERN, SPEC_NAME_PATTERN } from './constants';
 
 export const SpecSchema = Type.Object(
   {
     $schema: Type.Optional(Type.String()),
     version: Type.Literal(1, { description: 'spec format version' }),
+    name: Type.Optional(
+      Type.String({
+        pattern: SPEC_NAME_PATTERN,
+        description: "the spec's identity on the clouds (the inferstack-spec label of PAI-EAS services); default: the file's base name",
+        'x-format-hint': 'a letter or digit, then up to 62 letters, digits, ".", "_" or "-", ending in a letter or digit',
+      }),
+    ),
     defaults: Type.Optional(DefaultsSchema),
     deployments: Type.Record(Type.String({ pattern: DEPLOYMENT_NAME_PATTERN }), DeploymentSchema, {
       minProperties: 1,

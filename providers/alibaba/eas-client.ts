@@ -1,14 +1,20 @@
 /**
  * A small typed client for the PAI-EAS OpenAPI 2021-07-01 over @alicloud/openapi-client's `callApi`
  * (ROA style, JSON bodies, ACS3-HMAC-SHA256 signatures). Paths, methods and fields follow the official
- * generated SDK (see ../shared/reference/alibaba-pai-eas.md §2).
+ * generated SDK (aliyun/alibabacloud-typescript-sdk eas-20210701 src/client.ts) and the API reference pages
+ * https://www.alibabacloud.com/help/en/pai/developer-reference/api-eas-2021-07-01-<action> (checked 2026-11-25).
  *
- * Retries with exponential backoff and full jitter on throttling, ServiceUnavailable, 5xx and network
- * errors; never on client errors. Non-idempotent calls (CreateService) are never retried here: the
- * deployer checks whether the service exists before trying again.
+ * Retries with exponential backoff and full jitter on throttling, ServiceUnavailable, 5xx and network errors until
+ * the run's deadline; never on client errors. A throttled answer means the request was not processed, so even
+ * CreateService is sent again; any other failure of a non-idempotent call is left to the deployer, which looks
+ * before creating again.
  */
 import OpenApi, * as $OpenApi from '@alicloud/openapi-client';
 import * as $Util from '@alicloud/tea-util';
+import { backoffDelay, cleanServerText, DEFAULT_RETRY, isRetryable, Pacer, readJsonCapped, RetryPolicy, sleep, withDeadline } from './eas-http';
+
+export { backoffDelay, cleanServerText, DEFAULT_RETRY, isRetryable, Pacer } from './eas-http';
+export type { RetryPolicy } from './eas-http';
 
 export const EAS_API_VERSION = '2021-07-01';
 
@@ -27,6 +33,16 @@ export interface EasService {
   ServiceConfig?: string;
   Labels?: Array<{ LabelKey: string; LabelValue: string }>;
   Region?: string;
+  /** The version being served and the newest one (DescribeService `CurrentVersion` / `LatestVersion`). */
+  CurrentVersion?: number;
+  LatestVersion?: number;
+}
+
+/** DescribeServiceDiagnosis: https://www.alibabacloud.com/help/en/pai/developer-reference/api-eas-2021-07-01-describeservicediagnosis */
+export interface EasDiagnosis {
+  Error?: string;
+  Causes?: string[];
+  Advices?: string[];
 }
 
 export interface EasEvent {
@@ -61,22 +77,26 @@ export class EasApiError extends Error {
     super(message);
   }
 
+  /** A missing resource; never an authentication failure (an unknown AccessKey ID also answers 404). */
   get notFound(): boolean {
+    if (this.auth) return false;
     return this.statusCode === 404 || /\.NotFound$/.test(this.code) || this.code === 'NotFound';
+  }
+
+  /** The credentials were refused: unknown or disabled AccessKey, bad signature, expired or malformed STS token. */
+  get auth(): boolean {
+    return AUTH_CODE.test(this.code);
+  }
+
+  /** The request was refused before it was processed. */
+  get throttled(): boolean {
+    return this.statusCode === 429 || /Throttling/.test(this.code);
   }
 
   get conflict(): boolean {
     return this.statusCode === 409 || /AlreadyExist|Conflict/i.test(this.code);
   }
 }
-
-export interface RetryPolicy {
-  readonly maxAttempts: number;
-  readonly baseDelayMs: number;
-  readonly maxDelayMs: number;
-}
-
-export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 6, baseDelayMs: 500, maxDelayMs: 20_000 };
 
 export interface EasClientOptions {
   readonly region: string;
@@ -86,28 +106,22 @@ export interface EasClientOptions {
   readonly credential: unknown;
   readonly retry?: RetryPolicy;
   readonly readTimeoutMs?: number;
+  /** Largest successful response body read; a larger one is an error. @default 8 MiB */
+  readonly maxResponseBytes?: number;
   /** Called before each retry (for progress output). */
   readonly onRetry?: (action: string, attempt: number, delayMs: number, reason: string) => void;
   readonly sleep?: (ms: number) => Promise<void>;
+  /** Epoch ms after which no call is started or retried and a call in flight is abandoned (the run's --timeout). */
+  readonly deadline?: number;
+  readonly now?: () => number;
 }
 
-const RETRYABLE_CODE = /^(Throttling.*|Rejected\.Throttling|ServiceUnavailable|InternalError|InternalServerError)$/;
-const NETWORK_CODE = /^(ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|ESOCKETTIMEDOUT|EAI_AGAIN|ReadTimeout|ConnectTimeout|RetryError|UND_ERR_SOCKET)$/;
-
-export function isRetryable(statusCode: number | undefined, code: string, message = ''): boolean {
-  if (statusCode !== undefined && statusCode >= 500) return true;
-  if (statusCode === 429) return true;
-  if (RETRYABLE_CODE.test(code)) return true;
-  if (statusCode === undefined && (NETWORK_CODE.test(code) || /socket hang up|ECONNRESET|timeout|ECONNREFUSED/i.test(message))) return true;
-  return false;
-}
-
-/** Full-jitter exponential backoff. */
-export function backoffDelay(attempt: number, policy: RetryPolicy, random: () => number = Math.random): number {
-  const cap = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
-  return Math.round(random() * cap);
-}
-
+/**
+ * Credential errors of Alibaba Cloud's OpenAPI gateway (InvalidAccessKeyId.NotFound, InvalidAccessKeyId.Inactive,
+ * SignatureDoesNotMatch, InvalidSecurityToken.Expired / .Malformed / .MismatchWithAccessKey, ...), as listed in
+ * aliyun/alibabacloud-aiops-skills cli-installation-guide.md and the OpenAPI common error codes.
+ */
+const AUTH_CODE = /^(InvalidAccessKeyId(\..+)?|SignatureDoesNotMatch|IncompleteSignature|InvalidSecurityToken(\..+)?|SecurityTokenExpired|MissingSecurityToken|InvalidCredentials|MissingAuthorization)$/;
 export function resolveEndpoint(region: string, override?: string): { host: string; protocol: 'HTTPS' | 'HTTP' } {
   if (!override) return { host: `pai-eas.${region}.aliyuncs.com`, protocol: 'HTTPS' };
   const m = /^(https?):\/\/([^/]+)\/?$/i.exec(override);
@@ -128,51 +142,6 @@ export function checkEndpointAllowed(override: string): string | undefined {
 }
 
 const enc = encodeURIComponent;
-
-/**
- * Client-side pacing shared by every call of a client: a token bucket whose rate halves when the API throttles
- * and creeps back up on success (AIMD), so a large rollout slows itself down instead of hammering the limit.
- */
-export class Pacer {
-  private tokens: number;
-  private last: number;
-
-  constructor(
-    private rate = 200,
-    private readonly burst = 50,
-    private readonly minRate = 2,
-    private readonly maxRate = 400,
-    private readonly now: () => number = Date.now,
-  ) {
-    this.tokens = burst;
-    this.last = now();
-  }
-
-  async take(sleepFn: (ms: number) => Promise<void>): Promise<void> {
-    for (;;) {
-      const t = this.now();
-      this.tokens = Math.min(this.burst, this.tokens + ((t - this.last) / 1000) * this.rate);
-      this.last = t;
-      if (this.tokens >= 1) {
-        this.tokens -= 1;
-        return;
-      }
-      await sleepFn(Math.ceil(((1 - this.tokens) / this.rate) * 1000));
-    }
-  }
-
-  throttled(): void {
-    this.rate = Math.max(this.minRate, this.rate / 2);
-  }
-
-  succeeded(): void {
-    this.rate = Math.min(this.maxRate, this.rate + 2);
-  }
-
-  get currentRate(): number {
-    return this.rate;
-  }
-}
 
 export class EasClient {
   private readonly api: OpenApi;
@@ -206,36 +175,57 @@ export class EasClient {
     return `/api/v2/services/${enc(this.cluster)}/${enc(name)}${suffix}`;
   }
 
+  /** Secrets that must never be echoed back from a server message. */
+  private secrets: string[] = [];
+
+  /** Reads the credential once, so that error text the server echoes can be scrubbed of it. */
+  async loadSecrets(): Promise<void> {
+    const credential = this.options.credential as { getCredential?: () => Promise<{ accessKeySecret?: string; securityToken?: string }> } | undefined;
+    const c = await credential?.getCredential?.().catch(() => undefined);
+    this.secrets = [c?.accessKeySecret, c?.securityToken].filter((x): x is string => !!x && x.length >= 8);
+  }
+
+  private get deadline(): number {
+    return this.options.deadline ?? Number.POSITIVE_INFINITY;
+  }
+
   private async call<T>(action: string, method: string, pathname: string, opts: { query?: Record<string, string>; body?: unknown; idempotent?: boolean } = {}): Promise<T> {
     const idempotent = opts.idempotent ?? method !== 'POST';
+    const now = this.options.now ?? Date.now;
     for (let attempt = 1; ; attempt++) {
       await this.pacer.take(this.options.sleep ?? sleep);
       this.calls.push({ action, attempt });
       try {
-        const params = new $OpenApi.Params({
-          action,
-          version: EAS_API_VERSION,
-          protocol: this.protocol,
-          pathname,
-          method,
-          authType: 'AK',
-          style: 'ROA',
-          reqBodyType: 'json',
-          bodyType: 'json',
-        });
-        const request = new $OpenApi.OpenApiRequest({ ...(opts.query ? { query: opts.query } : {}), ...(opts.body !== undefined ? { body: opts.body } : {}) });
-        const response = (await this.api.callApi(params, request, new $Util.RuntimeOptions({ autoretry: false }))) as { body?: T };
+        const response = await this.send<T>(action, method, pathname, opts);
         this.pacer.succeeded();
-        return (response.body ?? {}) as T;
+        return response;
       } catch (err) {
-        const e = toApiError(action, err);
-        if (e.statusCode === 429 || /Throttling/.test(e.code)) this.pacer.throttled();
-        if (!e.retryable || !idempotent || attempt >= this.retry.maxAttempts) throw e;
+        const e = toApiError(action, err, this.secrets);
+        if (e.throttled) this.pacer.throttled();
+        // A throttled request was not processed: sending it again cannot create a duplicate.
+        const mayRepeat = e.retryable && (idempotent || e.throttled);
         const delay = backoffDelay(attempt, this.retry);
+        if (!mayRepeat || attempt >= (this.retry.maxAttempts ?? Number.POSITIVE_INFINITY) || now() + delay >= this.deadline) throw e;
         this.options.onRetry?.(action, attempt, delay, `${e.code}${e.statusCode ? ` (HTTP ${e.statusCode})` : ''}`);
         await (this.options.sleep ?? sleep)(delay);
       }
     }
+  }
+
+  /** One HTTP exchange, abandoned when the run's deadline passes whatever the server does. */
+  private async send<T>(action: string, method: string, pathname: string, opts: { query?: Record<string, string>; body?: unknown }): Promise<T> {
+    const now = this.options.now ?? Date.now;
+    const remaining = Math.max(1, this.deadline - now());
+    const readTimeout = Math.min(this.options.readTimeoutMs ?? 30_000, remaining);
+    // bodyType "binary": openapi-client hands over the response stream, which is read here up to a limit.
+    const params = new $OpenApi.Params({ action, version: EAS_API_VERSION, protocol: this.protocol, pathname, method, authType: 'AK', style: 'ROA', reqBodyType: 'json', bodyType: 'binary' });
+    const request = new $OpenApi.OpenApiRequest({ ...(opts.query ? { query: opts.query } : {}), ...(opts.body !== undefined ? { body: opts.body } : {}) });
+    const runtime = new $Util.RuntimeOptions({ autoretry: false, readTimeout, connectTimeout: Math.min(10_000, remaining) });
+    const exchange = (async () => {
+      const response = (await this.api.callApi(params, request, runtime)) as { body?: NodeJS.ReadableStream };
+      return readJsonCapped<T>(response.body, this.options.maxResponseBytes ?? 8 * 2 ** 20, action);
+    })();
+    return withDeadline(exchange, Math.min(remaining, readTimeout * 2), action);
   }
 
   createService(config: unknown, opts: { labels?: Record<string, string>; workspaceId?: string } = {}): Promise<{ ServiceName: string; ServiceId?: string; Status?: string; RequestId?: string }> {
@@ -268,6 +258,15 @@ export class EasClient {
 
   updateServiceLabel(name: string, labels: Record<string, string>): Promise<unknown> {
     return this.call('UpdateServiceLabel', 'PUT', this.servicePath(name, '/label'), { body: { Labels: labels } });
+  }
+
+  /** DeleteServiceLabel: DELETE .../label with `Keys` joined by commas (the TS SDK's "simple" array style). */
+  deleteServiceLabel(name: string, keys: readonly string[]): Promise<unknown> {
+    return this.call('DeleteServiceLabel', 'DELETE', this.servicePath(name, '/label'), { query: { Keys: keys.join(',') } });
+  }
+
+  describeServiceDiagnosis(name: string): Promise<{ DiagnosisList?: EasDiagnosis[] }> {
+    return this.call('DescribeServiceDiagnosis', 'GET', this.servicePath(name, '/diagnosis'));
   }
 
   createServiceAutoScaler(name: string, body: { min: number; max: number; scaleStrategies: unknown[]; behavior?: unknown }): Promise<unknown> {
@@ -303,24 +302,27 @@ export class EasClient {
     return this.call('DeleteServiceCronScaler', 'DELETE', this.servicePath(name, '/cronscaler'));
   }
 
-  describeServiceEvent(name: string, opts: { eventType?: 'Normal' | 'Warning'; pageSize?: number } = {}): Promise<{ Events?: EasEvent[] }> {
+  /** `since`: events from this instant on (StartTime, UTC "2006-01-02 15:04:05"); the API's default is the last 7 days. */
+  describeServiceEvent(name: string, opts: { eventType?: 'Normal' | 'Warning'; pageSize?: number; since?: number } = {}): Promise<{ Events?: EasEvent[] }> {
     const query: Record<string, string> = { PageNum: '1', PageSize: String(opts.pageSize ?? 20) };
     if (opts.eventType) query.EventType = opts.eventType;
+    if (opts.since !== undefined) query.StartTime = eventTime(opts.since);
     return this.call('DescribeServiceEvent', 'GET', this.servicePath(name, '/events'), { query });
   }
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
+/** The time format of DescribeServiceEvent's StartTime/EndTime (UTC). */
+export function eventTime(epochMs: number): string {
+  return new Date(epochMs).toISOString().replace('T', ' ').slice(0, 19);
 }
 
 /** Normalizes the errors thrown by openapi-client (tea errors with code, statusCode in data) and by the network. */
-export function toApiError(action: string, err: unknown): EasApiError {
+export function toApiError(action: string, err: unknown, secrets: readonly string[] = []): EasApiError {
   const e = err as { code?: string; message?: string; statusCode?: number; data?: { statusCode?: number; RequestId?: string; requestId?: string; Message?: string; message?: string; Code?: string } };
   const statusCode = e.data?.statusCode ?? e.statusCode;
   const code = String(e.data?.Code ?? e.code ?? 'Unknown');
   const serverMessage = e.data?.Message ?? e.data?.message;
-  const message = serverMessage ?? (e.message ?? String(err)).replace(/^code: \d+, /, '');
+  const message = cleanServerText(String(serverMessage ?? (e.message ?? String(err)).replace(/^code: \d+, /, '')), secrets);
   const requestId = e.data?.RequestId ?? e.data?.requestId;
-  return new EasApiError(action, statusCode, code, message, requestId, isRetryable(statusCode, code, e.message ?? ''));
+  return new EasApiError(action, statusCode, cleanServerText(code, secrets, 100), message, requestId ? cleanServerText(String(requestId), secrets, 100) : undefined, isRetryable(statusCode, code, e.message ?? ''));
 }

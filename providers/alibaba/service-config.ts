@@ -7,6 +7,7 @@
 import { alibabaEngineLaunch, DRAFT_MOUNT, easProcessor, MODEL_MOUNT, mergeLaunch } from '../../lib/engines/contracts/alibaba';
 import type { DeploymentIR } from '../../lib/ir';
 import { processorDevice } from '../../lib/normalize/rules-alibaba';
+import { DEPLOYMENT_LABEL, MANAGED_BY_LABEL, MANAGED_BY_VALUE, SPEC_LABEL } from './ownership';
 
 export { DRAFT_MOUNT, MODEL_MOUNT };
 export const INFERSTACK_VERSION = '0.1.0';
@@ -115,10 +116,12 @@ function storageFor(uri: string, mountPath: string): EasStorage | undefined {
 export function easScaleStrategy(ir: DeploymentIR): { metricName: string; threshold: number } {
   const s = ir.scaling;
   switch (s.metric) {
+    // The API takes the threshold as a number (UpdateServiceAutoScaler scaleStrategies[].threshold, "number";
+    // DescribeServiceAutoScaler returns it as a float): a decimal per-instance QPS is sent as it is, never rounded.
     case 'qps':
       return { metricName: 'qps', threshold: s.target };
     case 'invocations':
-      return { metricName: 'qps', threshold: Math.max(1, Math.round(s.target / 60)) };
+      return { metricName: 'qps', threshold: Math.round((s.target / 60) * 1000) / 1000 };
     case 'cpu-utilization':
       return { metricName: 'cpu', threshold: s.target };
     case 'gpu-utilization':
@@ -131,9 +134,33 @@ export function easScaleStrategy(ir: DeploymentIR): { metricName: string; thresh
   }
 }
 
-/** A 5-field cron (minute hour day month weekday) as the 6-field EAS form (second first). */
+/** Weekday 7 (Sunday in standard cron) as 0: PAI-EAS scheduled scaling takes 0-6 or SUN-SAT. */
+function easWeekday(field: string): string {
+  return field
+    .split(',')
+    .map((item) => {
+      if (item === '7') return '0';
+      const range = /^(\d)-7(\/\d+)?$/.exec(item);
+      if (!range) return item;
+      const from = Number(range[1]);
+      if (!range[2]) return from === 0 ? '0-6' : `${from}-6,0`;
+      const step = Number(range[2].slice(1));
+      const days = new Set<number>();
+      for (let d = from; d <= 7; d += step) days.add(d % 7);
+      return [...days].sort((a, b) => a - b).join(',');
+    })
+    .join(',');
+}
+
+/**
+ * A 5-field cron (minute hour day month weekday) as the 6-field EAS form (second first), e.g. "0 0 18 * * *"
+ * (CreateServiceCronScaler ScaleJobs[].Schedule,
+ * https://www.alibabacloud.com/help/en/pai/developer-reference/api-eas-2021-07-01-createservicecronscaler).
+ */
 export function easCron(cron: string): string {
-  return `0 ${cron.trim().split(/\s+/).join(' ')}`;
+  const fields = cron.trim().split(/\s+/);
+  if (fields.length === 5) fields[4] = easWeekday(fields[4]!);
+  return `0 ${fields.join(' ')}`;
 }
 
 function usesContainer(ir: DeploymentIR): boolean {
@@ -205,11 +232,15 @@ export function buildServiceConfig(ir: DeploymentIR): EasServiceConfig {
     rpc.max_batch_size = ir.batching.maxBatchSize;
     rpc.max_batch_timeout = ir.batching.maxDelayMs;
   }
+  // On a dedicated resource group a surge instance needs a free node: with max_unavailable 0 an update of a full
+  // group never finishes. There one instance may go down first, the platform's default for dedicated resource
+  // groups (https://www.alibabacloud.com/help/en/pai/user-guide/scrolling-updates-with-graceful-exit).
+  const maxUnavailable = t.resourceGroup ? 1 : 0;
   if (ir.rollout.strategy === 'rolling') {
-    metadata.rolling_strategy = { max_surge: `${ir.rollout.stepPercent}%`, max_unavailable: 0 };
+    metadata.rolling_strategy = { max_surge: `${ir.rollout.stepPercent}%`, max_unavailable: maxUnavailable };
   } else if (generative) {
     // Bring a new instance up before taking one down: LLM capacity is scarce and slow to load.
-    metadata.rolling_strategy = { max_surge: 1, max_unavailable: 0 };
+    metadata.rolling_strategy = { max_surge: 1, max_unavailable: maxUnavailable };
   }
   if (ir.mode === 'async') {
     // An EAS asynchronous inference service: requests queue in the service's own queue and results are fetched
@@ -280,8 +311,9 @@ export function buildServiceConfig(ir: DeploymentIR): EasServiceConfig {
 
   config.labels = {
     ...t.labels,
-    'managed-by': 'inferstack',
-    'inferstack-deployment': ir.name,
+    [MANAGED_BY_LABEL]: MANAGED_BY_VALUE,
+    ...(t.specName ? { [SPEC_LABEL]: t.specName } : {}),
+    [DEPLOYMENT_LABEL]: ir.name,
     'inferstack-version': INFERSTACK_VERSION,
     // The region is not part of the service JSON; `inferstack diff` reads it here (EAS_REGION_LABEL) to see a move.
     'inferstack-region': t.region,

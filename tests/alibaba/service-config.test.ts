@@ -124,6 +124,8 @@ deployments:
 `);
     const c = buildServiceConfig(ir!);
     expect(c.metadata).toMatchObject({ resource: 'eas-r-abc123', cpu: 16, memory: 61440, gpu: 1, instance: 1 });
+    // A full dedicated group has no room for a surge instance: one instance may go down first.
+    expect(c.metadata.rolling_strategy).toEqual({ max_surge: 1, max_unavailable: 1 });
     expect(c.cloud).toBeUndefined();
     expect(c.networking).toEqual({ disable_internet_endpoint: true });
     expect(c.autoscaler).toMatchObject({ min: 0, max: 2 });

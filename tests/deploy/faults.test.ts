@@ -73,7 +73,8 @@ describe('faults during deploy-eas', () => {
       expect(killed.code).toBeNull(); // killed by the signal
       const rerun = await deployEas([file, '--endpoint', url, ...FAST]);
       expect(rerun.code, rerun.stderr).toBe(0);
-      expect(rerun.stdout).toMatch(/killed_svc \(killed-svc\): (update|no change)/);
+      // Still Creating (or without its autoscaler): a rerun waits for it or completes it, never "no change".
+      expect(rerun.stdout).toMatch(/killed_svc \(killed-svc\): (update|unhealthy \(Creating)/);
       expect(server.services.size).toBe(1);
       expect(server.services.get('killed_svc')!.autoscaler).toMatchObject({ min: 1, max: 3 });
       await convergeCheck(url, file, server);
@@ -94,4 +95,24 @@ describe('faults during deploy-eas', () => {
       expect(server.services.size).toBe(1);
     });
   }, 60_000);
+});
+
+describe('throttling', () => {
+  it('a throttled CreateService was not processed: it is sent again directly, without the "may have succeeded" wait', async () => {
+    await withFake({ faults: { throttleFirst: { CreateService: 3 } } }, async (server, url) => {
+      const r = await deployEas([specFile(spec('thr-a')), '--endpoint', url, ...FAST]);
+      expect(r.code, r.stderr).toBe(0);
+      const creates = server.calls.filter((c) => c.action === 'CreateService');
+      expect(creates.map((c) => c.status)).toEqual([400, 400, 400, 200]);
+      const between = server.calls.slice(server.calls.indexOf(creates[0]!), server.calls.indexOf(creates[3]!));
+      expect(between.filter((c) => c.action === 'DescribeService')).toEqual([]);
+    });
+  });
+
+  it('retries end at the run deadline, not after a fixed number of attempts', async () => {
+    await withFake({ faults: { throttleFirst: { DescribeService: 6 } } }, async (_server, url) => {
+      const r = await deployEas([specFile(spec('thr-b')), '--endpoint', url, ...FAST, '--timeout', '2m']);
+      expect(r.code, r.stderr).toBe(0);
+    });
+  }, 90_000);
 });

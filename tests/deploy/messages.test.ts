@@ -2,10 +2,12 @@
  * deploy-eas messages (issue 17): errors about the run are not positioned at spec:1:1, AWS-only errors do not block
  * PAI-EAS deployments, and declining the confirmation exits 2 with nothing changed.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEPLOY_EAS, ROOT } from '../helpers/paths';
+import { CLI, DEPLOY_EAS, ROOT } from '../helpers/paths';
 import { credentialsEnv, deployEas, FAST, spec, specFile, withFake } from './harness';
 
 const NO_CREDENTIALS = { ALIBABA_CLOUD_ECS_METADATA_DISABLED: 'true', ALIBABA_CLOUD_CLI_PROFILE_DISABLED: 'true', ALIBABA_CLOUD_CREDENTIALS_FILE: '/nonexistent', HOME: '/nonexistent' };
@@ -67,4 +69,21 @@ describe('deploy-eas messages', () => {
       expect(server.writeCalls()).toEqual([]);
     });
   }, 60_000);
+
+  it('the first hour of the README: init, then a dry run and a deployment against the fake PAI-EAS', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'first-hour-'));
+    expect(spawnSync(process.execPath, [CLI, 'init', '--target', 'alibaba'], { cwd: dir, encoding: 'utf8' }).status).toBe(0);
+    const file = path.join(dir, 'inferstack.yaml');
+    await withFake({}, async (server, url) => {
+      const dry = await deployEas([file, '--endpoint', url, '--dry-run'], credentialsEnv());
+      expect(dry.stderr).not.toMatch(/error IS/);
+      expect(dry.code).toBe(0);
+      expect(dry.stdout).toMatch(/\+ qwen_chat \(qwen-chat\)/);
+      expect(server.writeCalls()).toEqual([]);
+      const apply = await deployEas([file, '--endpoint', url, ...FAST], credentialsEnv());
+      expect(apply.code).toBe(0);
+      const again = await deployEas([file, '--endpoint', url, '--dry-run'], credentialsEnv());
+      expect(again.stdout).toMatch(/= qwen_chat \(qwen-chat\)/);
+    });
+  }, 120_000);
 });

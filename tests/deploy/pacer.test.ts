@@ -13,15 +13,15 @@ describe('retry classification and pacing', () => {
     expect(isRetryable(409, 'Conflict')).toBe(false);
   });
   it('backs off exponentially with full jitter, capped', () => {
-    const policy = { maxAttempts: 6, baseDelayMs: 500, maxDelayMs: 20_000 };
+    const policy = { baseDelayMs: 500, maxDelayMs: 20_000 };
     expect(backoffDelay(1, policy, () => 1)).toBe(500);
     expect(backoffDelay(3, policy, () => 1)).toBe(2000);
     expect(backoffDelay(10, policy, () => 1)).toBe(20_000);
     expect(backoffDelay(3, policy, () => 0.5)).toBe(1000);
   });
-  it('halves its rate when throttled and recovers additively', async () => {
+  it('halves its rate when throttled and recovers per interval, not per call', async () => {
     let t = 0;
-    const pacer = new Pacer(100, 2, 2, 400, () => t);
+    const pacer = new Pacer(100, 2, 2, 400, () => t, 1000);
     const sleep = async (ms: number) => {
       t += ms;
     };
@@ -30,9 +30,15 @@ describe('retry classification and pacing', () => {
     const before = t;
     await pacer.take(sleep); // the bucket is empty: wait one token at 100/s
     expect(t - before).toBe(10);
+    t += 1000;
     pacer.throttled();
     expect(pacer.currentRate).toBe(50);
+    pacer.throttled(); // the same burst of throttled answers: one signal per interval
+    expect(pacer.currentRate).toBe(50);
+    for (let i = 0; i < 300; i++) pacer.succeeded(); // many successes within one interval do not climb back
+    expect(pacer.currentRate).toBe(50);
+    t += 1000;
     pacer.succeeded();
-    expect(pacer.currentRate).toBe(52);
+    expect(pacer.currentRate).toBe(90);
   });
 });

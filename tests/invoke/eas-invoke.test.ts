@@ -57,7 +57,8 @@ describe('inferstack invoke on PAI-EAS (built binary, fake control plane + fake 
   it('waits out the gateway 503 window right after a deployment', async () => {
     await withEasWorld(async ({ controlUrl, gateway, unavailable }) => {
       const file = specFile(spec('chat-warm'));
-      await deployEas([file, '--endpoint', controlUrl, ...FAST]);
+      // --no-probe: deploy-eas's own readiness probe would use up the gateway's 503 window this test counts.
+      await deployEas([file, '--endpoint', controlUrl, ...FAST, '--no-probe']);
       unavailable.set('chat_warm', 2);
       const r = await inferstack(['invoke', file, '--deployment', 'chat-warm', '--endpoint', controlUrl]);
       expect(r.code, r.stderr).toBe(0);
@@ -131,7 +132,8 @@ describe('PAI-EAS invoke provider (in process)', () => {
   it('gives up after the configured attempts when the gateway stays at 503', async () => {
     await withEasWorld(async ({ controlUrl, unavailable, gateway }) => {
       const file = specFile(spec('chat-cold'));
-      await deployEas([file, '--endpoint', controlUrl, ...FAST]);
+      // --no-probe: deploy-eas's own readiness probe would use up the gateway's 503 window this test counts.
+      await deployEas([file, '--endpoint', controlUrl, ...FAST, '--no-probe']);
       unavailable.set('chat_cold', 100);
       const ir = only(compileOk(fs.readFileSync(file, 'utf8')), 'alibaba');
       const provider = new EasInvokeProvider(new EasAccess({ endpoint: controlUrl, credential: { getCredential: async () => ({ accessKeyId: TEST_KEY_ID, accessKeySecret: TEST_SECRET, type: 'access_key' }) } }), { gatewayAttempts: 3, gatewayDelayMs: 1 });

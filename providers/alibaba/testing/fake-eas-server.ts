@@ -1,12 +1,18 @@
 /**
- * A fake PAI-EAS control plane for tests and benchmarks, on 127.0.0.1 only. It speaks the documented
- * OpenAPI 2021-07-01 paths, verifies the ACS3-HMAC-SHA256 signature of every request against known key pairs,
- * keeps services through their states (Creating -> Running, Failed, Updating, Deleting), returns the
- * documented error shapes ({Code, Message, RequestId}), injects faults on demand and records every call.
+ * A fake PAI-EAS control plane (and gateway) for tests and benchmarks, on 127.0.0.1 only. It speaks the documented
+ * OpenAPI 2021-07-01 paths (https://www.alibabacloud.com/help/en/pai/developer-reference/api-eas-2021-07-01-<action>,
+ * checked 2026-11-25: CreateService, DescribeService, UpdateService, DeleteService, ListServices,
+ * UpdateServiceLabel, DeleteServiceLabel, Create/Update/Describe/DeleteServiceAutoScaler and ...CronScaler,
+ * DescribeServiceEvent (StartTime filter), DescribeServiceDiagnosis), verifies the ACS3-HMAC-SHA256 signature of
+ * every request against known key pairs (and STS tokens), keeps services through their states (Creating ->
+ * Running, Failed, Updating, Deleting) with CurrentVersion / LatestVersion, returns the documented error shapes
+ * ({Code, Message, RequestId}), injects faults on demand and records every call. `/api/predict/<service>` is the
+ * gateway (fake-eas-gateway.ts). Run it alone: `node dist/providers/alibaba/testing/fake-eas-server.js --port 0`.
  */
 import { createHash, createHmac, randomUUID } from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { GatewayCall, handlePredict, isPredictPath } from './fake-eas-gateway';
 
 export interface ServiceBehavior {
   /** Milliseconds from create/update until Running (default 300). */
@@ -15,6 +21,12 @@ export interface ServiceBehavior {
   readonly failWith?: { readonly message: string; readonly events: readonly string[] };
   /** Milliseconds during which a new service is invisible to DescribeService (default 0). */
   readonly invisibleForMs?: number;
+  /** What DescribeServiceDiagnosis reports for a Failed service. */
+  readonly diagnosis?: ReadonlyArray<{ readonly Error: string; readonly Causes: readonly string[]; readonly Advices: readonly string[] }>;
+  /** Milliseconds after a write during which reads still show the service as it was before (eventual consistency). */
+  readonly staleReadsForMs?: number;
+  /** Milliseconds after Running during which the gateway answers 503 "no healthy upstream" (default 0). */
+  readonly gatewayWarmupMs?: number;
 }
 
 export interface FaultOptions {
@@ -30,15 +42,27 @@ export interface FaultOptions {
   readonly loseCreateResponseFor?: readonly string[];
   /** Requests per second the whole server accepts; excess answers 400 Throttling.Api. */
   readonly rateLimitPerSecond?: number;
+  /** Error messages carry this text (a hostile or broken server: control sequences, echoed headers). */
+  readonly errorMessage?: (action: string, headers: http.IncomingHttpHeaders) => string;
+  /** Successful answers carry this many extra bytes (a broken or hostile server). */
+  readonly padResponseBytes?: number;
+  /** The first N requests of an action answer 400 Throttling.User (deterministic throttling). */
+  readonly throttleFirst?: Readonly<Record<string, number>>;
+  /** Milliseconds a response trickles out byte by byte (a slow server; 0 = at once). */
+  readonly trickleMs?: number;
 }
 
 export interface FakeEasOptions {
   readonly keys: Readonly<Record<string, string>>;
+  /** STS security tokens that have expired (requests carrying one answer InvalidSecurityToken.Expired). */
+  readonly expiredTokens?: readonly string[];
   readonly behavior?: (serviceName: string) => ServiceBehavior;
   readonly faults?: FaultOptions;
   readonly seed?: number;
   /** Base URL DescribeService reports as a service's endpoint (e.g. a fake gateway's); `/api/predict/<name>` is appended. */
   readonly serviceEndpoint?: string;
+  /** Called with each authenticated API request before it is processed (to stage races in tests). */
+  readonly onRequest?: (action: string, server: FakeEasServer) => void;
 }
 
 export interface RecordedCall {
@@ -65,9 +89,23 @@ interface StoredService {
   cronscaler?: { ScaleJobs: unknown[]; ExcludeDates?: string[] };
   events: Array<{ Message: string; Reason: string; Time: string; Type: 'Normal' | 'Warning'; Resource: string }>;
   failWith?: { message: string; events: readonly string[] };
+  /** Served version and newest version. */
+  currentVersion: number;
+  latestVersion: number;
+  runningSince?: number;
+  /** What reads return until `staleUntil` (the state before the last write). */
+  staleView?: Record<string, unknown>;
+  staleUntil: number;
+  /** Instances the autoscaler set (overrides metadata.instance). */
+  scaledTo?: number;
 }
 
-const WRITE_ACTIONS = new Set(['CreateService', 'UpdateService', 'DeleteService', 'CreateServiceAutoScaler', 'UpdateServiceAutoScaler', 'DeleteServiceAutoScaler', 'CreateServiceCronScaler', 'UpdateServiceCronScaler', 'DeleteServiceCronScaler', 'UpdateServiceLabel']);
+/** DescribeServiceEvent's time format (UTC "2006-01-02 15:04:05"). */
+function eventTime(ms: number): string {
+  return new Date(ms).toISOString().replace('T', ' ').slice(0, 19);
+}
+
+const WRITE_ACTIONS = new Set(['CreateService', 'UpdateService', 'DeleteService', 'CreateServiceAutoScaler', 'UpdateServiceAutoScaler', 'DeleteServiceAutoScaler', 'CreateServiceCronScaler', 'UpdateServiceCronScaler', 'DeleteServiceCronScaler', 'UpdateServiceLabel', 'DeleteServiceLabel']);
 
 function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
@@ -98,8 +136,11 @@ export function expectedSignature(method: string, rawPath: string, query: URLSea
 
 export class FakeEasServer {
   readonly calls: RecordedCall[] = [];
+  /** Requests to the gateway (`/api/predict/...`). */
+  readonly gatewayCalls: GatewayCall[] = [];
   readonly services = new Map<string, StoredService>();
   private server?: http.Server;
+  private baseUrl = 'http://127.0.0.1';
   private random: () => number;
   private windowStart = 0;
   private windowCount = 0;
@@ -110,12 +151,44 @@ export class FakeEasServer {
     this.faults = options.faults ?? {};
   }
 
-  async start(): Promise<string> {
+  async start(port = 0): Promise<string> {
     this.server = http.createServer((req, res) => void this.handle(req, res));
     this.server.keepAliveTimeout = 1000;
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    const { port } = this.server.address() as AddressInfo;
-    return `http://127.0.0.1:${port}`;
+    await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
+    const address = this.server.address() as AddressInfo;
+    this.baseUrl = `http://127.0.0.1:${address.port}`;
+    return this.baseUrl;
+  }
+
+  /** A service someone else created (or an earlier run left), as the API would return it. */
+  seedService(name: string, opts: { labels?: Record<string, string>; config?: Record<string, unknown>; status?: 'Running' | 'Failed' | 'Creating'; message?: string; events?: Array<{ at: number; message: string }> } = {}): StoredService {
+    const now = Date.now();
+    const phase = opts.status ?? 'Running';
+    const s: StoredService = {
+      name,
+      id: `eas-m-${randomUUID().replace(/-/g, '').slice(0, 12)}`,
+      config: opts.config ?? { metadata: { name, instance: 1 }, containers: [{ image: 'registry.example/other:1', port: 8000, env: [{ name: 'API_KEY', value: 'sk-other-team-secret' }] }] },
+      labels: opts.labels ?? {},
+      createdAt: now,
+      visibleAt: now,
+      phase,
+      phaseUntil: phase === 'Creating' ? now + 3_600_000 : now,
+      deleting: false,
+      token: `tok-${randomUUID().replace(/-/g, '')}`,
+      events: (opts.events ?? []).map((e) => ({ Message: JSON.stringify({ message: e.message }), Reason: 'ContainerFailed', Time: eventTime(e.at), Type: 'Warning', Resource: 'Pod' })),
+      currentVersion: 1,
+      latestVersion: 1,
+      staleUntil: 0,
+      ...(phase === 'Running' ? { runningSince: now - 60_000 } : {}),
+      ...(phase === 'Failed' ? { failWith: { message: opts.message ?? 'Instance failed', events: [] } } : {}),
+    };
+    this.services.set(name, s);
+    return s;
+  }
+
+  /** What the autoscaler does at a peak: the service runs `instances` now. */
+  scaleTo(name: string, instances: number): void {
+    this.services.get(name)!.scaledTo = instances;
   }
 
   async stop(): Promise<void> {
@@ -129,14 +202,27 @@ export class FakeEasServer {
   }
 
   private send(res: http.ServerResponse, status: number, body: Record<string, unknown>): number {
-    const text = JSON.stringify({ RequestId: randomUUID().toUpperCase(), ...body });
+    const padding = status < 400 && this.faults.padResponseBytes ? { Padding: 'x'.repeat(this.faults.padResponseBytes) } : {};
+    const text = JSON.stringify({ RequestId: randomUUID().toUpperCase(), ...body, ...padding });
     res.writeHead(status, { 'content-type': 'application/json;charset=utf-8', 'content-length': Buffer.byteLength(text) });
-    res.end(text);
+    if (this.faults.trickleMs) void this.trickle(res, Buffer.from(text), this.faults.trickleMs);
+    else res.end(text);
     return status;
   }
 
+  private async trickle(res: http.ServerResponse, data: Buffer, totalMs: number): Promise<void> {
+    const step = Math.max(1, Math.floor(totalMs / Math.max(1, data.length)));
+    for (let i = 0; i < data.length && !res.destroyed; i++) {
+      res.write(data.subarray(i, i + 1));
+      await new Promise((r) => setTimeout(r, step));
+    }
+    res.end();
+  }
+
   private error(res: http.ServerResponse, status: number, code: string, message: string): number {
-    return this.send(res, status, { Code: code, Message: message });
+    const req = (res as http.ServerResponse & { req?: http.IncomingMessage }).req;
+    const shown = this.faults.errorMessage ? this.faults.errorMessage(String(req?.headers['x-acs-action'] ?? ''), req?.headers ?? {}) : message;
+    return this.send(res, status, { Code: code, Message: shown });
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
@@ -145,6 +231,7 @@ export class FakeEasServer {
     const body = Buffer.concat(chunks);
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const rawPath = (req.url ?? '/').split('?')[0]!;
+    if (isPredictPath(rawPath)) return void this.gatewayCalls.push(handlePredict(req, res, body, (n) => this.gatewayView(n), Date.now()));
     const action = String(req.headers['x-acs-action'] ?? 'Unknown');
     const record = (status: number, service?: string) => this.calls.push({ action, method: req.method ?? '', path: rawPath, status, ...(service ? { service } : {}), at: Date.now() });
 
@@ -168,9 +255,12 @@ export class FakeEasServer {
       req.socket.destroy();
       return;
     }
+    const throttledSoFar = this.calls.filter((c) => c.action === action && c.status === 400).length;
+    if (throttledSoFar < (this.faults.throttleFirst?.[action] ?? 0)) return void record(this.error(res, 400, 'Throttling.User', 'Request was denied due to user flow control.'));
     if (this.faults.throttleRate && this.random() < this.faults.throttleRate) return void record(this.error(res, 400, 'Throttling.User', 'Request was denied due to user flow control.'));
     if (this.faults.error5xxRate && this.random() < this.faults.error5xxRate) return void record(this.error(res, 503, 'ServiceUnavailable', 'The request has failed due to a temporary failure of the server.'));
 
+    this.options.onRequest?.(action, this);
     try {
       const result = this.route(req.method ?? 'GET', rawPath, url.searchParams, body, res, action);
       if (result.dropAfter) {
@@ -191,6 +281,8 @@ export class FakeEasServer {
     const [, keyId, signed, signature] = m;
     const secret = this.options.keys[keyId!];
     if (!secret) return { status: 404, code: 'InvalidAccessKeyId.NotFound', message: 'Specified access key is not found.' };
+    const token = req.headers['x-acs-security-token'];
+    if (typeof token === 'string' && this.options.expiredTokens?.includes(token)) return { status: 400, code: 'InvalidSecurityToken.Expired', message: 'Specified SecurityToken is expired.' };
     if (req.headers['x-acs-version'] !== '2021-07-01') return { status: 400, code: 'InvalidVersion', message: 'Specified parameter Version is not valid.' };
     const payloadHash = createHash('sha256').update(body).digest('hex');
     if (req.headers['x-acs-content-sha256'] !== payloadHash) return { status: 400, code: 'SignatureDoesNotMatch', message: 'The request body hash does not match x-acs-content-sha256.' };
@@ -214,17 +306,38 @@ export class FakeEasServer {
     if ((s.phase === 'Creating' || s.phase === 'Updating') && now >= s.phaseUntil) {
       if (s.failWith) {
         s.phase = 'Failed';
-        for (const e of s.failWith.events) s.events.push({ Message: JSON.stringify({ message: e }), Reason: 'ContainerFailed', Time: new Date(now).toISOString().replace('T', ' ').slice(0, 19), Type: 'Warning', Resource: 'Pod' });
+        for (const e of s.failWith.events) s.events.push({ Message: JSON.stringify({ message: e }), Reason: 'ContainerFailed', Time: eventTime(s.phaseUntil), Type: 'Warning', Resource: 'Pod' });
       } else {
         s.phase = 'Running';
-        s.events.push({ Message: 'Service is running', Reason: 'ServiceRunning', Time: new Date(now).toISOString().replace('T', ' ').slice(0, 19), Type: 'Normal', Resource: 'Service' });
+        s.runningSince = s.phaseUntil;
+        s.events.push({ Message: 'Service is running', Reason: 'ServiceRunning', Time: eventTime(s.phaseUntil), Type: 'Normal', Resource: 'Service' });
       }
     }
   }
 
   private instances(s: StoredService): number {
     const meta = (s.config.metadata ?? {}) as { instance?: number };
-    return Number(meta.instance ?? 1);
+    return s.scaledTo ?? Number(meta.instance ?? 1);
+  }
+
+  /** What a read returns: right after a write, possibly the state before it (staleReadsForMs). */
+  private read(s: StoredService, cluster: string, now: number): Record<string, unknown> {
+    return s.staleView && now < s.staleUntil ? s.staleView : this.view(s, cluster);
+  }
+
+  /** Called before a write: reads keep returning this state for the service's staleReadsForMs. */
+  private markWrite(s: StoredService, now: number): void {
+    const stale = this.behaviorOf(s.name).staleReadsForMs ?? 0;
+    if (stale <= 0) return;
+    s.staleView = this.view(s, 'cn-hangzhou');
+    s.staleUntil = now + stale;
+  }
+
+  private gatewayView(name: string) {
+    const s = this.services.get(name);
+    if (!s || s.deleting) return undefined;
+    this.tick(s, Date.now());
+    return { name, token: s.token, ...(s.phase === 'Running' && s.runningSince !== undefined ? { runningSince: s.runningSince } : {}), warmupMs: this.behaviorOf(name).gatewayWarmupMs ?? 0 };
   }
 
   private view(s: StoredService, cluster: string) {
@@ -240,11 +353,15 @@ export class FakeEasServer {
       RunningInstance: running,
       PendingInstance: total - running,
       Region: cluster,
-      InternetEndpoint: `${this.options.serviceEndpoint ?? `http://${s.id}.${cluster}.pai-eas.aliyuncs.com`}/api/predict/${s.name}`,
+      // The real endpoints are http://<uid>.<region>.pai-eas.aliyuncs.com/api/predict/<service>; the fake's gateway
+      // answers on its own loopback address unless `serviceEndpoint` names another gateway.
+      InternetEndpoint: `${this.options.serviceEndpoint ?? this.baseUrl}/api/predict/${s.name}`,
       IntranetEndpoint: `http://${s.id}.vpc.${cluster}.pai-eas.aliyuncs.com/api/predict/${s.name}`,
       AccessToken: s.token,
       ServiceConfig: JSON.stringify(config),
       Labels: Object.entries(s.labels).map(([LabelKey, LabelValue]) => ({ LabelKey, LabelValue })),
+      CurrentVersion: s.currentVersion,
+      LatestVersion: s.latestVersion,
     };
   }
 
@@ -275,6 +392,9 @@ export class FakeEasServer {
         deleting: false,
         token: `tok-${randomUUID().replace(/-/g, '')}`,
         events: [],
+        currentVersion: 1,
+        latestVersion: 1,
+        staleUntil: 0,
         ...(behavior.failWith ? { failWith: behavior.failWith } : {}),
       };
       if (config.autoscaler) s.autoscaler = config.autoscaler as StoredService['autoscaler'];
@@ -293,7 +413,7 @@ export class FakeEasServer {
       const pageSize = Math.min(100, Number(query.get('PageSize') ?? 100));
       const pageNumber = Number(query.get('PageNumber') ?? 1);
       const page = all.slice((pageNumber - 1) * pageSize, pageNumber * pageSize).map((s) => {
-        const { InternetEndpoint: _i, IntranetEndpoint: _v, AccessToken: _t, ...rest } = this.view(s, 'cn');
+        const { InternetEndpoint: _i, IntranetEndpoint: _v, AccessToken: _t, ...rest } = this.read(s, 'cn-hangzhou', now);
         void _i;
         void _v;
         void _t;
@@ -301,7 +421,7 @@ export class FakeEasServer {
       });
       return { status: this.send(res, 200, { Services: page, TotalCount: all.length, PageNumber: pageNumber, PageSize: pageSize }) };
     }
-    const m = /^\/api\/v2\/services\/([^/]+)\/([^/]+)(\/(autoscaler|cronscaler|events|label))?$/.exec(path);
+    const m = /^\/api\/v2\/services\/([^/]+)\/([^/]+)(\/(autoscaler|cronscaler|events|label|diagnosis))?$/.exec(path);
     if (!m) return { status: this.error(res, 404, 'InvalidAction.NotFound', `no API at ${method} ${path}`) };
     const cluster = decodeURIComponent(m[1]!);
     const name = decodeURIComponent(m[2]!);
@@ -312,13 +432,19 @@ export class FakeEasServer {
     if (!live || now < live.visibleAt) return { status: this.error(res, 404, 'InvalidService.NotFound', `service [${name}] in region [${cluster}] not found`), service: name };
 
     if (!sub) {
-      if (method === 'GET') return { status: this.send(res, 200, this.view(live, cluster)), service: name };
+      if (method === 'GET') return { status: this.send(res, 200, this.read(live, cluster, now)), service: name };
       if (method === 'PUT') {
         if (live.deleting) return { status: this.error(res, 400, 'InvalidService.Status', `service [${name}] is being deleted`), service: name };
         const config = parseBody() as Record<string, unknown>;
         const replace = query.get('UpdateType') === 'replace';
+        this.markWrite(live, now);
         live.config = replace ? config : { ...live.config, ...config };
         if (config.labels) live.labels = { ...live.labels, ...(config.labels as Record<string, string>) };
+        // The update sets the instance count it carries; a new version is built and rolled out.
+        if ((config.metadata as { instance?: number } | undefined)?.instance !== undefined) delete live.scaledTo;
+        live.latestVersion += 1;
+        live.currentVersion = live.latestVersion;
+        delete live.runningSince;
         const behavior = this.behaviorOf(name);
         live.phase = 'Updating';
         live.phaseUntil = now + (behavior.readyAfterMs ?? 300);
@@ -335,17 +461,33 @@ export class FakeEasServer {
     if (sub === 'label' && method === 'PUT') {
       const b = parseBody() as { Labels?: Record<string, string> };
       live.labels = { ...live.labels, ...(b.Labels ?? {}) };
-      return { status: this.send(res, 200, { Message: 'Succeed' }), service: name };
+      return { status: this.send(res, 200, { Message: `Succeed to update service [${name}] labels.` }), service: name };
+    }
+    if (sub === 'label' && method === 'DELETE') {
+      // DeleteServiceLabel: Keys, an array sent comma-joined (the TS SDK's "simple" style).
+      const keys = (query.get('Keys') ?? '').split(',').filter(Boolean);
+      if (keys.length === 0) return { status: this.error(res, 400, 'InvalidParameter', 'Keys is required'), service: name };
+      for (const k of keys) delete live.labels[k];
+      return { status: this.send(res, 200, { Message: `Succeed to delete service [${name}] labels.` }), service: name };
     }
     if (sub === 'events' && method === 'GET') {
       const type = query.get('EventType');
-      const events = live.events.filter((e) => !type || e.Type === type);
+      // StartTime/EndTime in UTC "2006-01-02 15:04:05"; without StartTime the API returns the last 7 days.
+      const since = query.get('StartTime') ?? eventTime(now - 7 * 86_400_000);
+      const events = live.events.filter((e) => (!type || e.Type === type) && e.Time >= since);
       return { status: this.send(res, 200, { Events: events, PageNum: 1, TotalCount: events.length, TotalPageNum: 1 }), service: name };
+    }
+    if (sub === 'diagnosis' && method === 'GET') {
+      const list = live.phase === 'Failed' ? (this.behaviorOf(name).diagnosis ?? []) : [];
+      return { status: this.send(res, 200, { DiagnosisList: list }), service: name };
     }
     if (sub === 'autoscaler') {
       if (method === 'GET') {
         if (!live.autoscaler) return { status: this.error(res, 404, 'InvalidAutoScaler.NotFound', `autoscaler of service [${name}] not found`), service: name };
-        return { status: this.send(res, 200, { MinReplica: live.autoscaler.min, MaxReplica: live.autoscaler.max, ScaleStrategies: live.autoscaler.scaleStrategies, Behavior: live.autoscaler.behavior ?? {}, CurrentMetrics: [] }), service: name };
+        // As documented (DescribeServiceAutoScaler, https://help.aliyun.com/document_detail/412104.htm): metric names
+        // in upper case ("QPS", "CPU") and Behavior wrapped as { "behavior": { "scaleDown": {...} } }.
+        const strategies = (live.autoscaler.scaleStrategies as Array<{ metricName: string; threshold: number }>).map((st) => ({ ...st, metricName: ['qps', 'cpu'].includes(st.metricName) ? st.metricName.toUpperCase() : st.metricName }));
+        return { status: this.send(res, 200, { ServiceName: name, MinReplica: live.autoscaler.min, MaxReplica: live.autoscaler.max, ScaleStrategies: strategies, Behavior: { behavior: live.autoscaler.behavior ?? {} }, CurrentMetrics: [] }), service: name };
       }
       if (method === 'POST' || method === 'PUT') {
         const b = parseBody() as StoredService['autoscaler'] & Record<string, unknown>;
@@ -365,6 +507,8 @@ export class FakeEasServer {
         const b = parseBody() as StoredService['cronscaler'];
         for (const job of (b?.ScaleJobs ?? []) as Array<{ Schedule?: string }>) {
           if ((job.Schedule ?? '').trim().split(/\s+/).length !== 6) return { status: this.error(res, 400, 'InvalidParameter', `cron [${job.Schedule}] must have 6 fields`), service: name };
+          const weekday = (job.Schedule ?? '').trim().split(/\s+/)[5] ?? '*';
+          if (!/^([0-6]|SUN|MON|TUE|WED|THU|FRI|SAT|\*|[-,/?])*$/i.test(weekday.replace(/\/\d+/g, ''))) return { status: this.error(res, 400, 'InvalidParameter', `cron [${job.Schedule}]: the day of week takes 0-6 or SUN-SAT`), service: name };
         }
         live.cronscaler = b!;
         return { status: this.send(res, 200, { Message: 'Succeed' }), service: name };

@@ -1,0 +1,141 @@
+/**
+ * How deploy-eas talks to a server it does not trust to behave: retry classification and full-jitter backoff,
+ * client-side pacing, a deadline for every exchange, a size limit for response bodies, and server text made safe
+ * for a terminal.
+ */
+
+export interface RetryPolicy {
+  /** @default unbounded: retries end at the client's deadline */
+  readonly maxAttempts?: number;
+  readonly baseDelayMs: number;
+  readonly maxDelayMs: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { baseDelayMs: 500, maxDelayMs: 10_000 };
+
+const RETRYABLE_CODE = /^(Throttling.*|Rejected\.Throttling|ServiceUnavailable|InternalError|InternalServerError)$/;
+const NETWORK_CODE = /^(ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|ESOCKETTIMEDOUT|EAI_AGAIN|ReadTimeout|ConnectTimeout|RetryError|UND_ERR_SOCKET)$/;
+
+export function isRetryable(statusCode: number | undefined, code: string, message = ''): boolean {
+  if (statusCode !== undefined && statusCode >= 500) return true;
+  if (statusCode === 429) return true;
+  if (RETRYABLE_CODE.test(code)) return true;
+  if (statusCode === undefined && (NETWORK_CODE.test(code) || /socket hang up|ECONNRESET|timeout|ECONNREFUSED/i.test(message))) return true;
+  return false;
+}
+
+/** Full-jitter exponential backoff. */
+export function backoffDelay(attempt: number, policy: RetryPolicy, random: () => number = Math.random): number {
+  const cap = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+  return Math.round(random() * cap);
+}
+
+/**
+ * Client-side pacing shared by every call of a client: a token bucket whose rate halves when the API throttles
+ * and grows back by a step per interval without throttling (AIMD per interval, not per call), so a large rollout
+ * slows itself down instead of climbing back to the limit within a few calls and bursting past it.
+ */
+export class Pacer {
+  private tokens: number;
+  private last: number;
+  private lastChange: number;
+  private lastThrottle = Number.NEGATIVE_INFINITY;
+
+  constructor(
+    private rate = 200,
+    private readonly burst = 50,
+    private readonly minRate = 2,
+    private readonly maxRate = 400,
+    private readonly now: () => number = Date.now,
+    private readonly intervalMs = 1000,
+  ) {
+    this.tokens = burst;
+    this.last = now();
+    this.lastChange = this.last;
+  }
+
+  async take(sleepFn: (ms: number) => Promise<void>): Promise<void> {
+    for (;;) {
+      const t = this.now();
+      this.tokens = Math.min(this.burst, this.tokens + ((t - this.last) / 1000) * this.rate);
+      this.last = t;
+      if (this.tokens >= 1) {
+        this.tokens -= 1;
+        return;
+      }
+      await sleepFn(Math.ceil(((1 - this.tokens) / this.rate) * 1000));
+    }
+  }
+
+  /** Halves the rate, once per interval: a burst of throttled answers to one burst of calls is one signal. */
+  throttled(): void {
+    const t = this.now();
+    if (t - this.lastThrottle < this.intervalMs) return;
+    this.rate = Math.max(this.minRate, this.rate / 2);
+    this.tokens = Math.min(this.tokens, 1);
+    this.lastThrottle = t;
+    this.lastChange = t;
+  }
+
+  /** Grows the rate by a tenth of the maximum once a full interval has passed without throttling or growth. */
+  succeeded(): void {
+    const t = this.now();
+    if (t - this.lastChange < this.intervalMs) return;
+    this.rate = Math.min(this.maxRate, this.rate + this.maxRate / 10);
+    this.lastChange = t;
+  }
+
+  get currentRate(): number {
+    return this.rate;
+  }
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+/** Reads a JSON response body, refusing one larger than `max` bytes (a broken or hostile server). */
+export async function readJsonCapped<T>(body: NodeJS.ReadableStream | undefined, max: number, action: string): Promise<T> {
+  if (!body) return {} as T;
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > max) {
+      (body as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
+      throw Object.assign(new Error(`the ${action} response is larger than ${Math.round(max / 2 ** 20)} MiB`), { code: 'ResponseTooLarge' });
+    }
+    chunks.push(chunk);
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  if (text.trim() === '') return {} as T;
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    throw Object.assign(new Error(`the ${action} response is not JSON`), { code: 'InvalidResponse' });
+  }
+}
+
+/** Rejects with a network-style timeout when `promise` has not settled within `ms` (a slow-drip server). */
+export function withDeadline<T>(promise: Promise<T>, ms: number, action: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(Object.assign(new Error(`${action} took longer than ${Math.round(ms / 1000)}s`), { code: 'ReadTimeout' })), ms);
+    timer.unref();
+  });
+  promise.catch(() => undefined);
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** Server text is shown on a terminal: no control sequences (ESC, CSI, OSC, C0/C1 controls), bounded length. */
+export function cleanServerText(text: string, secrets: readonly string[] = [], max = 500): string {
+  let out = text
+    // eslint-disable-next-line no-control-regex
+    .replace(/\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(\u0007|\u001b\\)?|\u001b[@-_]/g, '')
+    // eslint-disable-next-line no-control-regex
+    .replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '')
+    .replace(/(x-acs-security-token|securitytoken|accesskeysecret|access_key_secret|signature)(["']?\s*[:=]\s*["']?)[^"'\s,&}]+/gi, '$1$2****');
+  for (const secret of secrets) out = out.split(secret).join('****');
+  return out.length > max ? `${out.slice(0, max)}...` : out;
+}
+

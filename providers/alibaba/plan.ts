@@ -1,0 +1,170 @@
+/**
+ * The plan of a deploy-eas run: for every deployment (and every service of this spec that left it), what runs now
+ * (owner, live status, version) and what the run will do. Reads only; never writes.
+ */
+import type { DeploymentIR } from '../../lib/ir';
+import { EasApiError, EasAutoScalerState, EasClient, EasCronScalerState, EasService } from './eas-client';
+import { DEPLOYMENT_LABEL, labelsOf, ownershipOf, redactCurrent, specLabelFilter } from './ownership';
+import { autoscalerChanges, cronscalerChanges, DesiredService, FieldChange, serviceChanges, splitConfig } from './reconcile';
+import { SecretResolver } from './secrets';
+import { buildServiceConfig } from './service-config';
+
+/**
+ * create/update/delete change the service; `unhealthy`: the service matches the spec but is not Running (re-applied
+ * when Failed, waited for otherwise); `refused`: not ours and no --adopt; `orphan`: this spec's service whose
+ * deployment left the spec, kept without --prune; `absent`: nothing to delete.
+ */
+export type PlannedAction = 'create' | 'update' | 'no-change' | 'unhealthy' | 'delete' | 'absent' | 'refused' | 'orphan';
+
+export interface PlanEntry {
+  readonly deployment: string;
+  readonly service: string;
+  readonly action: PlannedAction;
+  readonly changes: readonly FieldChange[];
+  /** What is applied (secret values resolved). */
+  readonly desired?: DesiredService;
+  /** As synthesized, secret placeholders in place: what plans and dry runs show. */
+  readonly shown?: DesiredService;
+  readonly current?: EasService;
+  /** Scaler changes are applied without touching the service (no rolling update). */
+  readonly serviceChanged: boolean;
+  readonly autoscalerChanged: boolean;
+  readonly cronscalerChanged: boolean;
+  /** Whose the service is, when it is not this spec's. */
+  readonly owner?: string;
+  /** Why: "no longer in the spec", "Failed: <message>". */
+  readonly reason?: string;
+  /** The service is someone else's and --adopt takes it over. */
+  readonly adopting?: boolean;
+}
+
+export interface PlanMode {
+  readonly destroy?: boolean;
+  readonly prune?: boolean;
+  readonly adopt?: boolean;
+  /** Deployments left out with --deployment: the spec's other services are not orphans. */
+  readonly partial?: boolean;
+}
+
+export interface PlanContext {
+  readonly client: EasClient;
+  readonly specName: string;
+  readonly concurrency: number;
+  /** Reads `container.secrets` values at plan time; plans compare their digests. @default none (no secrets) */
+  readonly secrets?: SecretResolver;
+}
+
+/** Statuses after which a service does not become Running by waiting: the spec is applied again. */
+export const FAILED_STATUSES = new Set(['Failed', 'DeleteFailed']);
+
+export function isHealthy(svc: EasService): boolean {
+  return svc.Status === 'Running' && (svc.RunningInstance ?? 0) >= (svc.TotalInstance ?? 0);
+}
+
+function statusReason(svc: EasService): string {
+  return `${svc.Status}${svc.Message ? `: ${svc.Message}` : ''}`;
+}
+
+/** Runs `fn` over items with at most `limit` in flight. */
+export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const workers = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i]!);
+    }
+  });
+  await Promise.all(workers);
+  return results;
+}
+
+/** A read whose not-found answer means "absent"; an authentication error is never "absent". */
+export async function undefinedIfNotFound<T>(read: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await read();
+  } catch (err) {
+    if (err instanceof EasApiError && err.notFound) return undefined;
+    throw err;
+  }
+}
+
+const noChange = { changes: [], serviceChanged: false, autoscalerChanged: false, cronscalerChanged: false } as const;
+
+export async function planRegion(ctx: PlanContext, deployments: readonly DeploymentIR[], mode: PlanMode): Promise<PlanEntry[]> {
+  // The credentials are checked by the first call, before anything is planned: a refused key is never "not found".
+  const ours = await listSpecServices(ctx);
+  const existing = deployments.length > 3 ? await listAllNames(ctx.client) : undefined;
+  const entries = await mapLimit(deployments, ctx.concurrency, async (ir) => {
+    const service = ir.alibaba!.serviceName;
+    const current = existing && !existing.has(service) ? undefined : await undefinedIfNotFound(() => ctx.client.describeService(service));
+    return mode.destroy ? planDestroy(ctx, ir, current, mode) : planDeployment(ctx, ir, current, mode);
+  });
+  if (mode.partial) return entries;
+  const inSpec = new Set(deployments.map((d) => d.alibaba!.serviceName));
+  const orphans = ours.filter((s) => !inSpec.has(s.ServiceName)).map((s) => planOrphan(s, mode));
+  return [...entries, ...orphans];
+}
+
+async function listSpecServices(ctx: PlanContext): Promise<EasService[]> {
+  const services: EasService[] = [];
+  for (let page = 1; page <= 100; page++) {
+    const r = await ctx.client.listServices({ Label: specLabelFilter(ctx.specName), PageNumber: page, PageSize: 100 });
+    services.push(...(r.Services ?? []));
+    if ((r.Services ?? []).length < 100 || services.length >= (r.TotalCount ?? 0)) break;
+  }
+  return services;
+}
+
+/** Names of all services in the region, when listing is cheaper than describing each deployment. */
+async function listAllNames(client: EasClient): Promise<Set<string> | undefined> {
+  const names = new Set<string>();
+  for (let page = 1; page <= 50; page++) {
+    const r = await client.listServices({ PageNumber: page, PageSize: 100 });
+    for (const s of r.Services ?? []) names.add(s.ServiceName);
+    if ((r.Services ?? []).length < 100 || names.size >= (r.TotalCount ?? 0)) return names;
+  }
+  return undefined; // a very large account: describe each deployment instead
+}
+
+function planOrphan(svc: EasService, mode: PlanMode): PlanEntry {
+  const deployment = labelsOf(svc)[DEPLOYMENT_LABEL] ?? '?';
+  const action = mode.prune ? 'delete' : 'orphan';
+  return { deployment, service: svc.ServiceName, action, current: svc, reason: 'no longer in the spec', ...noChange, serviceChanged: action === 'delete' };
+}
+
+function planDestroy(ctx: PlanContext, ir: DeploymentIR, current: EasService | undefined, mode: PlanMode): PlanEntry {
+  const base = { deployment: ir.name, service: ir.alibaba!.serviceName, ...noChange };
+  if (!current) return { ...base, action: 'absent' };
+  const owner = ownershipOf(current, ctx.specName, ir.name);
+  if (!owner.ours && !mode.adopt) return { ...base, action: 'refused', current, owner: owner.owner };
+  return { ...base, action: 'delete', current, serviceChanged: true, ...(owner.ours ? {} : { owner: owner.owner, adopting: true }) };
+}
+
+async function planDeployment(ctx: PlanContext, ir: DeploymentIR, current: EasService | undefined, mode: PlanMode): Promise<PlanEntry> {
+  const service = ir.alibaba!.serviceName;
+  const shown = splitConfig(buildServiceConfig(ir));
+  const secrets = ctx.secrets && SecretResolver.needs(shown) ? ctx.secrets : undefined;
+  const desired = secrets ? await secrets.resolve(shown) : shown;
+  if (!current) return { deployment: ir.name, service, action: 'create', changes: [], desired, shown, serviceChanged: true, autoscalerChanged: !!desired.autoscaler, cronscalerChanged: !!desired.cronscaler };
+  const [autoscaler, cron] = await Promise.all([
+    undefinedIfNotFound<EasAutoScalerState>(() => ctx.client.describeServiceAutoScaler(service)),
+    undefinedIfNotFound<EasCronScalerState>(() => ctx.client.describeServiceCronScaler(service)),
+  ]);
+  const svc = secrets ? serviceChanges(secrets.forComparison(desired), secrets.currentForComparison(current), { autoscaled: !!desired.autoscaler }) : serviceChanges(desired, current, { autoscaled: !!desired.autoscaler });
+  const as = autoscalerChanges(desired.autoscaler, autoscaler);
+  const cs = cronscalerChanges(desired.cronscaler, cron);
+  const changes = [...svc, ...as, ...cs];
+  const owner = ownershipOf(current, ctx.specName, ir.name);
+  const flags = { serviceChanged: svc.some((c) => !c.path.startsWith('labels.')), autoscalerChanged: as.length > 0, cronscalerChanged: cs.length > 0 };
+  const base = { deployment: ir.name, service, desired, shown, current, ...flags };
+  if (!owner.ours) {
+    const shown = redactCurrent(changes);
+    if (!mode.adopt) return { ...base, action: 'refused', changes: shown, owner: owner.owner };
+    return { ...base, action: 'update', changes: shown, owner: owner.owner, adopting: true, serviceChanged: true };
+  }
+  const reason = isHealthy(current) ? undefined : statusReason(current);
+  if (changes.length > 0) return { ...base, action: 'update', changes, ...(reason ? { reason } : {}) };
+  if (reason) return { ...base, action: 'unhealthy', changes, reason, serviceChanged: FAILED_STATUSES.has(current.Status) };
+  return { ...base, action: 'no-change', changes };
+}
