@@ -5,11 +5,14 @@
  * more than synthesis; `npm test` runs it over every example).
  */
 import { IoHost } from '../lib/cli/io';
+import { recordSynthesis } from '../lib/commands/output-folder';
 import { compileSpecFile } from '../lib/compile';
 import { addDeploymentStacks, createInferstackApp } from '../providers/aws/app';
 
 export const DEFAULT_SPEC = 'examples/qwen-chat.yaml';
 
+// Whole milliseconds: file systems with coarser timestamps must still count what this run wrote.
+const startedAt = Math.floor(Date.now() / 1000) * 1000;
 const app = createInferstackApp();
 const spec = (app.node.tryGetContext('spec') as string | undefined) ?? DEFAULT_SPEC;
 // Alibaba-only errors do not block the AWS stacks; they are shown as notes.
@@ -21,4 +24,6 @@ if (!result.ok) {
 } else {
   addDeploymentStacks(app, result.deployments);
   app.synth();
+  // The assembly folder becomes one `inferstack synth --out` recognizes as a synthesis it may replace.
+  recordSynthesis(app.outdir, 'aws', startedAt);
 }

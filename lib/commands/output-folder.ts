@@ -125,6 +125,18 @@ export function installSynthesis(staged: string, dir: string, target: TargetName
   return files;
 }
 
+/**
+ * Records what a synthesis that wrote straight into `dir` (the CDK app under `cdk synth`) wrote: the files modified
+ * since `since`, plus those an earlier manifest listed that still exist. Files that were there before stay unlisted,
+ * so a later `inferstack synth` replaces this synthesis and nothing else.
+ */
+export function recordSynthesis(dir: string, target: TargetName, since: number): void {
+  const previous = readManifest(dir)?.files ?? [];
+  const written = listFilesRecursively(dir).filter((f) => f !== MANIFEST_FILE && (previous.includes(f) || fs.statSync(path.join(dir, f)).mtimeMs >= since));
+  const manifest: SynthManifest = { generator: GENERATOR, target, files: written };
+  fs.writeFileSync(path.join(dir, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
+}
+
 export type SynthLayout =
   | { readonly kind: 'all'; readonly aws: string; readonly alibaba: string }
   | { readonly kind: 'single'; readonly target: TargetName; readonly dir: string }

@@ -51,6 +51,22 @@ describe('cdk synth with the real CDK CLI', () => {
     120_000,
   );
 
+  it('inferstack synth replaces what cdk synth wrote into the same folder, and keeps files that were there before', async () => {
+    const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-then-ours-')), 'cdk.out');
+    fs.mkdirSync(out);
+    fs.writeFileSync(path.join(out, 'notes.txt'), 'mine');
+    const old = new Date(Date.now() - 60_000);
+    fs.utimesSync(path.join(out, 'notes.txt'), old, old);
+    const cdk = await exec(process.execPath, [cdkBin, 'synth', '-c', 'spec=examples/qwen-chat.yaml', '-o', out, '--quiet', '--no-notices']);
+    expect(cdk.code, cdk.out).toBe(0);
+    const recorded = JSON.parse(fs.readFileSync(path.join(out, '.inferstack-synth.json'), 'utf8')) as { files: string[] };
+    expect(recorded.files).toContain('QwenChat.template.json');
+    expect(recorded.files).not.toContain('notes.txt');
+    const ours = await exec(process.execPath, [CLI, 'synth', 'examples/qwen-chat.yaml', '--target', 'aws', '--out', out]);
+    expect(ours.code, ours.out).toBe(0);
+    expect(fs.readFileSync(path.join(out, 'notes.txt'), 'utf8')).toBe('mine');
+  }, 120_000);
+
   it('-c inferstack:validate=true runs the built-in validator; the templates stay the same', async () => {
     const base = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-validate-'));
     const [plain, validated] = [path.join(base, 'plain'), path.join(base, 'validated')];
