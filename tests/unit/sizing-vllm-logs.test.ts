@@ -92,6 +92,18 @@ const CASES: readonly LoggedStartup[] = [
     family: 'qwen2.5', parameters: 7.62e9, quantization: 'awq', gpuGiB: 8.0, utilization: 0.7, tensorParallel: 1,
     maxModelLen: 4096, profileTokens: 4096, loggedKvGiB: 0, started: false,
   },
+  {
+    // V1, FP8 weights: `vllm serve Qwen3-Coder-30B-A3B-Instruct-FP8 --enable-expert-parallel --tensor-parallel-size 8
+    // --gpu-memory-utilization 0.7` on 8 x 24 GB Ampere GPUs ("initial gpu memory usage is about 24003MiB / 24564MiB"):
+    // "Available KV cache memory: 12.11 GiB". The same command with the BF16 checkpoint at 0.85 logged "Available KV cache
+    // memory: 12.22 GiB ... GPU KV cache size: 534,064 tokens ... Maximum concurrency for 262,144 tokens per request: 2.04x"
+    // (max_model_len 262,144; 534,064 tokens x 24,576 bytes = 48 layers x 1 replicated KV head x 128 x 2 x 2 = 12.22 GiB, so
+    // TP 8 replicates the 4 KV heads). GPU memory is nvidia-smi's 24564 MiB (the log states no CUDA total); V1 profiles
+    // 2048 batched tokens on GPUs under 70 GiB. Qwen3-Coder-30B-A3B has Qwen3-30B-A3B's architecture.
+    source: 'https://github.com/vllm-project/vllm/issues/22177 (8 x 24 GB Ampere, Qwen3-Coder-30B-A3B-Instruct-FP8, FP8 weights, TP 8)',
+    family: 'qwen3', parameters: 30.5e9, quantization: 'fp8', gpuGiB: 24564 / 1024, utilization: 0.7, tensorParallel: 8,
+    maxModelLen: 262144, profileTokens: 2048, loggedKvGiB: 12.11, started: true,
+  },
 ];
 
 function sized(c: LoggedStartup) {
