@@ -18,7 +18,7 @@ import * as path from 'node:path';
 import { FakeEasServer } from '../providers/alibaba/testing/fake-eas-server';
 import { benchAwsSynthesis } from './aws-synth';
 import { repeat, runNode, Sample } from './measure';
-import { alibabaSpec, awsSpec } from './specs';
+import { alibabaSpec } from './specs';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const CLI = path.join(ROOT, 'dist', 'bin', 'inferstack.js');

@@ -8,12 +8,9 @@ import { accelerator as acceleratorInfo } from '../catalog/accelerators';
 import { instanceType, InstanceType } from '../catalog/instances';
 import { Diagnostics } from '../diagnostics/registry';
 import type { DeploymentSpec } from '../spec/schema';
-import { parseSizeBytes } from '../spec/units';
 import type { DeploymentContext } from './context';
-import type { Placement, PlacementRequest } from './instance';
+import { Placement, PlacementRequest, placementQuery } from './instance';
 import { deviceKindOf, matchingAccelerators, place } from './placement';
-
-const GIB = 1024 ** 3;
 
 /** The spec's fallback list for this target and where it was written. */
 function fallbackEntries(d: DeploymentSpec, ctx: DeploymentContext): { entries: readonly string[]; path: (string | number)[] } | undefined {
@@ -33,18 +30,7 @@ function resolveEntry(entry: string, d: DeploymentSpec, ctx: DeploymentContext, 
   const named = instanceType(ctx.target, entry);
   if (named) return named;
   if (!acceleratorInfo(entry) && entry !== 'cpu') return undefined;
-  const minMemoryGiB = d.resources?.memory ? parseSizeBytes(d.resources.memory) / GIB : req.weightsBytes / GIB;
-  return place({
-    target: ctx.target,
-    region: req.region,
-    accelerator: entry,
-    minVcpu: d.resources?.cpu ?? 1,
-    minMemoryGiB,
-    devices: req.devices,
-    sizing: req.sizingFor,
-    prices: ctx.prices,
-    ...(req.accept ? { accept: req.accept } : {}),
-  }).chosen?.instance;
+  return place(placementQuery(d, ctx, entry, req)).chosen?.instance;
 }
 
 /**

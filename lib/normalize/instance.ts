@@ -173,24 +173,28 @@ function explicitInstance(ctx: DeploymentContext, explicitType: string): Instanc
   return undefined;
 }
 
-function placedInstance(d: DeploymentSpec, ctx: DeploymentContext, accelRequest: string, req: PlacementRequest): RankedInstance | undefined {
+/** What `place()` is asked for one accelerator request: the spec's CPU and memory floors, the engine's devices and sizing. */
+export function placementQuery(d: DeploymentSpec, ctx: DeploymentContext, accelerator: string, req: PlacementRequest) {
   const resources = d.resources ?? {};
-  const target = ctx.target;
-  const minVcpu = resources.cpu ?? 1;
-  // LLM weights are staged through host memory while loading: ask for at least as much RAM as weights.
-  const minMemoryGiB = resources.memory ? parseSizeBytes(resources.memory) / GIB : req.weightsBytes / GIB;
-  const placement = {
-    target,
+  return {
+    target: ctx.target,
     region: req.region,
-    accelerator: accelRequest,
-    ...(resources.count !== undefined ? { count: resources.count } : {}),
-    minVcpu,
-    minMemoryGiB,
+    accelerator,
+    minVcpu: resources.cpu ?? 1,
+    // LLM weights are staged through host memory while loading: ask for at least as much RAM as weights.
+    minMemoryGiB: resources.memory ? parseSizeBytes(resources.memory) / GIB : req.weightsBytes / GIB,
     devices: req.devices,
     sizing: req.sizingFor,
     prices: ctx.prices,
     ...(req.accept ? { accept: req.accept } : {}),
   };
+}
+
+function placedInstance(d: DeploymentSpec, ctx: DeploymentContext, accelRequest: string, req: PlacementRequest): RankedInstance | undefined {
+  const resources = d.resources ?? {};
+  const target = ctx.target;
+  const placement = { ...placementQuery(d, ctx, accelRequest, req), ...(resources.count !== undefined ? { count: resources.count } : {}) };
+  const { minVcpu, minMemoryGiB } = placement;
   const result = place(placement);
   if (result.chosen) return result.chosen;
   // The engine's preferences (BladeLLM's GPUs, tensor-parallel widths) narrowed the choice to nothing: place

@@ -279,10 +279,3 @@ export function mergeLaunch(launch: EngineLaunch, userArgs: readonly string[], u
 }
 
 /** Options as the conformance check reads them: flag -> value ('' for a switch). */
-export function flagMap(flags: readonly EngineOption[]): Record<string, string> {
-  return Object.fromEntries(flags.map((f) => [f.name, f.value ?? '']));
-}
-
-export function envMap(env: readonly EngineOption[]): Record<string, string> {
-  return Object.fromEntries(env.map((e) => [e.name, e.value ?? '']));
-}
