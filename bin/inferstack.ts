@@ -6,7 +6,7 @@
 import * as path from 'node:path';
 import { IoHost, OutputFormat } from '../lib/cli/io';
 import { invokeCommand, statusCommand } from '../lib/cli/after-deploy-commands';
-import { BUILTIN_COMMANDS, CliServices } from '../lib/cli/builtin-commands';
+import { AwsEmitterChoice, BUILTIN_COMMANDS, CliServices } from '../lib/cli/builtin-commands';
 import { fitCommand } from '../lib/cli/fit-command';
 import { checkPositionals, commandHelp, CommandRegistry, generalHelp, parseCommandArgs, UsageError } from '../lib/cli/registry';
 import type { Emitter } from '../lib/commands/synth';
@@ -18,9 +18,17 @@ registry.register(fitCommand);
 registry.register(statusCommand);
 registry.register(invokeCommand);
 
-async function loadAwsEmitter(options: { readonly validate?: boolean } = {}): Promise<Emitter> {
-  const { AwsEmitter } = await import('../providers/aws/emitter');
-  return new AwsEmitter({ validate: options.validate ?? false });
+/**
+ * The AWS emitter: the direct cloud-assembly writer (no aws-cdk-lib; it falls back to the CDK app for what it does
+ * not support), or the CDK app itself for `--validate` (aws-cdk-lib's validator) and `--via cdk`.
+ */
+async function loadAwsEmitter(options: AwsEmitterChoice = {}): Promise<Emitter> {
+  if (options.validate || options.via === 'cdk') {
+    const { AwsEmitter } = await import('../providers/aws/emitter');
+    return new AwsEmitter({ validate: options.validate ?? false });
+  }
+  const { DirectAwsEmitter } = await import('../providers/aws/direct/emitter');
+  return new DirectAwsEmitter();
 }
 
 async function loadAlibabaEmitter(): Promise<Emitter> {

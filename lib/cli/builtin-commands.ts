@@ -9,11 +9,17 @@ import type { AfterDeployProviders } from '../commands/after-deploy-cli';
 import type { Emitter } from '../commands/synth';
 import type { TargetName } from '../spec/schema';
 
+export interface AwsEmitterChoice {
+  /** Also run aws-cdk-lib's CloudFormation validator over the templates (`synth --validate`; implies the CDK app). @default false */
+  readonly validate?: boolean;
+  /** `cdk`: synthesize through the CDK app even where the direct writer would write the same files. @default 'auto' */
+  readonly via?: 'auto' | 'cdk';
+}
+
 export interface CliServices {
   /** Loaders of the target emitters; the entry point injects them so lib/ never imports a provider. */
   readonly emitters: {
-    /** `validate`: also run aws-cdk-lib's CloudFormation validator over the templates (`synth --validate`). */
-    readonly aws: (options?: { readonly validate?: boolean }) => Promise<Emitter>;
+    readonly aws: (options?: AwsEmitterChoice) => Promise<Emitter>;
     readonly alibaba: () => Promise<Emitter>;
   };
   /** Absolute path of the committed JSON Schema (for the starter spec's editor comment). */
@@ -26,6 +32,7 @@ type Ctx = CommandContext<CliServices>;
 type Command = CommandDefinition<CliServices>;
 
 export const TARGET_CHOICES = ['aws', 'alibaba', 'all'] as const;
+export const VIA_CHOICES = ['auto', 'cdk'] as const;
 
 function targetsOf(value: string | undefined): TargetName[] | undefined {
   if (value === undefined) return undefined;
@@ -130,7 +137,15 @@ export const synthCommand: Command = {
     { name: 'target', type: 'string', choices: TARGET_CHOICES, placeholder: 'aws|alibaba|all', description: 'which cloud(s) to synthesize for', defaultText: 'all' },
     { name: 'out', type: 'string', placeholder: 'DIR', description: 'output folder', defaultText: 'cdk.out (aws) and eas.out (alibaba)' },
     { name: 'force', type: 'boolean', description: 'write into a non-empty folder that an earlier synth did not write (its files stay)' },
-    { name: 'validate', type: 'boolean', description: "also run aws-cdk-lib's CloudFormation validator over the AWS templates (slower)" },
+    { name: 'validate', type: 'boolean', description: "also run aws-cdk-lib's CloudFormation validator over the AWS templates (slower; goes through the CDK app)" },
+    {
+      name: 'via',
+      type: 'string',
+      choices: VIA_CHOICES,
+      placeholder: 'auto|cdk',
+      description: 'how the AWS cloud assembly is written: auto = directly, without loading aws-cdk-lib, when the spec allows it (the same files, byte for byte), else through the CDK app; cdk = always through the CDK app',
+      defaultText: 'auto',
+    },
   ],
   examples: ['inferstack synth inferstack.yaml', 'inferstack synth inferstack.yaml --target all --out deploy/synth', 'inferstack synth inferstack.yaml --target aws --validate'],
   async run(ctx) {
@@ -145,7 +160,8 @@ export const synthCommand: Command = {
         ? { aws: path.join(out, 'aws'), alibaba: path.join(out, 'alibaba') }
         : { [targets[0]!]: out }
       : { aws: 'cdk.out', alibaba: 'eas.out' };
-    const emitters = { ...ctx.services.emitters, aws: () => ctx.services.emitters.aws({ validate: validateTemplates }) };
+    const via = (str(ctx, 'via') ?? 'auto') as AwsEmitterChoice['via'];
+    const emitters = { ...ctx.services.emitters, aws: () => ctx.services.emitters.aws({ validate: validateTemplates, via }) };
     const r = await synth(spec, { targets, outDirs, emitters, force: ctx.args.values.force === true });
     if (ctx.output === 'json') ctx.io.json({ file: r.file, ok: r.ok, diagnostics: r.diagnostics, files: r.files });
     ctx.io.diagnostics(r.diagnostics);

@@ -17,6 +17,10 @@ export interface EmittedFile {
   readonly deployment: string;
   readonly target: TargetName;
   readonly resources?: number;
+  /** How the file was written, for targets with more than one way (aws: "direct" or "cdk"). @default not reported */
+  readonly via?: string;
+  /** Why the slower way was taken, when it was not asked for. @default none */
+  readonly viaReason?: string;
 }
 
 export interface Emitter {

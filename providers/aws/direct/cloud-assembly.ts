@@ -1,0 +1,99 @@
+/**
+ * Writes the cloud assembly of a set of AWS deployments directly, without aws-cdk-lib: byte-identical to what the
+ * CDK app (providers/aws/app.ts) writes for them, for the deployments `directSupport` accepts. Each file comes
+ * from its own module: templates (template.ts), tree.json (tree-file.ts), stack metadata (metadata-file.ts), asset
+ * manifests, manifest.json and cdk.out (assembly-files.ts).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { DeploymentIR } from '../../../lib/ir';
+import { stackConstructId } from '../../../lib/normalize/collisions';
+import { stackDescription, stackTags } from '../deployment-properties';
+import { FEATURE_FLAGS } from '../feature-flags';
+import { planJob } from '../job-plan';
+import { assemblyManifest, assetManifest, cdkOutFile, metadataFileOf, stackArtifacts, StackFacts, templateFileOf } from './assembly-files';
+import { CONSTRUCT_TYPES, ConstructNode } from './construct-node';
+import { addDeploymentStack } from './deployment-tree';
+import { featureFlagReport } from './feature-flag-report';
+import { installedVersions } from './installed-versions';
+import { Intrinsics } from './intrinsics';
+import { metadataFile } from './metadata-file';
+import { stackTemplate, Tag } from './template';
+import { MAX_TREE_NODES, treeFile, treeNodeCount } from './tree-file';
+
+/** aws-cdk-lib annotates (and so changes the metadata of) a stack whose template passes 80% of 1,000,000 characters. */
+const TEMPLATE_SIZE_NOTICE = 0.8 * 1_000_000;
+
+/** The inferstack version InferenceStack records in its tags by default. */
+const INFERSTACK_VERSION = '0.1.0';
+
+export type DirectSupport = { readonly ok: true } | { readonly ok: false; readonly reason: string };
+
+/**
+ * Whether the direct writer produces exactly what the CDK app would: not with an ahead-of-time job (a custom
+ * resource with Lambda assets), nor when the environment configures the CDK app (CDK_* variables: context, debug
+ * traces, output folder, CLI version).
+ */
+export function directSupport(deployments: readonly DeploymentIR[], env: NodeJS.ProcessEnv = process.env): DirectSupport {
+  const cdkVariable = Object.keys(env).find((k) => k.startsWith('CDK_') || k === 'CONTEXT_OVERFLOW_LOCATION_ENV');
+  if (cdkVariable) return { ok: false, reason: `${cdkVariable} is set (it configures the CDK app)` };
+  const withJob = deployments.find((d) => planJob(d));
+  if (withJob) return { ok: false, reason: `deployment "${withJob.name}" needs an ahead-of-time job (a custom resource with Lambda assets)` };
+  const imageless = deployments.find((d) => !d.engine.image);
+  if (imageless) return { ok: false, reason: `deployment "${imageless.name}" has no serving image` };
+  return { ok: true };
+}
+
+/** The tags InferenceStack adds to its stack, as aws-cdk-lib's TagManager renders them (later wins; sorted by key). */
+function tagsOf(ir: DeploymentIR): Tag[] {
+  const tags = new Map(stackTags(ir, INFERSTACK_VERSION));
+  return [...tags].map(([key, value]) => ({ key, value })).sort((a, b) => a.key.localeCompare(b.key));
+}
+
+function factsOf(ir: DeploymentIR): StackFacts {
+  const aws = ir.aws!;
+  return { artifactId: stackConstructId(ir.name), stackName: aws.stackName, region: aws.region, ...(aws.account ? { account: aws.account } : {}) };
+}
+
+export interface WrittenStack {
+  readonly deployment: DeploymentIR;
+  readonly templatePath: string;
+  readonly resources: number;
+}
+
+/** The context the CDK app synthesizes with, as far as the cloud assembly shows it (the feature flags). */
+function appContext(): Readonly<Record<string, unknown>> {
+  return FEATURE_FLAGS;
+}
+
+/**
+ * Writes the cloud assembly into `outDir` (which must hold no earlier assembly) and returns the stacks written, or
+ * `undefined` (having written nothing) when the result would not match the CDK app's.
+ */
+export function writeCloudAssembly(deployments: readonly DeploymentIR[], outDir: string): WrittenStack[] | undefined {
+  const x = new Intrinsics();
+  const app = new ConstructNode('', CONSTRUCT_TYPES.app);
+  const aws = deployments.filter((d) => d.target === 'aws');
+  const stacks = aws.map((ir) => ({ ir, node: addDeploymentStack(app, ir, x), tags: tagsOf(ir), facts: factsOf(ir) }));
+  if (treeNodeCount(app) >= MAX_TREE_NODES) return undefined;
+  const versions = installedVersions();
+  const files = new Map<string, string>();
+  const artifacts: Record<string, unknown> = {};
+  const written: WrittenStack[] = [];
+  for (const s of stacks) {
+    const templateText = JSON.stringify(stackTemplate(s.node, stackDescription(s.ir), s.tags, x), undefined, 1);
+    if (templateText.length > TEMPLATE_SIZE_NOTICE) return undefined;
+    const assets = assetManifest(s.facts, templateText, versions);
+    files.set(templateFileOf(s.facts), templateText).set(assets.file, assets.text).set(metadataFileOf(s.facts), metadataFile(s.node, templateFileOf(s.facts)));
+    Object.assign(artifacts, stackArtifacts(s.facts, assets.objectUrl));
+    written.push({ deployment: s.ir, templatePath: path.join(outDir, templateFileOf(s.facts)), resources: [...s.node.descendants()].filter((n) => n.resource).length });
+  }
+  const tagsByStack = new Map(stacks.map((s) => [s.node, s.tags]));
+  files.set('tree.json', treeFile({ app, tagsOf: (n) => tagsByStack.get(n) ?? [], intrinsics: x, versions }));
+  artifacts.Tree = { type: 'cdk:tree', properties: { file: 'tree.json' } };
+  artifacts['aws-cdk-lib/feature-flag-report'] = featureFlagReport(appContext());
+  files.set('manifest.json', assemblyManifest(artifacts, versions)).set('cdk.out', cdkOutFile(versions));
+  fs.mkdirSync(outDir, { recursive: true });
+  for (const [name, text] of files) fs.writeFileSync(path.join(outDir, name), text);
+  return written;
+}
