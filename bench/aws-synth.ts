@@ -33,6 +33,10 @@ export interface AwsBenchOptions {
   /** The machine and its load, printed under every heading (sections may be refreshed one at a time). */
   readonly machine: string;
   readonly report: (line: string) => void;
+  /** Deployment counts of the `aws` section. @default 1, 10, 100, 500, 1000 (quick: 1, 10, 100) */
+  readonly sizes?: readonly number[];
+  /** Interleaved runs per size. @default 7 (quick, and 1,000 deployments: 3) */
+  readonly runs?: number;
 }
 
 /** Arguments of one side of a comparison, given a fresh output folder. */
@@ -118,43 +122,60 @@ function writeSpec(n: number): string {
   return file;
 }
 
+/** Every file of two cloud assemblies is the same, byte for byte (the direct writer against the CDK app). */
+function assertSameAssembly(a: string, b: string): void {
+  const files = (dir: string) => fs.readdirSync(dir).sort();
+  if (files(a).join() !== files(b).join()) throw new Error(`${a} and ${b} hold other files`);
+  for (const f of files(a)) if (!fs.readFileSync(path.join(a, f)).equals(fs.readFileSync(path.join(b, f)))) throw new Error(`${f} differs between ${a} and ${b}`);
+}
+
+type BaselineSide = 'inferstack' | 'cdk' | 'l1' | 'direct' | 'directSpec';
+
 async function versusBaselines(o: AwsBenchOptions): Promise<unknown[]> {
   const report = section(o, '## AWS synthesis: inferstack synth vs a same-output L1 app vs direct JSON emission');
-  report(`Templates byte-identical on all three sides (checked at every size). Outputs in fresh folders under ${MEMORY_FS}. Ratios pair by pair: median (min-max).`);
+  report('Sides: `inferstack synth --target aws` (the direct cloud-assembly writer), the same with `--via cdk` (the CDK app), the same-output L1-only aws-cdk-lib app (bench/baseline-synth-app.ts), direct JSON emission of the templates (bench/direct-emit.ts) and the same after compiling the spec (`direct-emit.js N OUT SPEC`: parse, validate, normalize, as any synthesis from the YAML must).');
+  report(`Templates byte-identical on all sides and every file of the two inferstack paths identical (checked at every size). Outputs in fresh folders under ${MEMORY_FS}. Ratios pair by pair: median (min-max).`);
   report('');
-  report('| deployments | runs | inferstack ms | L1 app ms | direct ms | inferstack / L1 | inferstack / direct | CPU inferstack / L1 | CPU inferstack / direct | peak MiB inferstack / L1 / direct |');
-  report('|---|---|---|---|---|---|---|---|---|---|');
-  const sizes = o.quick ? [1, 10, 100] : [1, 10, 100, 500, 1000];
+  report('| deployments | runs | inferstack ms (CPU) | --via cdk ms (CPU) | L1 app ms (CPU) | direct ms (CPU) | direct+spec ms (CPU) | inferstack / direct | CPU inferstack / direct | CPU inferstack / direct+spec | CPU inferstack / --via cdk | peak MiB inferstack / --via cdk / L1 / direct |');
+  report('|---|---|---|---|---|---|---|---|---|---|---|---|');
+  const sizes = o.sizes ?? (o.quick ? [1, 10, 100] : [1, 10, 100, 500, 1000]);
   const rows: Array<Record<string, unknown>> = [];
   for (const n of sizes) {
-    const runs = n >= 1000 ? 3 : o.quick ? 3 : 7;
+    const runs = o.runs ?? (n >= 1000 || o.quick ? 3 : 7);
     const spec = writeSpec(n);
     const r = await interleaved(
       {
         inferstack: (out) => [CLI, 'synth', spec, '--target', 'aws', '--out', out],
+        cdk: (out) => [CLI, 'synth', spec, '--target', 'aws', '--out', out, '--via', 'cdk'],
         l1: (out) => [L1_APP, String(n), out],
         direct: (out) => [DIRECT, String(n), out],
+        directSpec: (out) => [DIRECT, String(n), out, spec],
       },
       runs,
     );
     const templates = assertSameTemplates(r.firstOutputs);
+    assertSameAssembly(r.firstOutputs.inferstack!, r.firstOutputs.cdk!);
     removeOutputs(r);
     if (templates !== n) throw new Error(`expected ${n} templates, got ${templates}`);
-    const { inferstack, l1, direct } = r.samples as Record<'inferstack' | 'l1' | 'direct', Sample[]>;
+    const x = r.samples as Record<BaselineSide, Sample[]>;
+    const each = (key: 'ms' | 'cpuMs' | 'maxRssMb') => Object.fromEntries(Object.entries(x).map(([k, v]) => [k, med(v, key)])) as Record<BaselineSide, number>;
     const row = {
       deployments: n,
       runs,
-      ms: { inferstack: med(inferstack, 'ms'), l1: med(l1, 'ms'), direct: med(direct, 'ms') },
-      cpuMs: { inferstack: med(inferstack, 'cpuMs'), l1: med(l1, 'cpuMs'), direct: med(direct, 'cpuMs') },
-      peakMiB: { inferstack: med(inferstack, 'maxRssMb'), l1: med(l1, 'maxRssMb'), direct: med(direct, 'maxRssMb') },
-      vsL1: pairRatios(inferstack, l1, 'ms'),
-      vsDirect: pairRatios(inferstack, direct, 'ms'),
-      cpuVsL1: pairRatios(inferstack, l1, 'cpuMs'),
-      cpuVsDirect: pairRatios(inferstack, direct, 'cpuMs'),
+      ms: each('ms'),
+      cpuMs: each('cpuMs'),
+      peakMiB: each('maxRssMb'),
+      vsL1: pairRatios(x.inferstack, x.l1, 'ms'),
+      vsDirect: pairRatios(x.inferstack, x.direct, 'ms'),
+      cpuVsL1: pairRatios(x.inferstack, x.l1, 'cpuMs'),
+      cpuVsDirect: pairRatios(x.inferstack, x.direct, 'cpuMs'),
+      cpuVsDirectSpec: pairRatios(x.inferstack, x.directSpec, 'cpuMs'),
+      cpuVsCdk: pairRatios(x.inferstack, x.cdk, 'cpuMs'),
     };
     rows.push(row);
+    const both = (k: BaselineSide) => `${ms(row.ms[k])} (${ms(row.cpuMs[k])})`;
     report(
-      `| ${n} | ${runs} | ${ms(row.ms.inferstack)} | ${ms(row.ms.l1)} | ${ms(row.ms.direct)} | ${fmtRatio(row.vsL1)} | ${fmtRatio(row.vsDirect)} | ${fmtRatio(row.cpuVsL1)} | ${fmtRatio(row.cpuVsDirect)} | ${ms(row.peakMiB.inferstack)} / ${ms(row.peakMiB.l1)} / ${ms(row.peakMiB.direct)} |`,
+      `| ${n} | ${runs} | ${both('inferstack')} | ${both('cdk')} | ${both('l1')} | ${both('direct')} | ${both('directSpec')} | ${fmtRatio(row.vsDirect)} | ${fmtRatio(row.cpuVsDirect)} | ${fmtRatio(row.cpuVsDirectSpec)} | ${fmtRatio(row.cpuVsCdk)} | ${['inferstack', 'cdk', 'l1', 'direct'].map((k) => ms(row.peakMiB[k as BaselineSide])).join(' / ')} |`,
     );
   }
   report('');

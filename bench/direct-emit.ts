@@ -2,11 +2,15 @@
  * The floor: writes the benchmark templates directly as JSON (no CDK, no construct tree, no cloud assembly),
  * byte-identical to what `inferstack synth` writes (the benchmark checks every file).
  *
- *   node dist/bench/direct-emit.js <deployments> <outdir>
+ *   node dist/bench/direct-emit.js <deployments> <outdir> [spec]
+ *
+ * With a spec, it first compiles it as inferstack does (parse, validate, normalize): the floor of any synthesis
+ * that starts from the YAML.
  */
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { compileSpecFile } from '../lib/compile';
 import { BenchDeployment, benchDeployment, description, ENVIRONMENT, IMAGE, INSTANCE_TYPE, invokeCommand, logGroupPrefix, policyStatements, REGION, tagsOf, TIMEOUT_SECONDS } from './bench-deployment';
 
 /** CDK's logical id of a construct path below its stack (aws-cdk-lib core/lib/private/uniqueid.ts, makeUniqueId). */
@@ -139,7 +143,11 @@ function template(d: BenchDeployment): unknown {
   };
 }
 
-const [countArg, outdir] = process.argv.slice(2);
+const [countArg, outdir, spec] = process.argv.slice(2);
+if (spec) {
+  const compiled = compileSpecFile(spec, { targets: ['aws'] });
+  if (!compiled.ok || compiled.deployments.length !== Number(countArg)) throw new Error(`${spec} does not compile to ${countArg} deployments`);
+}
 fs.mkdirSync(outdir!, { recursive: true });
 for (let i = 0; i < Number(countArg); i++) {
   const d = benchDeployment(i);

@@ -10,7 +10,8 @@
  *
  * Options: --quick (fewer sizes and runs), --write (update BENCHMARKS.md with the results; with --only, only the
  * sections measured are replaced), --only=startup,alibaba,deploy,aws,aws-bare,npm-start,aws-validate,aws-iam,
- * --main-dist=DIR (dist/ of a build of main, for the aws-validate section).
+ * --main-dist=DIR (dist/ of a build of main, for the aws-validate section), --sizes=1,100,500 and --runs=N (the aws
+ * section's deployment counts and interleaved runs per count).
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -27,6 +28,8 @@ const quick = process.argv.includes('--quick');
 const write = process.argv.includes('--write');
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
 const mainDist = process.argv.find((a) => a.startsWith('--main-dist='))?.slice('--main-dist='.length);
+const sizes = process.argv.find((a) => a.startsWith('--sizes='))?.slice('--sizes='.length).split(',').map(Number);
+const runs = process.argv.find((a) => a.startsWith('--runs='))?.slice('--runs='.length);
 
 const KEY_ID = 'LTAI5tBenchKey0001';
 const SECRET = 'bench-secret-4f1e9d2c';
@@ -227,7 +230,7 @@ async function main(): Promise<void> {
   if (run('alibaba')) await benchAlibabaSynth();
   if (run('deploy')) await benchDeploy();
   if (run('deploy-scale')) await benchDeployScale();
-  Object.assign(results, await benchAwsSynthesis({ quick, report, machine: machine(), ...(mainDist ? { mainDist } : {}) }, run));
+  Object.assign(results, await benchAwsSynthesis({ quick, report, machine: machine(), ...(mainDist ? { mainDist } : {}), ...(sizes ? { sizes } : {}), ...(runs ? { runs: Number(runs) } : {}) }, run));
   const resultsFile = path.join(ROOT, 'bench', 'results.json');
   const previous = only && fs.existsSync(resultsFile) ? (JSON.parse(fs.readFileSync(resultsFile, 'utf8')) as Record<string, unknown>) : {};
   fs.writeFileSync(resultsFile, `${JSON.stringify({ ...previous, ...results }, null, 2)}\n`);
