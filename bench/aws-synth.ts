@@ -114,8 +114,9 @@ function section(o: AwsBenchOptions, heading: string): (line: string) => void {
 /** Folders of the specs written for this run, removed at its end. */
 const specDirs: string[] = [];
 
+/** Specs live under the OS temporary folder: inferstack refuses a spec under /dev (IS1107), /dev/shm included. */
 function writeSpec(n: number): string {
-  const dir = freshDir();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'inferstack-bench-spec-'));
   specDirs.push(dir);
   const file = path.join(dir, `aws-${n}.yaml`);
   fs.writeFileSync(file, awsSpec(n));

@@ -34,7 +34,7 @@ for (let i = 0; i < count; i++) {
     description: `Least-privilege permissions of SageMaker endpoint ${d.name}`,
     path: '/',
     policyDocument: {
-      Statement: policyStatements(d, `arn:aws:logs:${REGION}:${stack.account}${logGroupPrefix(d)}`),
+      Statement: policyStatements(d, stack.account, `arn:aws:logs:${REGION}:${stack.account}${logGroupPrefix(d)}`),
       Version: '2012-10-17',
     },
     roles: [role.ref],

@@ -14,10 +14,8 @@ export const ENVIRONMENT: Readonly<Record<string, string>> = {
   OPTION_GPU_MEMORY_UTILIZATION: '0.9',
   OPTION_MAX_MODEL_LEN: '8192',
   OPTION_MAX_ROLLING_BATCH_SIZE: '8',
-  OPTION_MODEL_LOADING_TIMEOUT: String(TIMEOUT_SECONDS),
   OPTION_ROLLING_BATCH: 'vllm',
   OPTION_TENSOR_PARALLEL_DEGREE: '1',
-  OPTION_TRUST_REMOTE_CODE: 'true',
 };
 export const LOG_ACTIONS = ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'];
 export const ECR_PULL_ACTIONS = ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'];
@@ -48,17 +46,21 @@ export const description = (d: BenchDeployment) => `${d.name} (inferstack: lmi o
 export const invokeCommand = (d: BenchDeployment) => `aws sagemaker-runtime invoke-endpoint --endpoint-name ${d.name} --content-type application/json --body fileb://request.json --region ${REGION} out.json`;
 
 /**
- * The execution role's policy statements; `logGroupArn` is the account-dependent ARN as each side writes it (a token
- * string in the CDK app, its Fn::Join in the JSON).
+ * The execution role's policy statements; `account` and `logGroupArn` are the account-dependent values as each side
+ * writes them (token strings in the CDK app, `{ Ref: AWS::AccountId }` and its Fn::Join in the JSON).
  */
-export function policyStatements(d: BenchDeployment, logGroupArn: unknown): unknown[] {
+export function policyStatements(d: BenchDeployment, account: unknown, logGroupArn: unknown): unknown[] {
+  const owner = { StringEquals: { 's3:ResourceAccount': account } };
   return [
     { Action: ECR_PULL_ACTIONS, Effect: 'Allow', Resource: IMAGE_REPOSITORY_ARN, Sid: 'PullServingImages' },
     { Action: 'ecr:GetAuthorizationToken', Effect: 'Allow', Resource: '*', Sid: 'EcrAuthorizationToken' },
-    { Action: 's3:GetObject', Effect: 'Allow', Resource: `arn:aws:s3:::${d.bucket}/${d.name}/*`, Sid: 'ReadModelArtifacts' },
-    { Action: 's3:ListBucket', Condition: { StringLike: { 's3:prefix': [`${d.name}/*`] } }, Effect: 'Allow', Resource: `arn:aws:s3:::${d.bucket}`, Sid: 'ListModelPrefix' },
+    { Action: 's3:GetObject', Condition: owner, Effect: 'Allow', Resource: `arn:aws:s3:::${d.bucket}/${d.name}/*`, Sid: 'ReadModelArtifacts' },
+    { Action: 's3:ListBucket', Condition: { StringLike: { 's3:prefix': [`${d.name}/*`] }, ...owner }, Effect: 'Allow', Resource: `arn:aws:s3:::${d.bucket}`, Sid: 'ListModelPrefix' },
     { Action: LOG_ACTIONS, Effect: 'Allow', Resource: logGroupArn, Sid: 'EndpointLogs' },
+    { Action: 'cloudwatch:PutMetricData', Condition: METRICS_CONDITION, Effect: 'Allow', Resource: '*', Sid: 'PublishEndpointMetrics' },
   ];
 }
+
+export const METRICS_CONDITION = { StringEquals: { 'cloudwatch:namespace': ['/aws/sagemaker/Endpoints', '/aws/sagemaker/InferenceComponents'] } };
 
 export const logGroupPrefix = (d: BenchDeployment) => `:log-group:/aws/sagemaker/Endpoints/${d.name}:*`;

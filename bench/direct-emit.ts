@@ -75,7 +75,7 @@ function template(d: BenchDeployment): unknown {
           Description: `Least-privilege permissions of SageMaker endpoint ${d.name}`,
           Path: '/',
           PolicyDocument: {
-            Statement: policyStatements(d, { 'Fn::Join': ['', [`arn:aws:logs:${REGION}:`, { Ref: 'AWS::AccountId' }, logGroupPrefix(d)]] }),
+            Statement: policyStatements(d, { Ref: 'AWS::AccountId' }, { 'Fn::Join': ['', [`arn:aws:logs:${REGION}:`, { Ref: 'AWS::AccountId' }, logGroupPrefix(d)]] }),
             Version: '2012-10-17',
           },
           Roles: [{ Ref: ID.role }],
