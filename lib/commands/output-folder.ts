@@ -111,14 +111,21 @@ export function listFilesRecursively(dir: string): string[] {
   return out.sort();
 }
 
-/** Copies the staged files into `dir` and records them in the manifest. */
-export function installSynthesis(staged: string, dir: string, target: TargetName): string[] {
-  const files = listFilesRecursively(staged);
+/**
+ * Installs a synthesis into `dir`: the files of a staging folder (copied) or held in memory (written), then the
+ * manifest that records them.
+ */
+export function installSynthesis(staged: string | ReadonlyMap<string, string>, dir: string, target: TargetName): string[] {
+  const files = typeof staged === 'string' ? listFilesRecursively(staged) : [...staged.keys()].sort();
   fs.mkdirSync(dir, { recursive: true });
+  const made = new Set<string>([dir]);
   for (const f of files) {
     const destination = path.join(dir, f);
-    fs.mkdirSync(path.dirname(destination), { recursive: true });
-    fs.copyFileSync(path.join(staged, f), destination);
+    const parent = path.dirname(destination);
+    if (!made.has(parent)) fs.mkdirSync(parent, { recursive: true });
+    made.add(parent);
+    if (typeof staged === 'string') fs.copyFileSync(path.join(staged, f), destination);
+    else fs.writeFileSync(destination, staged.get(f)!);
   }
   const manifest: SynthManifest = { generator: GENERATOR, target, files };
   fs.writeFileSync(path.join(dir, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);

@@ -23,9 +23,20 @@ export interface EmittedFile {
   readonly viaReason?: string;
 }
 
+/** A target's output held in memory: file contents by relative path, and what they are (paths relative too). */
+export interface RenderedOutput {
+  readonly files: ReadonlyMap<string, string>;
+  readonly emitted: readonly EmittedFile[];
+}
+
 export interface Emitter {
   /** Writes the artifacts of these deployments into `outDir`; returns what it wrote. */
   emit(deployments: readonly DeploymentIR[], outDir: string, specFile: string): Promise<EmittedFile[]> | EmittedFile[];
+  /**
+   * The same artifacts in memory, when the emitter can: synth then writes them straight into the output folder
+   * instead of staging and copying them. `undefined` means "use emit". @default not offered
+   */
+  render?(deployments: readonly DeploymentIR[], specFile: string): Promise<RenderedOutput | undefined> | RenderedOutput | undefined;
 }
 
 export interface SynthOptions {
@@ -57,35 +68,44 @@ function folderDiagnostic(problem: FolderProblem): Diagnostic {
   }
 }
 
+/** One target's output before it is installed: in memory, or in a staging folder. */
+type Staged = { readonly target: TargetName; readonly files: EmittedFile[] } & ({ readonly rendered: RenderedOutput } | { readonly dir: string });
+
+async function stage(emitter: Emitter, target: TargetName, deployments: readonly DeploymentIR[], staging: string, specFile: string): Promise<Staged> {
+  const rendered = await emitter.render?.(deployments, specFile);
+  if (rendered) return { target, rendered, files: [...rendered.emitted] };
+  const dir = path.join(staging, target);
+  return { target, dir, files: await emitter.emit(deployments, dir, specFile) };
+}
+
 /**
- * Emits into a private staging folder first, so nothing reaches the output folders unless every target's emission
- * succeeded and every output folder may be written; then replaces exactly what the previous synthesis wrote.
+ * Renders in memory (or emits into a private staging folder) first, so nothing reaches the output folders unless
+ * every target's emission succeeded and every output folder may be written; then replaces exactly what the previous
+ * synthesis wrote.
  */
 export async function synth(specFile: string, options: SynthOptions): Promise<SynthResult> {
   const compiled = compileSpecFile(specFile, { targets: options.targets });
   if (!compiled.ok) return { file: specFile, ok: false, diagnostics: compiled.diagnostics, files: [] };
   const staging = fs.mkdtempSync(path.join(os.tmpdir(), 'inferstack-synth-'));
   try {
-    const staged: Array<{ target: TargetName; dir: string; files: EmittedFile[] }> = [];
+    const staged: Staged[] = [];
     for (const target of options.targets) {
       const deployments = compiled.deployments.filter((d) => d.target === target);
       if (deployments.length === 0) continue;
       const load = options.emitters[target];
       if (!load) continue;
-      const emitter = await load();
-      const dir = path.join(staging, target);
-      staged.push({ target, dir, files: await emitter.emit(deployments, dir, specFile) });
+      staged.push(await stage(await load(), target, deployments, staging, specFile));
     }
     const problems = staged
-      .map((s) => checkOutputFolder(options.outDirs[s.target]!, listFilesRecursively(s.dir), options.force ?? false))
+      .map((s) => checkOutputFolder(options.outDirs[s.target]!, 'dir' in s ? listFilesRecursively(s.dir) : [...s.rendered.files.keys()], options.force ?? false))
       .filter((p): p is FolderProblem => p !== undefined);
     if (problems.length > 0) return { file: specFile, ok: false, diagnostics: [...compiled.diagnostics, ...problems.map(folderDiagnostic)], files: [] };
     const files: EmittedFile[] = [];
     for (const s of staged) {
       const outDir = options.outDirs[s.target]!;
       removePreviousSynthesis(outDir);
-      installSynthesis(s.dir, outDir, s.target);
-      files.push(...s.files.map((f) => ({ ...f, path: path.join(outDir, path.relative(s.dir, f.path)) })));
+      installSynthesis('dir' in s ? s.dir : s.rendered.files, outDir, s.target);
+      files.push(...s.files.map((f) => ({ ...f, path: path.join(outDir, 'dir' in s ? path.relative(s.dir, f.path) : f.path) })));
     }
     return { file: specFile, ok: true, diagnostics: compiled.diagnostics, files };
   } finally {

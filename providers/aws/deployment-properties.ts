@@ -261,6 +261,9 @@ export function stackDescription(ir: DeploymentIR): string {
   return `${ir.description ?? ir.name} (inferstack: ${ir.engine.name} on ${ir.instance?.type ?? 'serverless'})`;
 }
 
+/** The inferstack version a stack's tags record unless told otherwise (InferenceStackProps.inferstackVersion). */
+export const DEFAULT_INFERSTACK_VERSION = '0.1.0';
+
 /** The stack's tags, in the order they are added (CloudFormation templates list them sorted by key). */
 export function stackTags(ir: DeploymentIR, inferstackVersion: string): Array<[string, string]> {
   return [['managed-by', 'inferstack'], ['inferstack-deployment', ir.name], ['inferstack-version', inferstackVersion], ...Object.entries(ir.aws!.tags)];

@@ -1,6 +1,7 @@
 import { Stack, StackProps, Tags } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import type { DeploymentIR } from '../../lib/ir';
+import { DEFAULT_INFERSTACK_VERSION, stackDescription, stackTags } from './deployment-properties';
 import { ModelDeployment } from './model-deployment';
 
 export interface InferenceStackProps extends StackProps {
@@ -19,13 +20,10 @@ export class InferenceStack extends Stack {
     super(scope, id, {
       ...props,
       stackName: ir.aws!.stackName,
-      description: `${ir.description ?? ir.name} (inferstack: ${ir.engine.name} on ${ir.instance?.type ?? 'serverless'})`,
+      description: stackDescription(ir),
       env: { region: ir.aws!.region, ...(ir.aws!.account ? { account: ir.aws!.account } : {}) },
     });
     this.deployment = new ModelDeployment(this, 'Deployment', { deployment: ir });
-    Tags.of(this).add('managed-by', 'inferstack');
-    Tags.of(this).add('inferstack-deployment', ir.name);
-    Tags.of(this).add('inferstack-version', props.inferstackVersion ?? '0.1.0');
-    for (const [k, v] of Object.entries(ir.aws!.tags)) Tags.of(this).add(k, v);
+    for (const [k, v] of stackTags(ir, props.inferstackVersion ?? DEFAULT_INFERSTACK_VERSION)) Tags.of(this).add(k, v);
   }
 }

@@ -1,5 +1,5 @@
 /**
- * Writes the cloud assembly of a set of AWS deployments directly, without aws-cdk-lib: byte-identical to what the
+ * Renders (and writes) the cloud assembly of a set of AWS deployments directly, without aws-cdk-lib: byte-identical to what the
  * CDK app (providers/aws/app.ts) writes for them, for the deployments `directSupport` accepts. Each file comes
  * from its own module: templates (template.ts), tree.json (tree-file.ts), stack metadata (metadata-file.ts), asset
  * manifests, manifest.json and cdk.out (assembly-files.ts).
@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { DeploymentIR } from '../../../lib/ir';
 import { stackConstructId } from '../../../lib/normalize/collisions';
-import { stackDescription, stackTags } from '../deployment-properties';
+import { DEFAULT_INFERSTACK_VERSION, stackDescription, stackTags } from '../deployment-properties';
 import { FEATURE_FLAGS } from '../feature-flags';
 import { planJob } from '../job-plan';
 import { assemblyManifest, assetManifest, cdkOutFile, metadataFileOf, stackArtifacts, StackFacts, templateFileOf } from './assembly-files';
@@ -23,9 +23,6 @@ import { MAX_TREE_NODES, treeFile, treeNodeCount } from './tree-file';
 
 /** aws-cdk-lib annotates (and so changes the metadata of) a stack whose template passes 80% of 1,000,000 characters. */
 const TEMPLATE_SIZE_NOTICE = 0.8 * 1_000_000;
-
-/** The inferstack version InferenceStack records in its tags by default. */
-const INFERSTACK_VERSION = '0.1.0';
 
 export type DirectSupport = { readonly ok: true } | { readonly ok: false; readonly reason: string };
 
@@ -46,7 +43,7 @@ export function directSupport(deployments: readonly DeploymentIR[], env: NodeJS.
 
 /** The tags InferenceStack adds to its stack, as aws-cdk-lib's TagManager renders them (later wins; sorted by key). */
 function tagsOf(ir: DeploymentIR): Tag[] {
-  const tags = new Map(stackTags(ir, INFERSTACK_VERSION));
+  const tags = new Map(stackTags(ir, DEFAULT_INFERSTACK_VERSION));
   return [...tags].map(([key, value]) => ({ key, value })).sort((a, b) => a.key.localeCompare(b.key));
 }
 
@@ -55,45 +52,56 @@ function factsOf(ir: DeploymentIR): StackFacts {
   return { artifactId: stackConstructId(ir.name), stackName: aws.stackName, region: aws.region, ...(aws.account ? { account: aws.account } : {}) };
 }
 
-export interface WrittenStack {
+export interface RenderedStack {
   readonly deployment: DeploymentIR;
-  readonly templatePath: string;
+  /** The template's file name in the assembly. */
+  readonly templateFile: string;
   readonly resources: number;
 }
 
-/** The context the CDK app synthesizes with, as far as the cloud assembly shows it (the feature flags). */
-function appContext(): Readonly<Record<string, unknown>> {
-  return FEATURE_FLAGS;
+export interface RenderedAssembly {
+  /** File contents by name (the assembly has no subfolders). */
+  readonly files: ReadonlyMap<string, string>;
+  readonly stacks: readonly RenderedStack[];
 }
 
-/**
- * Writes the cloud assembly into `outDir` (which must hold no earlier assembly) and returns the stacks written, or
- * `undefined` (having written nothing) when the result would not match the CDK app's.
- */
-export function writeCloudAssembly(deployments: readonly DeploymentIR[], outDir: string): WrittenStack[] | undefined {
+function countResources(stack: ConstructNode): number {
+  let n = 0;
+  for (const node of stack.descendants()) if (node.resource) n++;
+  return n;
+}
+
+/** The cloud assembly in memory, or `undefined` when the result would not match the CDK app's. */
+export function renderCloudAssembly(deployments: readonly DeploymentIR[]): RenderedAssembly | undefined {
   const x = new Intrinsics();
   const app = new ConstructNode('', CONSTRUCT_TYPES.app);
-  const aws = deployments.filter((d) => d.target === 'aws');
-  const stacks = aws.map((ir) => ({ ir, node: addDeploymentStack(app, ir, x), tags: tagsOf(ir), facts: factsOf(ir) }));
+  const stacks = deployments.filter((d) => d.target === 'aws').map((ir) => ({ ir, node: addDeploymentStack(app, ir, x), tags: tagsOf(ir), facts: factsOf(ir) }));
   if (treeNodeCount(app) >= MAX_TREE_NODES) return undefined;
   const versions = installedVersions();
   const files = new Map<string, string>();
   const artifacts: Record<string, unknown> = {};
-  const written: WrittenStack[] = [];
+  const rendered: RenderedStack[] = [];
   for (const s of stacks) {
     const templateText = JSON.stringify(stackTemplate(s.node, stackDescription(s.ir), s.tags, x), undefined, 1);
     if (templateText.length > TEMPLATE_SIZE_NOTICE) return undefined;
     const assets = assetManifest(s.facts, templateText, versions);
     files.set(templateFileOf(s.facts), templateText).set(assets.file, assets.text).set(metadataFileOf(s.facts), metadataFile(s.node, templateFileOf(s.facts)));
     Object.assign(artifacts, stackArtifacts(s.facts, assets.objectUrl));
-    written.push({ deployment: s.ir, templatePath: path.join(outDir, templateFileOf(s.facts)), resources: [...s.node.descendants()].filter((n) => n.resource).length });
+    rendered.push({ deployment: s.ir, templateFile: templateFileOf(s.facts), resources: countResources(s.node) });
   }
   const tagsByStack = new Map(stacks.map((s) => [s.node, s.tags]));
   files.set('tree.json', treeFile({ app, tagsOf: (n) => tagsByStack.get(n) ?? [], intrinsics: x, versions }));
   artifacts.Tree = { type: 'cdk:tree', properties: { file: 'tree.json' } };
-  artifacts['aws-cdk-lib/feature-flag-report'] = featureFlagReport(appContext());
+  artifacts['aws-cdk-lib/feature-flag-report'] = featureFlagReport(FEATURE_FLAGS);
   files.set('manifest.json', assemblyManifest(artifacts, versions)).set('cdk.out', cdkOutFile(versions));
+  return { files, stacks: rendered };
+}
+
+/** Writes the rendered cloud assembly into `outDir`; `undefined` (nothing written) as for renderCloudAssembly. */
+export function writeCloudAssembly(deployments: readonly DeploymentIR[], outDir: string): RenderedAssembly | undefined {
+  const assembly = renderCloudAssembly(deployments);
+  if (!assembly) return undefined;
   fs.mkdirSync(outDir, { recursive: true });
-  for (const [name, text] of files) fs.writeFileSync(path.join(outDir, name), text);
-  return written;
+  for (const [name, text] of assembly.files) fs.writeFileSync(path.join(outDir, name), text);
+  return assembly;
 }

@@ -55,6 +55,10 @@ export class ConstructNode {
   /** Resources this one waits for (CloudFormation DependsOn). */
   readonly dependsOn: ConstructNode[] = [];
   element?: CfnElementSpec;
+  /** The construct path from the app ("" for the app itself). */
+  readonly path: string;
+  private readonly components: readonly string[];
+  private cachedLogicalId?: string;
 
   constructor(
     readonly id: string,
@@ -62,20 +66,18 @@ export class ConstructNode {
     readonly parent?: ConstructNode,
   ) {
     parent?.children.push(this);
+    this.components = parent ? [...parent.components, id] : [];
+    this.path = this.components.join('/');
   }
 
   add(id: string, type: ConstructType = CONSTRUCT_TYPES.construct): ConstructNode {
     return new ConstructNode(id, type, this);
   }
 
-  /** The construct path from the app ("" for the app itself). */
-  get path(): string {
-    return this.components().join('/');
-  }
-
   /** The CloudFormation logical id (elements only): from the path below the stack. */
   get logicalId(): string {
-    return logicalIdOf(this.components().slice(1));
+    this.cachedLogicalId ??= logicalIdOf(this.components.slice(1));
+    return this.cachedLogicalId;
   }
 
   get resource(): CfnResourceSpec | undefined {
@@ -86,10 +88,6 @@ export class ConstructNode {
   *descendants(): Generator<ConstructNode> {
     yield this;
     for (const c of this.children) yield* c.descendants();
-  }
-
-  private components(): string[] {
-    return this.parent ? [...this.parent.components(), this.id].filter((c) => c !== '') : [];
   }
 }
 

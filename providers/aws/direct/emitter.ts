@@ -1,23 +1,42 @@
 /**
- * `inferstack synth --target aws` without aws-cdk-lib when possible: the direct writer (cloud-assembly.ts) for the
- * deployments it supports, else the CDK app as before (loaded only then). Both write the same files.
+ * `inferstack synth --target aws` without aws-cdk-lib when possible: the direct writer (cloud-assembly.ts) renders
+ * the assembly in memory for the deployments it supports (synth writes it straight into the output folder), else
+ * the CDK app writes it as before (loaded only then). Both produce the same files.
  */
-import type { Emitter, EmittedFile } from '../../../lib/commands/synth';
+import * as path from 'node:path';
+import type { Emitter, EmittedFile, RenderedOutput } from '../../../lib/commands/synth';
 import type { DeploymentIR } from '../../../lib/ir';
 import { cleanCloudAssembly } from '../assembly-folder';
-import { directSupport, writeCloudAssembly } from './cloud-assembly';
+import { DirectSupport, directSupport, RenderedAssembly, renderCloudAssembly, writeCloudAssembly } from './cloud-assembly';
+
+function emittedFiles(assembly: RenderedAssembly, dir: string): EmittedFile[] {
+  return assembly.stacks.map((s) => ({ path: path.join(dir, s.templateFile), deployment: s.deployment.name, target: 'aws' as const, resources: s.resources, via: 'direct' }));
+}
 
 export class DirectAwsEmitter implements Emitter {
+  private readonly support = new WeakMap<readonly DeploymentIR[], DirectSupport>();
+
+  render(deployments: readonly DeploymentIR[]): RenderedOutput | undefined {
+    if (!this.supported(deployments)) return undefined;
+    const assembly = renderCloudAssembly(deployments);
+    return assembly ? { files: assembly.files, emitted: emittedFiles(assembly, '') } : undefined;
+  }
+
   async emit(deployments: readonly DeploymentIR[], outDir: string, specFile: string): Promise<EmittedFile[]> {
-    const support = directSupport(deployments);
-    if (support.ok) {
+    if (this.supported(deployments)) {
       cleanCloudAssembly(outDir);
-      const written = writeCloudAssembly(deployments, outDir);
-      if (written) return written.map((s) => ({ path: s.templatePath, deployment: s.deployment.name, target: 'aws' as const, resources: s.resources, via: 'direct' }));
+      const assembly = writeCloudAssembly(deployments, outDir);
+      if (assembly) return emittedFiles(assembly, outDir);
     }
+    const support = this.support.get(deployments)!;
     const reason = support.ok ? 'the assembly is larger than the direct writer handles' : support.reason;
     const { AwsEmitter } = await import('../emitter');
     const files = await new AwsEmitter().emit(deployments, outDir, specFile);
     return files.map((f) => ({ ...f, viaReason: reason }));
+  }
+
+  private supported(deployments: readonly DeploymentIR[]): boolean {
+    if (!this.support.has(deployments)) this.support.set(deployments, directSupport(deployments));
+    return this.support.get(deployments)!.ok;
   }
 }

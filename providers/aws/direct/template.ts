@@ -11,10 +11,21 @@ import type { Intrinsics } from './intrinsics';
 
 export type Tag = { readonly key: string; readonly value: string };
 
-/** The L1 properties a resource synthesizes with: its own, then the stack's tags if its type takes tags. */
-export function effectiveProperties(node: ConstructNode, tags: readonly Tag[]): Record<string, unknown> {
-  const r = node.resource!;
-  return r.taggable && tags.length > 0 ? { ...r.props, tags: tags.map((t) => ({ key: t.key, value: t.value })) } : r.props;
+const resolved = new WeakMap<ConstructNode, Record<string, unknown>>();
+
+/**
+ * The L1 properties a resource synthesizes with (its own, then the stack's tags if its type takes tags), references
+ * resolved; computed once for the template and tree.json. Converting the result to CloudFormation names leaves the
+ * intrinsics in it as they are (their keys are capitalized already).
+ */
+export function synthesizedProperties(node: ConstructNode, tags: readonly Tag[], x: Intrinsics): Record<string, unknown> {
+  let props = resolved.get(node);
+  if (!props) {
+    const r = node.resource!;
+    props = x.resolve(r.taggable && tags.length > 0 ? { ...r.props, tags: tags.map((t) => ({ key: t.key, value: t.value })) } : r.props) as Record<string, unknown>;
+    resolved.set(node, props);
+  }
+  return props;
 }
 
 function resourceFragment(node: ConstructNode, tags: readonly Tag[], x: Intrinsics): Record<string, unknown> {
@@ -22,7 +33,7 @@ function resourceFragment(node: ConstructNode, tags: readonly Tag[], x: Intrinsi
   const dependsOn = [...node.dependsOn].sort((a, b) => a.path.localeCompare(b.path)).map((n) => n.logicalId);
   return {
     Type: r.type,
-    Properties: x.resolve(toCloudFormation(effectiveProperties(node, tags))),
+    Properties: toCloudFormation(synthesizedProperties(node, tags, x)),
     ...(dependsOn.length > 0 ? { DependsOn: dependsOn } : {}),
     ...(r.retain ? { UpdateReplacePolicy: 'Retain', DeletionPolicy: 'Retain' } : {}),
     Metadata: { 'aws:cdk:path': node.path },

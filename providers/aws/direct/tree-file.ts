@@ -7,7 +7,7 @@
  */
 import { CONSTRUCT_TYPES, ConstructNode } from './construct-node';
 import type { Intrinsics } from './intrinsics';
-import { effectiveProperties, Tag } from './template';
+import { synthesizedProperties, Tag } from './template';
 import type { InstalledVersions } from './installed-versions';
 import { inL1Order } from './l1-property-order';
 
@@ -35,7 +35,7 @@ function treeNode(node: ConstructNode, tags: readonly Tag[] | undefined, input: 
     out.attributes = {
       'aws:cdk:cloudformation:type': node.resource.type,
       'aws:cdk:cloudformation:logicalId': node.logicalId,
-      'aws:cdk:cloudformation:props': input.intrinsics.resolve(inL1Order(node.resource.type, effectiveProperties(node, tags ?? []))),
+      'aws:cdk:cloudformation:props': inL1Order(node.resource.type, synthesizedProperties(node, tags ?? [], input.intrinsics)),
     };
   }
   if (node.children.length > 0) {
