@@ -1,6 +1,6 @@
 /**
  * What the L2 IAM constructs cost: N stacks, each with the benchmark deployment's execution role and managed policy,
- * built as providers/aws/execution-role.ts builds them (iam.Role, iam.ManagedPolicy, iam.PolicyStatement) or with
+ * built as providers/aws/execution-role.ts built them before issue #16 (iam.Role, iam.ManagedPolicy, iam.PolicyStatement) or with
  * CfnRole and CfnManagedPolicy; the benchmark checks that both write byte-identical templates.
  *
  *   node dist/bench/iam-l2-vs-l1.js l2|l1 <deployments> <outdir>

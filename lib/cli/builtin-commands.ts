@@ -147,7 +147,7 @@ export const synthCommand: Command = {
       defaultText: 'auto',
     },
   ],
-  examples: ['inferstack synth inferstack.yaml', 'inferstack synth inferstack.yaml --target all --out deploy/synth', 'inferstack synth inferstack.yaml --target aws --validate'],
+  examples: ['inferstack synth inferstack.yaml', 'inferstack synth inferstack.yaml --target all --out deploy/synth', 'inferstack synth inferstack.yaml --target aws --validate', 'inferstack synth inferstack.yaml --target aws --via cdk'],
   async run(ctx) {
     const { synth } = await import('../commands/synth');
     const spec = ctx.args.positionals[0]!;
