@@ -103,6 +103,7 @@ export const Diagnostics = {
   ContractOptionOverridden: def('IS2100', 'warning', 'container.env.{name} overrides {name}={ours}, which inferstack sets from {field}; the container gets {value}'),
   ServingDtypeChanged: def('IS2101', 'warning', 'model.dtype {stored} is served as {dtype} by {engine}: {reason}'),
   ContainerArgsIgnored: def('IS2102', 'warning', '{setting} has no effect on {target}: {reason}'),
+  EngineRefusesAccelerator: def('IS2103', 'error', '{engine} cannot serve this model on {instance}: {reason}'),
 
   // --- AWS capability
   AwsServerlessGpu: def('IS3001', 'error', 'serverless endpoints have no accelerators; {accelerator} was requested'),
