@@ -23,8 +23,11 @@ export interface DtypeBehaviour {
   readonly castWithoutBf16: 'bf16' | 'all';
   /** Quantization methods whose kernels take float16 activations only (vLLM's AWQ/GPTQ). */
   readonly fp16OnlyQuantization: readonly QuantMethod[];
-  /** Families the engine will not run in float16: without bf16 it serves them in float32 (and in bf16 for fp16 weights). */
-  readonly noFloat16?: { readonly families: readonly string[]; readonly why: string };
+  /**
+   * Families the engine will not run in float16: without bf16 it serves them in float32 (and in bf16 for fp16
+   * weights), which the kernels of `quantizedFp16Only` refuse.
+   */
+  readonly noFloat16?: { readonly families: readonly string[]; readonly why: string; readonly quantizedFp16Only: readonly QuantMethod[] };
   /** Families the engine cannot serve at all below compute capability 8.0. */
   readonly refusedWithoutBf16?: { readonly families: readonly string[]; readonly why: string };
   /** The lowest compute capability the engine starts on. */
@@ -47,10 +50,11 @@ export const PAI_VLLM_DTYPE: DtypeBehaviour = {
   engine: 'vLLM 0.14.0',
   castWithoutBf16: 'bf16',
   fp16OnlyQuantization: [],
-  noFloat16: { families: ['gemma2', 'gemma3', 'glm4'], why: 'vLLM does not run model types gemma2, gemma3 and glm4 in float16 (numerical instability)' },
+  noFloat16: { families: ['gemma2', 'gemma3', 'glm4'], why: 'vLLM does not run model types gemma2, gemma3 and glm4 in float16 (numerical instability)', quantizedFp16Only: ['awq', 'gptq'] },
   sources: [
     'vllm-project/vllm:vllm/config/model.py (_FLOAT16_NOT_SUPPORTED_MODELS, _resolve_auto_dtype, _check_valid_dtype)',
     'vllm-project/vllm:vllm/platforms/cuda.py (CudaPlatformBase.supported_dtypes)',
+    'vllm-project/vllm:vllm/model_executor/layers/quantization/awq.py, gptq.py (get_supported_act_dtypes: torch.half; the Marlin variants that also take bf16 need 8.0)',
     'https://github.com/vllm-project/vllm/pull/18751 ([Core] Rework dtype resolution)',
     'https://docs.vllm.ai/en/v0.13.0/api/vllm/config/model/ (_FLOAT16_NOT_SUPPORTED_MODELS)',
   ],
@@ -162,6 +166,9 @@ export function servingDtype(input: ServingDtypeInput): ServingDtype {
   }
   const below = `${gpu}, below the ${BF16_MIN_COMPUTE_CAPABILITY.toFixed(1)} that bf16 needs`;
   if (family && b.noFloat16?.families.includes(family)) {
+    if (noBf16 && b.noFloat16.quantizedFp16Only.includes(input.quantization)) {
+      return { dtype: stored, refused: `${gpu}, ${b.noFloat16.why}, so it would serve ${family} in float32, which the ${input.quantization.toUpperCase()} kernels refuse (float16 activations only)` };
+    }
     if (noBf16 && stored !== 'fp32') {
       return { dtype: 'fp32', reason: `${below}, and ${b.noFloat16.why}: it serves ${family} in float32, which doubles the weight memory` };
     }

@@ -130,7 +130,7 @@ export function checkAlibaba(d: DeploymentSpec, ir: DeploymentIR, ctx: Deploymen
 function checkServingDtype(ir: DeploymentIR, ctx: DeploymentContext): void {
   const served = deploymentServingDtype(ir);
   if (served.refused) {
-    ctx.report(Diagnostics.EngineRefusesAccelerator, ['engine'], { args: { engine: ir.engine.name, instance: ir.instance!.type, reason: served.refused }, hint: `${needsBf16GpuHint('alibaba')}, or engine vllm` });
+    ctx.report(Diagnostics.EngineRefusesAccelerator, ['engine'], { args: { engine: ir.engine.name, instance: ir.instance!.type, reason: served.refused }, hint: `${needsBf16GpuHint('alibaba')}${ir.engine.name === 'sglang' ? ', or engine vllm' : ', or the unquantized checkpoint'}` });
   } else if (served.reason) {
     ctx.report(Diagnostics.ServingDtypeChanged, ['model', 'dtype'], {
       args: { stored: ir.model.dtype, dtype: served.dtype, engine: ir.engine.name, reason: served.reason },

@@ -96,3 +96,13 @@ describe('PAI-EAS SGLang', () => {
     expect(e.hint).toContain('8.0 or more');
   });
 });
+
+describe('PAI-EAS vLLM: a pre-quantized Gemma on a T4', () => {
+  it('is refused (IS2103): vLLM would pick float32, which the AWQ kernels refuse', () => {
+    const yaml = spec('family: gemma2, parameters: 2.61B, dtype: bf16', 'vllm', T4).replace('    engine: vllm', '    engine: vllm\n    acceleration: { quantization: { method: awq, preQuantized: true } }');
+    const e = diagnosticsOf(yaml).find((d) => d.code === 'IS2103')!;
+    expect(e.severity).toBe('error');
+    expect(e.message).toContain('AWQ');
+    expect(e.hint).toContain('unquantized checkpoint');
+  });
+});

@@ -63,6 +63,12 @@ describe('PAI-EAS vLLM 0.14.0 (--dtype auto: _resolve_auto_dtype)', () => {
     expect(r.refused).toBeUndefined();
     expect(r.reason !== undefined).toBe(expected !== stored);
   });
+  it('a Gemma AWQ/GPTQ checkpoint without bf16 is refused: float32 is chosen, the kernels take float16 only', () => {
+    expect(served(PAI_VLLM_DTYPE, 'nvidia-t4', 'gemma2', 'bf16', 'awq').refused).toContain('AWQ kernels refuse');
+    expect(served(PAI_VLLM_DTYPE, 'nvidia-v100', 'gemma3', 'bf16', 'gptq').refused).toBeDefined();
+    expect(served(PAI_VLLM_DTYPE, 'nvidia-a10', 'gemma2', 'bf16', 'awq')).toEqual({ dtype: 'bf16' });
+    expect(served(PAI_VLLM_DTYPE, 'nvidia-t4', 'qwen2', 'bf16', 'awq').dtype).toBe('fp16');
+  });
   it('the float32 reason says why and what it costs', () => {
     const r = served(PAI_VLLM_DTYPE, 'nvidia-t4', 'gemma2');
     expect(r.reason).toContain('compute capability 7.5');
