@@ -103,7 +103,11 @@ export const TGI_DTYPE: DtypeBehaviour = {
   castWithoutBf16: 'bf16',
   fp16OnlyQuantization: [],
   refusedWithoutBf16: { families: ['gemma2', 'gemma3'], why: 'below compute capability 8.0 TGI falls back to flash-attention v1, which has no sliding-window attention or soft-capping' },
-  sources: ['huggingface/text-generation-inference@v3.3.6:server/text_generation_server/layers/attention/cuda.py'],
+  sources: [
+    'huggingface/text-generation-inference@v3.3.6:server/text_generation_server/layers/attention/cuda.py (V2 only from 8.0; the v1 path raises on window_size_left and softcap)',
+    'huggingface/text-generation-inference@v3.3.6:Dockerfile (flash-att-builder: flash-attention v1 is in the image)',
+    'huggingface/text-generation-inference@v3.3.6:server/text_generation_server/models/custom_modeling/flash_gemma2_modeling.py, flash_gemma3_modeling.py (sliding window, softcap)',
+  ],
 };
 
 /** TensorRT-LLM (LMI 0.33.0): told fp16 below 8.0, as before; no family-specific behaviour is known. */
