@@ -16,6 +16,8 @@ interface LoggedStartup {
   readonly source: string;
   readonly family: string;
   readonly parameters: number;
+  /** Activation dtype the engine ran (fp16 where the GPU has no bf16). @default 'bf16' */
+  readonly dtype?: SizingInput['dtype'];
   readonly quantization?: SizingInput['quantization'];
   readonly kvCacheDtype?: SizingInput['kvCacheDtype'];
   readonly gpuGiB: number;
@@ -104,6 +106,30 @@ const CASES: readonly LoggedStartup[] = [
     family: 'qwen3', parameters: 30.5e9, quantization: 'fp8', gpuGiB: 24564 / 1024, utilization: 0.7, tensorParallel: 8,
     maxModelLen: 262144, profileTokens: 2048, loggedKvGiB: 12.11, started: true,
   },
+  {
+    // 16 GB Tesla T4 (compute capability 7.5: V0 engine, XFormers attention, bf16 cast to fp16), vLLM 0.8.2,
+    // `vllm serve unsloth/Llama-3.2-3B-Instruct --dtype float16 --max-model-len 2048 --gpu-memory-utilization 0.8938626454842437
+    // --max-num-batched-tokens 2048 --max-num-seqs 192` (Unsloth's SyntheticDataKit starts it; the notebook keeps the output):
+    // "total_gpu_memory (14.74GiB) x gpu_memory_utilization (0.89) = 13.18GiB; model weights take 6.02GiB; non_torch_memory
+    // takes 0.05GiB; PyTorch activation peak memory takes 0.90GiB; the rest of the memory reserved for KV Cache is 6.22GiB.
+    // # cuda blocks: 3637 ... Maximum concurrency for 2048 tokens per request: 28.41x" (3637 x 16 x 114,688 bytes = 6.22 GiB).
+    // Our parts differ but nearly cancel: V0 profiles the sampler with top-k/top-p over max_num_seqs x vocab logits (0.90 GiB,
+    // we count 0.25), and its non-torch memory on one GPU is 0.05 GiB (we count 0.40). Checked 2026-11-25.
+    source: 'https://github.com/unslothai/notebooks/blob/bdda2efc7ad5ae129ea63cd2065d23c391406283/nb/Meta_Synthetic_Data_Llama3_2_(3B).ipynb (Tesla T4 16 GB, Llama-3.2-3B-Instruct fp16, vLLM 0.8.2)',
+    family: 'llama3.2', parameters: 3.21e9, dtype: 'fp16', gpuGiB: 14.74, utilization: 0.8938626454842437, tensorParallel: 1,
+    maxModelLen: 2048, profileTokens: 2048, loggedKvGiB: (3637 * 16 * 114688) / GIB, started: true,
+  },
+  {
+    // 16 GB Tesla T4, vLLM 0.8.5.post1 (V0, XFormers, fp16), unsloth/Qwen3-4B-Base with max_seq_len 2048, "actual GPU
+    // utilization = 69.34%", LoRA enabled (rank 32) for GRPO training: "total_gpu_memory (14.74GiB) x gpu_memory_utilization
+    // (0.69) = 10.22GiB; model weights take 7.63GiB; non_torch_memory takes 0.03GiB; PyTorch activation peak memory takes
+    // 0.88GiB; the rest of the memory reserved for KV Cache is 1.68GiB. # cuda blocks: 764 ... Maximum concurrency for 2048
+    // tokens per request: 5.97x" (764 x 16 x 147,456 bytes = 1.68 GiB). The 7.63 GiB include the LoRA slots (we count the
+    // 4.02B base parameters: 7.49 GiB). Checked 2026-11-25.
+    source: 'https://github.com/unslothai/notebooks/blob/bdda2efc7ad5ae129ea63cd2065d23c391406283/nb/Qwen3_(4B)-GRPO.ipynb (Tesla T4 16 GB, Qwen3-4B-Base fp16, vLLM 0.8.5.post1)',
+    family: 'qwen3', parameters: 4.02e9, dtype: 'fp16', gpuGiB: 14.74, utilization: 0.6934, tensorParallel: 1,
+    maxModelLen: 2048, profileTokens: 2048, loggedKvGiB: (764 * 16 * 147456) / GIB, started: true,
+  },
 ];
 
 function sized(c: LoggedStartup) {
@@ -112,7 +138,7 @@ function sized(c: LoggedStartup) {
   return sizeForEngine({
     engine: 'vllm',
     parameters: c.parameters,
-    dtype: 'bf16',
+    dtype: c.dtype ?? 'bf16',
     quantization: c.quantization ?? 'none',
     kvCacheDtype: c.kvCacheDtype ?? 'auto',
     architecture: architecture!,
