@@ -6,7 +6,8 @@
  *
  * Profiling tokens: V0 without chunked prefill profiles max(max_model_len, 2048) tokens; with chunked
  * prefill (V0 auto-enables it above 32k context; V1 always) it profiles max_num_batched_tokens (2048 on
- * GPUs under 70 GiB).
+ * GPUs under 70 GiB). Sampler rows: max_num_seqs where the run set it, V0's default 256, else V1's per-GPU
+ * default; the sampler sorts unless the case says the run sampled with FlashInfer.
  */
 import { describe, expect, it } from 'vitest';
 import { knownArchitecture } from '../../lib/catalog/models';

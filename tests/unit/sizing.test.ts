@@ -103,6 +103,24 @@ describe('admission follows the engine, not "every sequence at full length"', ()
   });
 });
 
+describe('vLLM profiling sampler (top-k/top-p over max_num_seqs rows of vocabulary logits)', () => {
+  const llama8b = knownArchitecture('llama3.1', 8.03e9)!;
+  const h100 = (overrides: Partial<SizingInput>) =>
+    input({ parameters: 8.03e9, architecture: llama8b, deviceMemoryBytes: 79.18 * GIB, acceleratorModel: 'H100', maxContextLength: 16000, ...overrides });
+  it('sorting sampler: 38 bytes per logit, 1024 x 128,256 on H100 defaults (vLLM 0.11.0 measured 4.76 GiB)', () => {
+    expect(sizeForEngine(h100({})).perDevice.activationBytes).toBe(38 * 1024 * 128256);
+  });
+  it('FlashInfer sampling does not sort: 8 bytes per logit, so the forward pass is the peak', () => {
+    const r = sizeForEngine(h100({ vllmSampler: 'flashinfer' }));
+    expect(r.perDevice.activationBytes).toBeLessThan(38 * 1024 * 128256);
+    expect(r.perDevice.activationBytes).toBeGreaterThanOrEqual(8 * 1024 * 128256);
+  });
+  it('max_num_seqs bounds the rows, and so do the profiled tokens', () => {
+    expect(sizeForEngine(h100({ maxNumSeqs: 256, maxBatchedTokens: 512 })).perDevice.activationBytes).toBe(38 * 256 * 128256);
+    expect(sizeForEngine(h100({ maxNumSeqs: 256, maxBatchedTokens: 128 })).perDevice.activationBytes).toBeLessThan(38 * 256 * 128256);
+  });
+});
+
 describe('known architectures', () => {
   it('recognises families leniently and picks the size by parameter count', () => {
     expect(knownArchitecture('Qwen2.5', 7.6e9)).toMatchObject({ layers: 28, kvHeads: 4, headDim: 128 });
