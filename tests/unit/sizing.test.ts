@@ -81,13 +81,15 @@ describe('admission follows the engine, not "every sequence at full length"', ()
     expect(sizeForEngine(neuron).fits).toBe(false);
     expect(sizeForEngine({ ...neuron, maxConcurrentSequences: 4 }).fits).toBe(true);
   });
-  it('SGLang reserves by its own formula when no fraction is given; TGI keeps 7% wiggle room', () => {
+  it('SGLang reserves by its own formula when no fraction is given; TGI budgets 0.90 of the fraction (TGI_WIGGLE_ROOM)', () => {
     const sglang = sizeForEngine(input({ engine: 'sglang', gpuMemoryUtilization: undefined } as Partial<SizingInput>));
     // 512 + 2048 x 1.5 + 24 x 2 + 1/8 x 1024 MiB reserved on a 24 GB-class GPU
     expect(sglang.perDevice.activationBytes + sglang.perDevice.runtimeBytes).toBe((512 + 3072 + 48 + 128) * 1024 ** 2);
     const tgi = sizeForEngine(input({ engine: 'tgi' }));
     const d = tgi.perDevice;
-    expect(d.kvCacheBytes).toBe(Math.floor((d.budgetBytes - d.weightsBytes - d.activationBytes - d.runtimeBytes) * 0.93));
+    // TGI 3.3.6: free memory - (1 - CUDA_MEMORY_FRACTION x TGI_WIGGLE_ROOM) x total, after the warm-up prefill.
+    expect(d.budgetBytes).toBe(Math.floor(21.99 * GIB * 0.9 * 0.9));
+    expect(d.kvCacheBytes).toBe(d.budgetBytes - d.weightsBytes - d.activationBytes - d.runtimeBytes);
   });
   it('without an architecture the KV cache is not checked and the result says so', () => {
     const r = sizeForEngine(input({ architecture: undefined } as Partial<SizingInput>));
