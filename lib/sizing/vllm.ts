@@ -1,5 +1,6 @@
 /**
- * vLLM (v0.10-0.11 V1 engine, github.com/vllm-project/vllm):
+ * vLLM (github.com/vllm-project/vllm; the V1 engine of PAI-EAS's vllm image and the V0 engine inside SageMaker
+ * LMI 0.30 follow the same budget rule, `worker/worker.py` `determine_num_available_blocks` in V0):
  *
  * - Budget per device = total memory as CUDA reports it x `gpu_memory_utilization`
  *   (`vllm/v1/worker/gpu_worker.py` `determine_available_memory`: requested_memory - non_kv_cache_memory).
@@ -36,7 +37,10 @@ export const VLLM_BLOCK_SIZE = 16;
 export const VLLM_NON_TORCH_BYTES = 0.4 * GIB;
 /** NCCL communicators and custom all-reduce buffers when tensor parallel. */
 export const VLLM_TP_COMMUNICATION_BYTES = 0.5 * GIB;
-/** Peak bytes per vocabulary logit of the profiling sampler (derivation above). */
+/**
+ * Peak bytes per vocabulary logit of the profiling sampler (derivation above). Sorting is the default: V0
+ * always sorts, and so did vLLM 0.11.0; builds that sample with FlashInfer need less (`vllmSampler`).
+ */
 export const VLLM_SAMPLER_BYTES_PER_LOGIT: Record<VllmSampler, number> = { sort: 38, flashinfer: 8 };
 
 export interface VllmBatchDefaults {
