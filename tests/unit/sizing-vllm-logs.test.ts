@@ -135,7 +135,9 @@ const CASES: readonly LoggedStartup[] = [
     // TP 8 replicates the 4 KV heads). GPU memory is nvidia-smi's 24564 MiB (the log states no CUDA total); V1 profiles
     // 2048 batched tokens on GPUs under 70 GiB. Qwen3-Coder-30B-A3B has Qwen3-30B-A3B's architecture. The logged cache
     // leaves no room for a sorting sampler over 256 x 151,936 logits (1.4 GiB per rank): this 0.10 build sampled with
-    // FlashInfer's top-k/top-p kernel (`vllm/v1/sample/ops/topk_topp_sampler.py`, on when FlashInfer is installed).
+    // FlashInfer's top-k/top-p kernel, which `vllm/v1/sample/ops/topk_topp_sampler.py` uses when FlashInfer is installed
+    // (builds without it log "FlashInfer is not available. Falling back to the PyTorch-native implementation", as the
+    // Qwen3-8B-FP8 L4 case below does).
     source: 'https://github.com/vllm-project/vllm/issues/22177 (8 x 24 GB Ampere, Qwen3-Coder-30B-A3B-Instruct-FP8, FP8 weights, TP 8)',
     family: 'qwen3', parameters: 30.5e9, quantization: 'fp8', gpuGiB: 24564 / 1024, utilization: 0.7, tensorParallel: 8,
     maxModelLen: 262144, profileTokens: 2048, sampler: 'flashinfer', loggedKvGiB: 12.11, started: true,
@@ -163,6 +165,25 @@ const CASES: readonly LoggedStartup[] = [
     source: 'https://github.com/unslothai/notebooks/blob/bdda2efc7ad5ae129ea63cd2065d23c391406283/nb/Qwen3_(4B)-GRPO.ipynb (Tesla T4 16 GB, Qwen3-4B-Base fp16, vLLM 0.8.5.post1)',
     family: 'qwen3', parameters: 4.02e9, dtype: 'fp16', gpuGiB: 14.74, utilization: 0.6934, tensorParallel: 1,
     maxModelLen: 2048, profileTokens: 2048, maxNumSeqs: 160, loggedKvGiB: (764 * 16 * 147456) / GIB, started: true,
+  },
+  {
+    // 24 GB-class NVIDIA L4 ("Free memory on device (21.91/22.16 GiB)"), vLLM 0.10.2 V1, unsloth/Qwen3-8B-FP8 with
+    // max_model_len 2048, max_num_batched_tokens 2048, max_num_seqs 224, gpu_memory_utilization 0.8661508568217998, LoRA
+    // rank 32 enabled: "FlashInfer is not available. Falling back to the PyTorch-native implementation of top-p & top-k
+    // sampling ... Actual usage is 8.96 GiB for weight, 1.23 GiB for peak activation, 0.02 GiB for non-torch memory ...
+    // Available KV cache memory: 8.98 GiB ... GPU KV cache size: 65,376 tokens". The sorting sampler over 224 x 151,936
+    // logits is the 1.23 GiB peak. Checked 2026-11-25.
+    source: 'https://github.com/unslothai/notebooks/blob/bdda2efc7ad5ae129ea63cd2065d23c391406283/nb/Qwen3_8B_FP8_GRPO.ipynb (NVIDIA L4 24 GB, Qwen3-8B-FP8, FP8 weights, vLLM 0.10.2)',
+    family: 'qwen3', parameters: 8.2e9, quantization: 'fp8', gpuGiB: 22.16, utilization: 0.8661508568217998, tensorParallel: 1,
+    maxModelLen: 2048, profileTokens: 2048, maxNumSeqs: 224, loggedKvGiB: 8.98, started: true,
+  },
+  {
+    // The same L4, vLLM 0.11.2, unsloth/Llama-3.2-1B-Instruct-FP8-Block, max_num_seqs 288, the same other settings:
+    // "Using FlashInfer for top-p & top-k sampling ... Model loading took 1.4721 GiB ... Available KV cache memory: 17.20 GiB
+    // ... GPU KV cache size: 563,744 tokens". Checked 2026-11-25.
+    source: 'https://github.com/unslothai/notebooks/blob/bdda2efc7ad5ae129ea63cd2065d23c391406283/nb/Llama_FP8_GRPO.ipynb (NVIDIA L4 24 GB, Llama-3.2-1B-Instruct-FP8-Block, FP8 weights, FlashInfer sampling, vLLM 0.11.2)',
+    family: 'llama3.2', parameters: 1.24e9, quantization: 'fp8', gpuGiB: 22.16, utilization: 0.8661508568217998, tensorParallel: 1,
+    maxModelLen: 2048, profileTokens: 2048, maxNumSeqs: 288, sampler: 'flashinfer', loggedKvGiB: 17.2, started: true,
   },
   ...[8192, 4096, 16384].map((maxModelLen, i): LoggedStartup => ({
     // 16 GB Tesla T4 (V0, "# cuda blocks" log format of vLLM 0.8), NVIDIA NIM meta/llama-3.2-3b-instruct at
