@@ -94,6 +94,9 @@ export function sizingFunction(spec: SizingSpec): SizingFunction {
       // TGI is not given a memory fraction (its default 1.0 applies); the others get gpuMemoryUtilization.
       ...(which.engine === 'tgi' ? {} : { gpuMemoryUtilization: llm.gpuMemoryUtilization }),
       ...(llm.maxBatchedTokens !== undefined ? { maxBatchedTokens: llm.maxBatchedTokens } : {}),
+      // vLLM gets maxConcurrentSequences as max_num_seqs (PAI --max-num-seqs; LMI OPTION_MAX_ROLLING_BATCH_SIZE,
+      // djl-serving 0.30.0 rolling_batch_vllm_utils.py), which sizes its profiling sampler.
+      ...(which.engine === 'vllm' || which.lmiBackend === 'vllm' ? { maxNumSeqs: llm.maxConcurrentSequences } : {}),
     });
   };
 }
