@@ -50,6 +50,11 @@ export interface FaultOptions {
   readonly throttleFirst?: Readonly<Record<string, number>>;
   /** Milliseconds a response trickles out byte by byte (a slow server; 0 = at once). */
   readonly trickleMs?: number;
+  /**
+   * Every API request is answered with this status and a body of `bytes` bytes, or an endless chunked body when
+   * `bytes` is unset (a hostile server); `hugeBodyBytesSent` counts what the client took before it hung up.
+   */
+  readonly hugeBody?: { readonly status: number; readonly bytes?: number };
 }
 
 export interface FakeEasOptions {
@@ -107,6 +112,18 @@ function eventTime(ms: number): string {
 
 const WRITE_ACTIONS = new Set(['CreateService', 'UpdateService', 'DeleteService', 'CreateServiceAutoScaler', 'UpdateServiceAutoScaler', 'DeleteServiceAutoScaler', 'CreateServiceCronScaler', 'UpdateServiceCronScaler', 'DeleteServiceCronScaler', 'UpdateServiceLabel', 'DeleteServiceLabel']);
 
+function drainOrClose(res: http.ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
+}
+
 function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
@@ -145,6 +162,8 @@ export class FakeEasServer {
   private windowStart = 0;
   private windowCount = 0;
   faults: FaultOptions;
+  /** Bytes of `faults.hugeBody` bodies written so far. */
+  hugeBodyBytesSent = 0;
 
   constructor(private readonly options: FakeEasOptions) {
     this.random = mulberry32(options.seed ?? 42);
@@ -219,6 +238,23 @@ export class FakeEasServer {
     res.end();
   }
 
+  /** Writes a JSON-looking error body of `bytes` bytes (endless when unset), as fast as the client reads it. */
+  private async sendHugeBody(res: http.ServerResponse, status: number, bytes?: number): Promise<number> {
+    res.writeHead(status, { 'content-type': 'application/json;charset=utf-8', ...(bytes !== undefined ? { 'content-length': bytes } : {}) });
+    const chunk = Buffer.alloc(64 * 1024, 'x');
+    res.write('{"Code":"InternalError","Message":"');
+    this.hugeBodyBytesSent += 35;
+    let left = bytes === undefined ? Number.POSITIVE_INFINITY : bytes - 35;
+    while (left > 0 && !res.destroyed) {
+      const part = left >= chunk.length ? chunk : chunk.subarray(0, left);
+      left -= part.length;
+      this.hugeBodyBytesSent += part.length;
+      if (!res.write(part)) await drainOrClose(res);
+    }
+    if (!res.destroyed) res.end();
+    return status;
+  }
+
   private error(res: http.ServerResponse, status: number, code: string, message: string): number {
     const req = (res as http.ServerResponse & { req?: http.IncomingMessage }).req;
     const shown = this.faults.errorMessage ? this.faults.errorMessage(String(req?.headers['x-acs-action'] ?? ''), req?.headers ?? {}) : message;
@@ -234,6 +270,7 @@ export class FakeEasServer {
     if (isPredictPath(rawPath)) return void this.gatewayCalls.push(handlePredict(req, res, body, (n) => this.gatewayView(n), Date.now()));
     const action = String(req.headers['x-acs-action'] ?? 'Unknown');
     const record = (status: number, service?: string) => this.calls.push({ action, method: req.method ?? '', path: rawPath, status, ...(service ? { service } : {}), at: Date.now() });
+    if (this.faults.hugeBody) return void record(await this.sendHugeBody(res, this.faults.hugeBody.status, this.faults.hugeBody.bytes));
 
     const latency = typeof this.faults.latencyMs === 'function' ? this.faults.latencyMs(action) : (this.faults.latencyMs ?? 0);
     if (latency > 0) await new Promise((r) => setTimeout(r, latency));
