@@ -66,6 +66,7 @@ export const EXPLANATIONS: Readonly<Record<string, Explanation>> = {
   IS2036: { when: 'model.parameters is not a plausible parameter count (e.g. 16k where 16 billion was meant).', fix: 'write the count with its suffix: 7.6B, 350M.' },
   IS5001: { when: 'deploy-eas found no Alibaba Cloud credentials in the default credential chain. Even --dry-run reads what runs on PAI-EAS, so it needs them too.', fix: 'set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET, or configure a profile with `aliyun configure`.' },
   IS5006: { when: 'deploy-eas has changes to apply but no terminal to ask on, and --yes was not given.', fix: 'review the plan, then run again with --yes.' },
+  IS5115: { when: 'a qps or invocations scaling target is below one thousandth of a query per second per instance; PAI-EAS takes decimal QPS thresholds in thousandths (its qps1k field), so it would be 0.', fix: 'raise scaling.target, or scale on another metric.' },
   IS6002: { when: '`diff --against DIR` cannot read a synthesis in DIR.', fix: 'write it first: inferstack synth SPEC --target all --out DIR.' },
 };
 

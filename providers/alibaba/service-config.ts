@@ -112,16 +112,28 @@ function storageFor(uri: string, mountPath: string): EasStorage | undefined {
   return undefined;
 }
 
+/**
+ * A per-instance QPS threshold. A whole number goes in `qps`; a decimal one in `qps1k`, the field PAI-EAS defines for
+ * it: "如需将单实例QPS阈值设置为小数，请通过客户端（eascmd）设置qps1k字段" (to set a decimal per-instance QPS threshold,
+ * set the qps1k field), https://help.aliyun.com/zh/pai/user-guide/enable-or-disable-the-horizontal-auto-scaling-feature
+ * (checked 2026-11-25). qps1k counts thousandths of a query per second, as its name says: 0.5 QPS is qps1k 500.
+ */
+export function easQpsStrategy(qps: number): { metricName: string; threshold: number } {
+  if (Number.isInteger(qps)) return { metricName: 'qps', threshold: qps };
+  return { metricName: 'qps1k', threshold: Math.round(qps * QPS1K_PER_QPS) };
+}
+
+export const QPS1K_PER_QPS = 1000;
+
 /** EAS autoscaler metric names (CreateServiceAutoScaler scaleStrategies; async queue per the async autoscaling doc). */
 export function easScaleStrategy(ir: DeploymentIR): { metricName: string; threshold: number } {
   const s = ir.scaling;
   switch (s.metric) {
-    // The API takes the threshold as a number (UpdateServiceAutoScaler scaleStrategies[].threshold, "number";
-    // DescribeServiceAutoScaler returns it as a float): a decimal per-instance QPS is sent as it is, never rounded.
     case 'qps':
-      return { metricName: 'qps', threshold: s.target };
+      return easQpsStrategy(s.target);
     case 'invocations':
-      return { metricName: 'qps', threshold: Math.round((s.target / 60) * 1000) / 1000 };
+      // Per minute to per second, kept exact: 20/min is qps1k 333, not a QPS of 1 or 0.
+      return easQpsStrategy(s.target / 60);
     case 'cpu-utilization':
       return { metricName: 'cpu', threshold: s.target };
     case 'gpu-utilization':

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compileSpecFile } from '../../lib/compile';
-import { buildServiceConfig, easCron, stableStringify } from '../../providers/alibaba/service-config';
+import { buildServiceConfig, easCron, easQpsStrategy, stableStringify } from '../../providers/alibaba/service-config';
 import { compileOk, diagnosticsOf, only } from '../helpers/compile';
 import { EXAMPLES } from '../helpers/paths';
 
@@ -148,6 +148,20 @@ deployments:
 
   it('EAS cron has six fields, seconds first', () => {
     expect(easCron('30 7 * * 1-5')).toBe('0 30 7 * * 1-5');
+  });
+
+  it('a whole per-instance QPS goes in qps, a decimal one in qps1k (thousandths of a QPS)', () => {
+    expect(easQpsStrategy(5)).toEqual({ metricName: 'qps', threshold: 5 });
+    expect(easQpsStrategy(0.5)).toEqual({ metricName: 'qps1k', threshold: 500 });
+    expect(easQpsStrategy(2.25)).toEqual({ metricName: 'qps1k', threshold: 2250 });
+    expect(easQpsStrategy(20 / 60)).toEqual({ metricName: 'qps1k', threshold: 333 });
+    const [ir] = compileOk(qwenOnA10('inv-svc', 'vllm', '    scaling: { min: 1, max: 4, metric: invocations, target: 30 }\n'));
+    expect(buildServiceConfig(ir!).autoscaler!.scaleStrategies).toEqual([{ metricName: 'qps1k', threshold: 500 }]);
+  });
+
+  it('a QPS target below one thousandth per instance is IS5115, not a threshold of 0', () => {
+    const d = diagnosticsOf(qwenOnA10('tiny-svc', 'vllm', '    scaling: { min: 1, max: 4, metric: qps, target: 0.0004 }\n'));
+    expect(d.map((x) => x.code)).toContain('IS5115');
   });
 });
 
