@@ -291,6 +291,17 @@ async function decideAndApply(o: Options, io: IoHost, fail: Fail, plans: Array<R
       { plan: allPlan.map(out.planJson) },
     );
   }
+  const noRoom = allPlan.filter((p) => p.room?.kind === 'noRoom');
+  const roomHint = 'add a node to the resource group or free one, or lower resources.cpu / resources.memory; nothing was changed';
+  if (noRoom.length > 0) {
+    return fail(
+      noRoom.map((p) => cliDiagnostic(o.spec, Diagnostics.DeployGroupNoRoom, { group: p.room!.group, service: p.service, deployment: p.deployment, detail: 'detail' in p.room! ? p.room.detail : '' }, roomHint)),
+      { plan: allPlan.map(out.planJson) },
+    );
+  }
+  io.diagnostics(
+    allPlan.flatMap((p) => (p.room?.kind === 'noSurge' ? [cliDiagnostic(o.spec, Diagnostics.DeployGroupNoSurge, { group: p.room.group, service: p.service, deployment: p.deployment, detail: p.room.detail, stopped: p.room.alone ? 'its only instance first: the service is unavailable until the new one is ready' : 'one old instance first: one instance short meanwhile' }, 'add a node or leave room for one more instance in the group, or run two or more instances')] : [])),
+  );
   const pending = allPlan.filter((p) => ['create', 'update', 'delete', 'unhealthy'].includes(p.action));
   if (o.dryRun) {
     if (o.output === 'json') io.json({ ok: true, dryRun: true, plan: allPlan.map(out.planJson), serviceConfigs: Object.fromEntries(allPlan.filter((p) => p.shown ?? p.desired).map((p) => [p.service, out.serviceJson(p)])) });

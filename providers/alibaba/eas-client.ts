@@ -12,6 +12,7 @@
 import OpenApi, * as $OpenApi from '@alicloud/openapi-client';
 import * as $Util from '@alicloud/tea-util';
 import { backoffDelay, cleanServerText, DEFAULT_RETRY, isRetryable, Pacer, readJsonCapped, RetryPolicy, sleep, withDeadline } from './eas-http';
+import type { EasResourceInstance } from './resource-room';
 import { withResponseLimit } from './response-limit';
 
 export { backoffDelay, cleanServerText, DEFAULT_RETRY, isRetryable, Pacer } from './eas-http';
@@ -303,6 +304,11 @@ export class EasClient {
 
   deleteServiceCronScaler(name: string): Promise<unknown> {
     return this.call('DeleteServiceCronScaler', 'DELETE', this.servicePath(name, '/cronscaler'));
+  }
+
+  /** ListResourceInstances: the nodes of a dedicated resource group, with their CPU, memory and GPUs in use (resource-room.ts). */
+  listResourceInstances(resourceId: string, page = 1): Promise<{ Instances?: EasResourceInstance[]; TotalCount?: number }> {
+    return this.call('ListResourceInstances', 'GET', `/api/v2/resources/${enc(this.cluster)}/${enc(resourceId)}/instances`, { query: { PageNumber: String(page), PageSize: '100' } });
   }
 
   /** `since`: events from this instant on (StartTime, UTC "2006-01-02 15:04:05"); the API's default is the last 7 days. */

@@ -68,6 +68,20 @@ export interface FakeEasOptions {
   readonly serviceEndpoint?: string;
   /** Called with each authenticated API request before it is processed (to stage races in tests). */
   readonly onRequest?: (action: string, server: FakeEasServer) => void;
+  /**
+   * Dedicated resource groups by id, each a list of nodes (ListResourceInstances). What the services on a group
+   * request is placed on its nodes first-fit; `used*` is what other workloads take.
+   */
+  readonly resourceGroups?: Readonly<Record<string, readonly FakeGroupNode[]>>;
+}
+
+export interface FakeGroupNode {
+  readonly cpu: number;
+  readonly memoryMb: number;
+  readonly gpu: number;
+  readonly usedCpu?: number;
+  readonly usedMemoryMb?: number;
+  readonly usedGpu?: number;
 }
 
 export interface RecordedCall {
@@ -402,6 +416,36 @@ export class FakeEasServer {
     };
   }
 
+  /** A group's nodes with what its services' instances take (first-fit), or undefined for an unknown group. */
+  private groupNodes(id: string): Array<Required<FakeGroupNode>> | undefined {
+    const seeded = this.options.resourceGroups?.[id];
+    if (!seeded) return undefined;
+    const nodes = seeded.map((n) => ({ usedCpu: 0, usedMemoryMb: 0, usedGpu: 0, ...n }));
+    for (const svc of this.services.values()) {
+      const meta = (svc.config.metadata ?? {}) as { resource?: string; cpu?: number; memory?: number; gpu?: number };
+      if (svc.deleting || meta.resource !== id) continue;
+      for (let i = 0; i < this.instances(svc); i++) {
+        const node = nodes.find((n) => n.cpu - n.usedCpu >= (meta.cpu ?? 0) && n.memoryMb - n.usedMemoryMb >= (meta.memory ?? 0) && n.gpu - n.usedGpu >= (meta.gpu ?? 0));
+        if (!node) break; // Pending: takes nothing
+        node.usedCpu += meta.cpu ?? 0;
+        node.usedMemoryMb += meta.memory ?? 0;
+        node.usedGpu += meta.gpu ?? 0;
+      }
+    }
+    return nodes;
+  }
+
+  /**
+   * An update on a dedicated group that adds a surge instance before stopping any (max_unavailable 0) waits for a
+   * node with room for it; with none it never finishes (scrolling-updates-with-graceful-exit).
+   */
+  private surgeBlocked(config: Record<string, unknown>): boolean {
+    const meta = (config.metadata ?? {}) as { resource?: string; cpu?: number; memory?: number; gpu?: number; rolling_strategy?: { max_unavailable?: number | string } };
+    if (!meta.resource || Number(meta.rolling_strategy?.max_unavailable ?? 1) > 0) return false;
+    const nodes = this.groupNodes(meta.resource) ?? [];
+    return !nodes.some((n) => n.cpu - n.usedCpu >= (meta.cpu ?? 0) && n.memoryMb - n.usedMemoryMb >= (meta.memory ?? 0) && n.gpu - n.usedGpu >= (meta.gpu ?? 0));
+  }
+
   private route(method: string, path: string, query: URLSearchParams, body: Buffer, res: http.ServerResponse, action: string): { status: number; service?: string; dropAfter?: boolean } {
     const now = Date.now();
     const parseBody = (): unknown => {
@@ -458,6 +502,13 @@ export class FakeEasServer {
       });
       return { status: this.send(res, 200, { Services: page, TotalCount: all.length, PageNumber: pageNumber, PageSize: pageSize }) };
     }
+    const group = /^\/api\/v2\/resources\/([^/]+)\/([^/]+)\/instances$/.exec(path);
+    if (group && method === 'GET') {
+      const nodes = this.groupNodes(decodeURIComponent(group[2]!));
+      if (!nodes) return { status: this.error(res, 404, 'InvalidResource.NotFound', `resource [${decodeURIComponent(group[2]!)}] not found`) };
+      const Instances = nodes.map((n, i) => ({ InstanceName: `node-${i + 1}`, InstanceStatus: 'Ready', ResourceId: decodeURIComponent(group[2]!), InstanceCpuCount: n.cpu, InstanceUsedCpu: n.usedCpu, InstanceMemory: `${n.memoryMb}M`, InstanceUsedMemory: `${n.usedMemoryMb}M`, InstanceGpuCount: n.gpu, InstanceUsedGpu: n.usedGpu }));
+      return { status: this.send(res, 200, { Instances, TotalCount: Instances.length, PageNumber: 1, PageSize: 100 }) };
+    }
     const m = /^\/api\/v2\/services\/([^/]+)\/([^/]+)(\/(autoscaler|cronscaler|events|label|diagnosis))?$/.exec(path);
     if (!m) return { status: this.error(res, 404, 'InvalidAction.NotFound', `no API at ${method} ${path}`) };
     const cluster = decodeURIComponent(m[1]!);
@@ -474,6 +525,7 @@ export class FakeEasServer {
         if (live.deleting) return { status: this.error(res, 400, 'InvalidService.Status', `service [${name}] is being deleted`), service: name };
         const config = parseBody() as Record<string, unknown>;
         const replace = query.get('UpdateType') === 'replace';
+        const blocked = this.surgeBlocked(replace ? config : { ...live.config, ...config });
         this.markWrite(live, now);
         live.config = replace ? config : { ...live.config, ...config };
         if (config.labels) live.labels = { ...live.labels, ...(config.labels as Record<string, string>) };
@@ -484,7 +536,8 @@ export class FakeEasServer {
         delete live.runningSince;
         const behavior = this.behaviorOf(name);
         live.phase = 'Updating';
-        live.phaseUntil = now + (behavior.readyAfterMs ?? 300);
+        live.phaseUntil = blocked ? Number.POSITIVE_INFINITY : now + (behavior.readyAfterMs ?? 300);
+        if (blocked) live.events.push({ Message: JSON.stringify({ message: 'Insufficient resources for the surge instance' }), Reason: 'FailedScheduling', Time: eventTime(now), Type: 'Warning', Resource: 'Pod' });
         if (behavior.failWith) live.failWith = behavior.failWith;
         else delete live.failWith;
         return { status: this.send(res, 200, { Message: `Service [${name}] in region [${cluster}] is updating` }), service: name };
