@@ -7,12 +7,12 @@
  * every request against known key pairs (and STS tokens), keeps services through their states (Creating ->
  * Running, Failed, Updating, Deleting) with CurrentVersion / LatestVersion, returns the documented error shapes
  * ({Code, Message, RequestId}), injects faults on demand and records every call. `/api/predict/<service>` is the
- * gateway (fake-eas-gateway.ts). Run it alone: `node dist/providers/alibaba/testing/fake-eas-server.js --port 0`.
+ * gateway (fake-eas-gateway.ts), the suite's only one. Run it alone: `node dist/providers/alibaba/testing/fake-eas-server.js --port 0`.
  */
 import { createHash, createHmac, randomUUID } from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { GatewayCall, handlePredict, isPredictPath } from './fake-eas-gateway';
+import { FakeEasGateway, GatewayCall, isPredictPath } from './fake-eas-gateway';
 
 export interface ServiceBehavior {
   /** Milliseconds from create/update until Running (default 300). */
@@ -64,8 +64,8 @@ export interface FakeEasOptions {
   readonly behavior?: (serviceName: string) => ServiceBehavior;
   readonly faults?: FaultOptions;
   readonly seed?: number;
-  /** Base URL DescribeService reports as a service's endpoint (e.g. a fake gateway's); `/api/predict/<name>` is appended. */
-  readonly serviceEndpoint?: string;
+  /** The text the gateway's chat route generates (fake-eas-gateway.ts). @default "OK" */
+  readonly gatewayReply?: string;
   /** Called with each authenticated API request before it is processed (to stage races in tests). */
   readonly onRequest?: (action: string, server: FakeEasServer) => void;
   /**
@@ -167,8 +167,8 @@ export function expectedSignature(method: string, rawPath: string, query: URLSea
 
 export class FakeEasServer {
   readonly calls: RecordedCall[] = [];
-  /** Requests to the gateway (`/api/predict/...`). */
-  readonly gatewayCalls: GatewayCall[] = [];
+  /** The data plane, `/api/predict/<service>` on the same port (fake-eas-gateway.ts). */
+  readonly gateway: FakeEasGateway;
   readonly services = new Map<string, StoredService>();
   private server?: http.Server;
   private baseUrl = 'http://127.0.0.1';
@@ -182,6 +182,12 @@ export class FakeEasServer {
   constructor(private readonly options: FakeEasOptions) {
     this.random = mulberry32(options.seed ?? 42);
     this.faults = options.faults ?? {};
+    this.gateway = new FakeEasGateway((name) => this.gatewayView(name), { ...(options.gatewayReply ? { reply: options.gatewayReply } : {}) });
+  }
+
+  /** Requests to the gateway (`/api/predict/...`). */
+  get gatewayCalls(): readonly GatewayCall[] {
+    return this.gateway.calls;
   }
 
   async start(port = 0): Promise<string> {
@@ -281,7 +287,7 @@ export class FakeEasServer {
     const body = Buffer.concat(chunks);
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const rawPath = (req.url ?? '/').split('?')[0]!;
-    if (isPredictPath(rawPath)) return void this.gatewayCalls.push(handlePredict(req, res, body, (n) => this.gatewayView(n), Date.now()));
+    if (isPredictPath(rawPath)) return void this.gateway.handle(req, res, body);
     const action = String(req.headers['x-acs-action'] ?? 'Unknown');
     const record = (status: number, service?: string) => this.calls.push({ action, method: req.method ?? '', path: rawPath, status, ...(service ? { service } : {}), at: Date.now() });
     if (this.faults.hugeBody) return void record(await this.sendHugeBody(res, this.faults.hugeBody.status, this.faults.hugeBody.bytes));
@@ -405,8 +411,8 @@ export class FakeEasServer {
       PendingInstance: total - running,
       Region: cluster,
       // The real endpoints are http://<uid>.<region>.pai-eas.aliyuncs.com/api/predict/<service>; the fake's gateway
-      // answers on its own loopback address unless `serviceEndpoint` names another gateway.
-      InternetEndpoint: `${this.options.serviceEndpoint ?? this.baseUrl}/api/predict/${s.name}`,
+      // answers on its own loopback address.
+      InternetEndpoint: `${this.baseUrl}/api/predict/${s.name}`,
       IntranetEndpoint: `http://${s.id}.vpc.${cluster}.pai-eas.aliyuncs.com/api/predict/${s.name}`,
       AccessToken: s.token,
       ServiceConfig: JSON.stringify(config),
