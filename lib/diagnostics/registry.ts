@@ -181,6 +181,7 @@ export const Diagnostics = {
   DeployRegionBound: def('IS5102', 'error', '--region {region}: {setting} is bound to region {bound}'),
   DeployGroupNoRoom: def('IS5116', 'error', 'resource group {group} has no room for {service} ({deployment}): {detail}'),
   DeployGroupNoSurge: def('IS5117', 'warning', 'resource group {group} has no room for a surge instance of {service} ({deployment}): {detail}; the update stops {stopped}'),
+  DeployGroupUnreadable: def('IS5118', 'warning', 'cannot read the nodes of resource group {group} for {service} ({deployment}): {detail}; {consequence}'),
   EasQpsTooFine: def('IS5115', 'error', 'scaling.target ({metric}) is {qps} queries per second per instance, below the 0.001 that PAI-EAS can express'),
   SecretRead: def('IS5501', 'error', 'cannot read secret {name} ({reference}): {detail}'),
   AfterDeployUnknownDeployment: def('IS5502', 'error', 'no deployment named {found} for {target} in the spec'),

@@ -111,19 +111,25 @@ export async function planRegion(planCtx: PlanContext, deployments: readonly Dep
 }
 
 interface RegionPlanContext extends PlanContext {
-  /** Free room of each dedicated resource group, read once per run. */
-  readonly groups: Map<string, Promise<NodeRoom[]>>;
+  /** Free room of each dedicated resource group, read once per run; why not, when the group cannot be read. */
+  readonly groups: Map<string, Promise<NodeRoom[] | { readonly unreadable: string }>>;
 }
 
-function groupRoom(ctx: RegionPlanContext, group: string): Promise<NodeRoom[]> {
+function groupRoom(ctx: RegionPlanContext, group: string): Promise<NodeRoom[] | { readonly unreadable: string }> {
   let room = ctx.groups.get(group);
   if (!room) {
     room = (async () => {
       const nodes = [];
-      for (let page = 1; page <= 20; page++) {
-        const r = await ctx.client.listResourceInstances(group, page);
-        nodes.push(...(r.Instances ?? []));
-        if ((r.Instances ?? []).length < 100 || nodes.length >= (r.TotalCount ?? 0)) break;
+      try {
+        for (let page = 1; page <= 20; page++) {
+          const r = await ctx.client.listResourceInstances(group, page);
+          nodes.push(...(r.Instances ?? []));
+          if ((r.Instances ?? []).length < 100 || nodes.length >= (r.TotalCount ?? 0)) break;
+        }
+      } catch (err) {
+        // Credentials that may deploy but not list the group's nodes (eas:ListResourceInstances): decide without it.
+        if (err instanceof EasApiError && !err.auth && !err.retryable) return { unreadable: `${err.code}${err.statusCode ? ` (HTTP ${err.statusCode})` : ''}: ${err.message}` };
+        throw err;
       }
       return freeRoom(nodes);
     })();
@@ -135,9 +141,11 @@ function groupRoom(ctx: RegionPlanContext, group: string): Promise<NodeRoom[]> {
 /** A create, or an update that rolls instances, on a dedicated resource group: is there room for it? */
 async function judgeGroupRoom(ctx: RegionPlanContext, ir: DeploymentIR, desired: DesiredService, current: EasService | undefined): Promise<PlanEntry['room']> {
   const group = ir.alibaba!.resourceGroup!;
+  const rooms = await groupRoom(ctx, group);
+  if ('unreadable' in rooms) return { group, kind: 'unknown', detail: rooms.unreadable };
   const request = requestOf(desired.service.metadata);
   const running = current ? { request: requestOf(liveMetadata(current)), instances: current.TotalInstance ?? 1 } : undefined;
-  return { group, ...judgeRoom(await groupRoom(ctx, group), request, running) };
+  return { group, ...judgeRoom(rooms, request, running) };
 }
 
 function liveMetadata(current: EasService): Record<string, unknown> | undefined {
@@ -188,8 +196,9 @@ async function planDeployment(ctx: RegionPlanContext, ir: DeploymentIR, current:
   const rolls = entry.action === 'create' || ((entry.action === 'update' || entry.action === 'unhealthy') && entry.serviceChanged);
   if (!rolls || !ir.alibaba!.resourceGroup || !entry.desired) return entry;
   const room = await judgeGroupRoom(ctx, ir, entry.desired, entry.action === 'create' ? undefined : current);
-  if (room?.kind !== 'noSurge') return { ...entry, room };
-  // No node can take a surge instance: replace one instance at a time, which the group can honour (a warning).
+  if (room?.kind !== 'noSurge' && !(room?.kind === 'unknown' && entry.action !== 'create')) return { ...entry, room };
+  // No node can take a surge instance, or the room is unknown: replace one instance at a time, which the group can
+  // honour whatever its room (a warning either way).
   return { ...entry, room, desired: withoutSurge(entry.desired), ...(entry.shown ? { shown: withoutSurge(entry.shown) } : {}) };
 }
 
