@@ -94,8 +94,7 @@ export async function undefinedIfNotFound<T>(read: () => Promise<T>): Promise<T 
 
 const noChange = { changes: [], serviceChanged: false, autoscalerChanged: false, cronscalerChanged: false } as const;
 
-export async function planRegion(planCtx: PlanContext, deployments: readonly DeploymentIR[], mode: PlanMode): Promise<PlanEntry[]> {
-  const ctx: RegionPlanContext = { ...planCtx, groups: new Map() };
+export async function planRegion(ctx: PlanContext, deployments: readonly DeploymentIR[], mode: PlanMode): Promise<PlanEntry[]> {
   // The credentials are checked by the first call, before anything is planned: a refused key is never "not found".
   const ours = await listSpecServices(ctx);
   const existing = deployments.length > 3 ? await listAllNames(ctx.client) : undefined;
@@ -110,13 +109,15 @@ export async function planRegion(planCtx: PlanContext, deployments: readonly Dep
   return [...entries, ...orphans];
 }
 
-interface RegionPlanContext extends PlanContext {
-  /** Free room of each dedicated resource group, read once per run; why not, when the group cannot be read. */
-  readonly groups: Map<string, Promise<NodeRoom[] | { readonly unreadable: string }>>;
-}
+type GroupRoom = NodeRoom[] | { readonly unreadable: string };
 
-function groupRoom(ctx: RegionPlanContext, group: string): Promise<NodeRoom[] | { readonly unreadable: string }> {
-  let room = ctx.groups.get(group);
+/** Free room of each dedicated resource group, read once per plan (a plan has its own context); why not, when unreadable. */
+const groupRooms = new WeakMap<PlanContext, Map<string, Promise<GroupRoom>>>();
+
+function groupRoom(ctx: PlanContext, group: string): Promise<GroupRoom> {
+  const groups = groupRooms.get(ctx) ?? new Map<string, Promise<GroupRoom>>();
+  groupRooms.set(ctx, groups);
+  let room = groups.get(group);
   if (!room) {
     room = (async () => {
       const nodes = [];
@@ -133,13 +134,13 @@ function groupRoom(ctx: RegionPlanContext, group: string): Promise<NodeRoom[] | 
       }
       return freeRoom(nodes);
     })();
-    ctx.groups.set(group, room);
+    groups.set(group, room);
   }
   return room;
 }
 
 /** A create, or an update that rolls instances, on a dedicated resource group: is there room for it? */
-async function judgeGroupRoom(ctx: RegionPlanContext, ir: DeploymentIR, desired: DesiredService, current: EasService | undefined): Promise<PlanEntry['room']> {
+async function judgeGroupRoom(ctx: PlanContext, ir: DeploymentIR, desired: DesiredService, current: EasService | undefined): Promise<PlanEntry['room']> {
   const group = ir.alibaba!.resourceGroup!;
   const rooms = await groupRoom(ctx, group);
   if ('unreadable' in rooms) return { group, kind: 'unknown', detail: rooms.unreadable };
@@ -191,7 +192,7 @@ function planDestroy(ctx: PlanContext, ir: DeploymentIR, current: EasService | u
   return { ...base, action: 'delete', current, serviceChanged: true, ...(owner.ours ? {} : { owner: owner.owner, adopting: true }) };
 }
 
-async function planDeployment(ctx: RegionPlanContext, ir: DeploymentIR, current: EasService | undefined, mode: PlanMode): Promise<PlanEntry> {
+async function planDeployment(ctx: PlanContext, ir: DeploymentIR, current: EasService | undefined, mode: PlanMode): Promise<PlanEntry> {
   const entry = await planChanges(ctx, ir, current, mode);
   const rolls = entry.action === 'create' || ((entry.action === 'update' || entry.action === 'unhealthy') && entry.serviceChanged);
   if (!rolls || !ir.alibaba!.resourceGroup || !entry.desired) return entry;
