@@ -47,6 +47,10 @@ describe('dedicated resource groups', () => {
       expect(r.stderr).toContain('warning IS5117');
       expect(r.stderr).toContain('its only instance');
       expect(meta().rolling_strategy).toEqual({ max_surge: 0, max_unavailable: 1 });
+      const dry = await deployEas([specFile(groupSpec('rg-b', 4)), '--endpoint', url, '--dry-run', '--output', 'json']);
+      const doc = JSON.parse(dry.stdout);
+      expect(doc.plan[0].resourceGroup).toMatchObject({ group: 'eas-r-grp1', kind: 'noSurge', alone: true });
+      expect(doc.serviceConfigs.rg_b.metadata.rolling_strategy).toEqual({ max_surge: 0, max_unavailable: 1 });
       // The strategy follows the room at each rollout: it is no change of its own.
       const writes = server.writeCalls().length;
       expect((await deployEas([file, '--endpoint', url, ...FAST])).stdout).toContain('= rg_b (rg-b): no change');
