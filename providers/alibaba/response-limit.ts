@@ -57,6 +57,8 @@ function limitRequest(request: ClientRequest, limit: ResponseLimit): void {
       // socket goes first, so that the error reaches the reader alone (httpx rewrites the request's error message).
       if (response) {
         socket.destroy();
+        // Backpressure holds the socket while nobody reads, so a reader is there; never crash if one is not.
+        if (response.listenerCount('error') === 0) response.once('error', () => undefined);
         response.destroy(error);
       } else {
         request.destroy(error);
