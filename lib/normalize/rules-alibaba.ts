@@ -98,6 +98,11 @@ export function checkAlibaba(d: DeploymentSpec, ir: DeploymentIR, ctx: Deploymen
     if (m === 'backlog' && ir.mode !== 'async') {
       ctx.report(Diagnostics.SettingUnsupported, ['scaling', 'metric'], { args: { setting: 'scaling.metric backlog', reason: 'only asynchronous services have a queue backlog' }, hint: 'use qps' });
     }
+    const qps = m === 'qps' ? ir.scaling.target : m === 'invocations' ? ir.scaling.target / 60 : undefined;
+    // The finest per-instance QPS PAI-EAS takes is one thousandth (its qps1k field, service-config.ts easQpsStrategy).
+    if (qps !== undefined && qps < 0.001) {
+      ctx.report(Diagnostics.EasQpsTooFine, ['scaling', 'target'], { args: { qps: String(Number(qps.toPrecision(3))), metric: m }, allowed: m === 'qps' ? 'at least 0.001' : 'at least 0.06 per minute', hint: 'raise scaling.target, or scale on cpu-utilization' });
+    }
     if (m === 'gpu-utilization' && (!inst || inst.count === 0)) {
       ctx.report(Diagnostics.SettingUnsupported, ['scaling', 'metric'], { args: { setting: 'scaling.metric gpu-utilization', reason: 'the instance has no GPU' }, hint: 'use qps or cpu-utilization' });
     }
