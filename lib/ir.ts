@@ -158,6 +158,11 @@ export interface AlibabaTargetIR {
   readonly fallback: readonly string[];
   readonly spotMaxPrice?: number;
   readonly resourceGroup?: string;
+  /**
+   * On a dedicated resource group, what each instance requests when the spec sets resources.cpu / resources.memory
+   * (otherwise the whole instance type's vCPU and memory). @default the instance type's
+   */
+  readonly requests?: { readonly cpu?: number; readonly memoryMb?: number };
   readonly vpc?: { readonly vpcId: string; readonly vswitchId: string; readonly securityGroupId: string };
   /** container.healthCheck.path as the spec gives it; without one a custom image gets a TCP probe on its port. */
   readonly healthCheckPath?: string;

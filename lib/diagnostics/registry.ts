@@ -103,6 +103,7 @@ export const Diagnostics = {
   ContractOptionOverridden: def('IS2100', 'warning', 'container.env.{name} overrides {name}={ours}, which inferstack sets from {field}; the container gets {value}'),
   ServingDtypeChanged: def('IS2101', 'warning', 'model.dtype {stored} is served as {dtype} by {engine}: {reason}'),
   ContainerArgsIgnored: def('IS2102', 'warning', '{setting} has no effect on {target}: {reason}'),
+  EngineRefusesAccelerator: def('IS2103', 'error', '{engine} cannot serve this model on {instance}: {reason}'),
 
   // --- AWS capability
   AwsServerlessGpu: def('IS3001', 'error', 'serverless endpoints have no accelerators; {accelerator} was requested'),
@@ -179,6 +180,10 @@ export const Diagnostics = {
   DeployNotOurs: def('IS5100', 'error', 'service {service} ({deployment}) is not managed by this spec: {owner}'),
   DeployCredentialsRefused: def('IS5101', 'error', 'PAI-EAS refused the credentials: {detail}'),
   DeployRegionBound: def('IS5102', 'error', '--region {region}: {setting} is bound to region {bound}'),
+  DeployGroupNoRoom: def('IS5116', 'error', 'resource group {group} has no room for {service} ({deployment}): {detail}'),
+  DeployGroupNoSurge: def('IS5117', 'warning', 'resource group {group} has no room for a surge instance of {service} ({deployment}): {detail}; the update stops {stopped}'),
+  DeployGroupUnreadable: def('IS5118', 'warning', 'cannot read the nodes of resource group {group} for {service} ({deployment}): {detail}; {consequence}'),
+  EasQpsTooFine: def('IS5115', 'error', 'scaling.target ({metric}) is {qps} queries per second per instance, below the 0.001 that PAI-EAS can express'),
   SecretRead: def('IS5501', 'error', 'cannot read secret {name} ({reference}): {detail}'),
   AfterDeployUnknownDeployment: def('IS5502', 'error', 'no deployment named {found} for {target} in the spec'),
   AfterDeployNoTarget: def('IS5503', 'error', 'no deployment of the spec targets {target}'),

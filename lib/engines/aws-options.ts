@@ -13,7 +13,7 @@ import { awsTeiCpu, awsTeiGpu } from './contracts/aws-tei';
 import { awsTgi } from './contracts/aws-tgi';
 import { awsTgiNeuron } from './contracts/aws-tgi-neuron';
 import { awsTriton } from './contracts/aws-triton';
-import { ServingDtype, servingDtype } from './dtype';
+import { deploymentServingDtype, ServingDtype } from './dtype';
 
 export const SAGEMAKER_MODEL_DIR = '/opt/ml/model';
 export const SAGEMAKER_CODE_DIR = '/opt/ml/model/code';
@@ -73,10 +73,9 @@ export function maxInputTokens(maxContextLength: number): number {
   return Math.max(1, Math.min(maxContextLength - 1, Math.floor(maxContextLength * 0.75)));
 }
 
-/** The dtype the SageMaker engine serves in: fp16 for vLLM's AWQ/GPTQ kernels and below compute capability 8.0. */
+/** The dtype the SageMaker engine serves in (lib/engines/dtype.ts: fp16 for vLLM's AWQ/GPTQ kernels and below compute capability 8.0). */
 export function awsServingDtype(ir: DeploymentIR): ServingDtype {
-  const vllmKernels = ir.engine.name === 'lmi' || ir.engine.name === 'vllm';
-  return servingDtype(ir.model.dtype, ir.instance?.accelerator, ir.quantization.method, vllmKernels && ir.engine.device === 'nvidia' ? ['awq', 'gptq'] : []);
+  return deploymentServingDtype(ir);
 }
 
 function lmiCommon(ir: DeploymentIR, rollingBatch: string): Record<string, string> {

@@ -5,6 +5,7 @@ import { canonicalFamily, KNOWN_FAMILIES } from '../catalog/models';
 import { formatPrice } from '../catalog/prices';
 import { instanceType, instanceTypes, InstanceType } from '../catalog/instances';
 import { Diagnostics } from '../diagnostics/registry';
+import { dtypeBehaviour, ServingDtype, servingDtype } from '../engines/dtype';
 import { closest } from '../diagnostics/suggest';
 import type { InstanceIR, LlmIR, ModelIR, QuantizationIR, SizingIR } from '../ir';
 import { describeBreakdown, GIB, KvDtype, LmiBackend, sizeForEngine, SizingEngine, SizingResult } from '../sizing';
@@ -79,7 +80,8 @@ export function sizingFunction(spec: SizingSpec): SizingFunction {
     return sizeForEngine({
       ...which,
       parameters: model.parameters,
-      dtype: model.dtype,
+      // Weights in the dtype the engine serves on this GPU: fp32 where it will not run the family in fp16.
+      dtype: servedOn(spec.engine, spec.target, model, spec.quantization, i).dtype,
       quantization: spec.quantization.method,
       kvCacheDtype: spec.kvCacheDtype,
       ...(model.architecture ? { architecture: model.architecture } : {}),
@@ -92,8 +94,21 @@ export function sizingFunction(spec: SizingSpec): SizingFunction {
       // TGI is not given a memory fraction (its default 1.0 applies); the others get gpuMemoryUtilization.
       ...(which.engine === 'tgi' ? {} : { gpuMemoryUtilization: llm.gpuMemoryUtilization }),
       ...(llm.maxBatchedTokens !== undefined ? { maxBatchedTokens: llm.maxBatchedTokens } : {}),
+      // vLLM gets maxConcurrentSequences as max_num_seqs (PAI --max-num-seqs; LMI OPTION_MAX_ROLLING_BATCH_SIZE,
+      // djl-serving 0.30.0 rolling_batch_vllm_utils.py), which sizes its profiling sampler.
+      ...(which.engine === 'vllm' || which.lmiBackend === 'vllm' ? { maxNumSeqs: llm.maxConcurrentSequences } : {}),
     });
   };
+}
+
+/** What the engine does with the weights' dtype on this instance type's GPU (lib/engines/dtype.ts). */
+function servedOn(engine: EngineName | 'auto', target: TargetName, model: ModelIR, quantization: QuantizationIR, i: InstanceType): ServingDtype {
+  return servingDtype({ stored: model.dtype, accelerator: i.accelerator, quantization: quantization.method, family: model.family, behaviour: dtypeBehaviour(target, engine, deviceKindOf(i)) });
+}
+
+/** Instance types whose GPU the engine starts on for this model (SGLang: 7.5 or more; Gemma on LMI/TGI: 8.0 or more). */
+export function dtypeAccepts(engine: EngineName | 'auto', target: TargetName, model: ModelIR, quantization: QuantizationIR): ((i: InstanceType) => boolean) | undefined {
+  return model.generative ? (i) => !servedOn(engine, target, model, quantization, i).refused : undefined;
 }
 
 export interface PlacementRequest {

@@ -6,6 +6,7 @@
 import { accelerator as acceleratorInfo } from '../catalog/accelerators';
 import { isBladeFamily } from '../catalog/engines';
 import { Diagnostics } from '../diagnostics/registry';
+import { deploymentServingDtype, needsBf16GpuHint } from '../engines/dtype';
 import {
   alibabaEngineLaunch,
   BLADE_IGNORED_FIELDS,
@@ -63,6 +64,7 @@ export function checkAlibaba(d: DeploymentSpec, ir: DeploymentIR, ctx: Deploymen
   }
   if (ir.pipeline && ir.pipeline.length > 1) ctx.report(Diagnostics.EasPipeline, ['pipeline'], { hint: 'build one image that runs the steps, and use engine custom' });
 
+  checkServingDtype(ir, ctx);
   checkProcessor(ir, ctx);
   checkModelSource(ir, ctx);
   checkEngineOverrides(ir, ctx);
@@ -96,6 +98,11 @@ export function checkAlibaba(d: DeploymentSpec, ir: DeploymentIR, ctx: Deploymen
     if (m === 'backlog' && ir.mode !== 'async') {
       ctx.report(Diagnostics.SettingUnsupported, ['scaling', 'metric'], { args: { setting: 'scaling.metric backlog', reason: 'only asynchronous services have a queue backlog' }, hint: 'use qps' });
     }
+    const qps = m === 'qps' ? ir.scaling.target : m === 'invocations' ? ir.scaling.target / 60 : undefined;
+    // The finest per-instance QPS PAI-EAS takes is one thousandth (its qps1k field, service-config.ts easQpsStrategy).
+    if (qps !== undefined && qps < 0.001) {
+      ctx.report(Diagnostics.EasQpsTooFine, ['scaling', 'target'], { args: { qps: String(Number(qps.toPrecision(3))), metric: m }, allowed: m === 'qps' ? 'at least 0.001' : 'at least 0.06 per minute', hint: 'raise scaling.target, or scale on cpu-utilization' });
+    }
     if (m === 'gpu-utilization' && (!inst || inst.count === 0)) {
       ctx.report(Diagnostics.SettingUnsupported, ['scaling', 'metric'], { args: { setting: 'scaling.metric gpu-utilization', reason: 'the instance has no GPU' }, hint: 'use qps or cpu-utilization' });
     }
@@ -121,6 +128,19 @@ export function checkAlibaba(d: DeploymentSpec, ir: DeploymentIR, ctx: Deploymen
   ];
   for (const [when, path, setting, reason] of ignored) {
     if (when) ctx.report(Diagnostics.SettingIgnored, path, { atKey: true, args: { setting, reason }, hint: 'remove it, or scope the deployment to aws' });
+  }
+}
+
+/** The dtype vLLM/SGLang serve in on this GPU (lib/engines/dtype.ts), or their refusal of it. */
+function checkServingDtype(ir: DeploymentIR, ctx: DeploymentContext): void {
+  const served = deploymentServingDtype(ir);
+  if (served.refused) {
+    ctx.report(Diagnostics.EngineRefusesAccelerator, ['engine'], { args: { engine: ir.engine.name, instance: ir.instance!.type, reason: served.refused }, hint: `${needsBf16GpuHint('alibaba')}${ir.engine.name === 'sglang' ? ', or engine vllm' : ', or the unquantized checkpoint'}` });
+  } else if (served.reason) {
+    ctx.report(Diagnostics.ServingDtypeChanged, ['model', 'dtype'], {
+      args: { stored: ir.model.dtype, dtype: served.dtype, engine: ir.engine.name, reason: served.reason },
+      hint: served.dtype === 'fp32' ? `sizing counts ${served.dtype} weights; ${needsBf16GpuHint('alibaba')} to serve in bf16` : `inferstack passes --dtype ${served.dtype === 'fp16' ? 'float16' : 'bfloat16'}; ${needsBf16GpuHint('alibaba')} to serve in bf16`,
+    });
   }
 }
 

@@ -6,6 +6,7 @@
  * the contracts in lib/engines/contracts.
  */
 import { Diagnostics } from '../diagnostics/registry';
+import { needsBf16GpuHint } from '../engines/dtype';
 import { awsContainerOptions, awsServingDtype, needsOptimizationJob, overriddenOptions, quantizedByJob } from '../engines/aws-options';
 import type { DeploymentIR } from '../ir';
 import type { DeploymentSpec } from '../spec/schema';
@@ -204,7 +205,9 @@ function checkLlmServing(ir: DeploymentIR, ctx: DeploymentContext): void {
     ctx.report(Diagnostics.AwsEngineOptionUnsupported, path, { args: { setting, engine: neuron ? `${engine} on Neuron` : engine, image, reason }, hint });
 
   const dtype = awsServingDtype(ir);
-  if (dtype.reason && !neuron) {
+  if (dtype.refused) {
+    ctx.report(Diagnostics.EngineRefusesAccelerator, ['model', 'family'], { args: { engine, instance: ir.instance!.type, reason: dtype.refused }, hint: needsBf16GpuHint('aws') });
+  } else if (dtype.reason && !neuron) {
     ctx.report(Diagnostics.ServingDtypeChanged, ['model', 'dtype'], { args: { stored: ir.model.dtype, dtype: dtype.dtype, engine, reason: dtype.reason }, hint: 'set model.dtype: fp16 to say so, or use an accelerator with compute capability 8.0 or more' });
   }
   if (engine === 'tgi' && ir.model.dtype === 'fp32' && ir.quantization.method === 'none' && !neuron) {

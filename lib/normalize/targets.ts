@@ -2,6 +2,7 @@
 import type { AlibabaTargetIR, AwsTargetIR } from '../ir';
 import type { DeploymentSpec } from '../spec/schema';
 import { Diagnostics } from '../diagnostics/registry';
+import { parseSizeBytes } from '../spec/units';
 import { DeploymentContext, pick } from './context';
 
 /** SageMaker endpoint names (CreateEndpoint API reference, EndpointName pattern), checked 2026-11-25. */
@@ -38,6 +39,12 @@ export function easServiceName(deployment: string): string {
   return deployment.replace(/-/g, '_');
 }
 
+/** resources.cpu / resources.memory as the per-instance requests on a dedicated group (memory in MB, as EAS takes it). */
+function groupRequests(d: DeploymentSpec): { cpu?: number; memoryMb?: number } {
+  const r = d.resources ?? {};
+  return { ...(r.cpu !== undefined ? { cpu: r.cpu } : {}), ...(r.memory !== undefined ? { memoryMb: Math.ceil(parseSizeBytes(r.memory) / 2 ** 20) } : {}) };
+}
+
 /** `fallback`: resources.fallback resolved to PAI-EAS instance types (or the resources.alibaba.fallback alias). */
 export function alibabaTarget(d: DeploymentSpec, ctx: DeploymentContext, region: string, fallback: readonly string[] = d.resources?.alibaba?.fallback ?? []): AlibabaTargetIR {
   const t = d.targets?.alibaba ?? {};
@@ -52,6 +59,7 @@ export function alibabaTarget(d: DeploymentSpec, ctx: DeploymentContext, region:
     fallback: [...fallback],
     ...(r.spot ? { spotMaxPrice: r.spot.maxPrice } : {}),
     ...(r.resourceGroup ? { resourceGroup: r.resourceGroup } : {}),
+    ...(r.resourceGroup && (d.resources?.cpu !== undefined || d.resources?.memory !== undefined) ? { requests: groupRequests(d) } : {}),
     ...(d.network?.alibaba ? { vpc: d.network.alibaba } : {}),
     ...(d.container?.healthCheck?.path ? { healthCheckPath: d.container.healthCheck.path } : {}),
   };

@@ -6,6 +6,8 @@ export type QuantMethod = 'none' | 'awq' | 'gptq' | 'fp8' | 'int8' | 'int4' | 's
 export type KvDtype = 'auto' | 'fp8' | 'int8' | 'int4';
 export type SizingEngine = 'vllm' | 'sglang' | 'tgi' | 'lmi' | 'bladellm';
 export type LmiBackend = 'vllm' | 'trtllm' | 'neuron';
+/** How vLLM samples top-k/top-p: PyTorch's sort (V0; V1 without FlashInfer sampling) or FlashInfer's kernel. */
+export type VllmSampler = 'sort' | 'flashinfer';
 
 /** What the KV cache and the activation peak depend on (a model's config.json). */
 export interface Architecture {
@@ -44,6 +46,10 @@ export interface SizingInput {
   readonly gpuMemoryUtilization?: number;
   /** The engine's batch/profiling token budget; the engine's default when unset. */
   readonly maxBatchedTokens?: number;
+  /** vLLM's max_num_seqs (rows its profiling run samples from); the engine's default when unset. */
+  readonly maxNumSeqs?: number;
+  /** vLLM's top-k/top-p implementation during profiling. @default 'sort' */
+  readonly vllmSampler?: VllmSampler;
 }
 
 /** Per-device memory breakdown (the shape `fit --output json` and `plan --output json` print). */

@@ -205,8 +205,8 @@ const Resources = Type.Object(
   {
     accelerator: Type.Optional(Type.String({ minLength: 1, description: 'portable accelerator name, cpu, or auto' })),
     count: Type.Optional(Type.Integer({ minimum: 1, maximum: 64, description: 'accelerators per instance' })),
-    cpu: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 512, description: 'minimum vCPU' })),
-    memory: Type.Optional(Size('minimum memory')),
+    cpu: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 512, description: 'minimum vCPU; on a PAI-EAS dedicated resource group, what each instance requests' })),
+    memory: Type.Optional(Size('minimum memory; on a PAI-EAS dedicated resource group, what each instance requests')),
     instanceType: Type.Optional(PerTarget(Type.String({ minLength: 1 }), 'instance type; wins over accelerator')),
     fallback: Type.Optional(
       Type.Array(Type.String({ minLength: 1 }), {

@@ -291,6 +291,15 @@ async function decideAndApply(o: Options, io: IoHost, fail: Fail, plans: Array<R
       { plan: allPlan.map(out.planJson) },
     );
   }
+  const noRoom = allPlan.filter((p) => p.room?.kind === 'noRoom');
+  const roomHint = 'add a node to the resource group or free one, or lower resources.cpu / resources.memory; nothing was changed';
+  if (noRoom.length > 0) {
+    return fail(
+      noRoom.map((p) => cliDiagnostic(o.spec, Diagnostics.DeployGroupNoRoom, { group: p.room!.group, service: p.service, deployment: p.deployment, detail: 'detail' in p.room! ? p.room.detail : '' }, roomHint)),
+      { plan: allPlan.map(out.planJson) },
+    );
+  }
+  io.diagnostics(allPlan.flatMap((p) => roomWarnings(o.spec, p)));
   const pending = allPlan.filter((p) => ['create', 'update', 'delete', 'unhealthy'].includes(p.action));
   if (o.dryRun) {
     if (o.output === 'json') io.json({ ok: true, dryRun: true, plan: allPlan.map(out.planJson), serviceConfigs: Object.fromEntries(allPlan.filter((p) => p.shown ?? p.desired).map((p) => [p.service, out.serviceJson(p)])) });
@@ -327,6 +336,22 @@ async function decideAndApply(o: Options, io: IoHost, fail: Fail, plans: Array<R
   if (o.output === 'json') io.json({ ok, plan: allPlan.map(out.planJson), deployments: outcomes, apiCalls: Object.fromEntries(plans.map((p) => [p.region, p.client.calls.length])) });
   else out.printOutcomes(io, outcomes, o.showToken);
   return ok ? 0 : 1;
+}
+
+/** Warnings about a dedicated resource group's room: no room for a surge instance, or nodes that cannot be read. */
+function roomWarnings(spec: string, p: PlanEntry): Diagnostic[] {
+  const Diagnostics = lazy.registry().Diagnostics;
+  const room = p.room;
+  const who = { service: p.service, deployment: p.deployment };
+  if (room?.kind === 'noSurge') {
+    const stopped = room.alone ? 'its only instance first: the service is unavailable until the new one is ready' : 'one old instance first: one instance short meanwhile';
+    return [cliDiagnostic(spec, Diagnostics.DeployGroupNoSurge, { group: room.group, ...who, detail: room.detail, stopped }, 'add a node or leave room for one more instance in the group, or run two or more instances')];
+  }
+  if (room?.kind === 'unknown') {
+    const consequence = p.action === 'create' ? 'its room is not checked' : 'the update replaces one instance at a time (max_surge 0, max_unavailable 1)';
+    return [cliDiagnostic(spec, Diagnostics.DeployGroupUnreadable, { group: room.group, ...who, detail: room.detail, consequence }, 'allow eas:ListResourceInstances on the resource group')];
+  }
+  return [];
 }
 
 function oneLine(s: string): string {

@@ -51,6 +51,8 @@ export function planJson(p: PlanEntry) {
     ...(p.reason ? { reason: p.reason } : {}),
     ...(p.owner ? { owner: p.owner } : {}),
     ...(p.adopting ? { adopting: true } : {}),
+    // The dedicated resource group's room: ok, noSurge (one instance replaced at a time), noRoom, unknown.
+    ...(p.room ? { resourceGroup: p.room } : {}),
   };
 }
 

@@ -12,6 +12,8 @@
 import OpenApi, * as $OpenApi from '@alicloud/openapi-client';
 import * as $Util from '@alicloud/tea-util';
 import { backoffDelay, cleanServerText, DEFAULT_RETRY, isRetryable, Pacer, readJsonCapped, RetryPolicy, sleep, withDeadline } from './eas-http';
+import type { EasResourceInstance } from './resource-room';
+import { withResponseLimit } from './response-limit';
 
 export { backoffDelay, cleanServerText, DEFAULT_RETRY, isRetryable, Pacer } from './eas-http';
 export type { RetryPolicy } from './eas-http';
@@ -106,7 +108,7 @@ export interface EasClientOptions {
   readonly credential: unknown;
   readonly retry?: RetryPolicy;
   readonly readTimeoutMs?: number;
-  /** Largest successful response body read; a larger one is an error. @default 8 MiB */
+  /** Largest response (success or error) read from the wire; a larger one is an error. @default 8 MiB */
   readonly maxResponseBytes?: number;
   /** Called before each retry (for progress output). */
   readonly onRetry?: (action: string, attempt: number, delayMs: number, reason: string) => void;
@@ -221,10 +223,12 @@ export class EasClient {
     const params = new $OpenApi.Params({ action, version: EAS_API_VERSION, protocol: this.protocol, pathname, method, authType: 'AK', style: 'ROA', reqBodyType: 'json', bodyType: 'binary' });
     const request = new $OpenApi.OpenApiRequest({ ...(opts.query ? { query: opts.query } : {}), ...(opts.body !== undefined ? { body: opts.body } : {}) });
     const runtime = new $Util.RuntimeOptions({ autoretry: false, readTimeout, connectTimeout: Math.min(10_000, remaining) });
-    const exchange = (async () => {
+    const maxBytes = this.options.maxResponseBytes ?? 8 * 2 ** 20;
+    // Error bodies are read inside the SDK: the limit is enforced on the socket for every response (response-limit.ts).
+    const exchange = withResponseLimit({ maxBytes, action }, async () => {
       const response = (await this.api.callApi(params, request, runtime)) as { body?: NodeJS.ReadableStream };
-      return readJsonCapped<T>(response.body, this.options.maxResponseBytes ?? 8 * 2 ** 20, action);
-    })();
+      return readJsonCapped<T>(response.body, maxBytes, action);
+    });
     return withDeadline(exchange, Math.min(remaining, readTimeout * 2), action);
   }
 
@@ -300,6 +304,11 @@ export class EasClient {
 
   deleteServiceCronScaler(name: string): Promise<unknown> {
     return this.call('DeleteServiceCronScaler', 'DELETE', this.servicePath(name, '/cronscaler'));
+  }
+
+  /** ListResourceInstances: the nodes of a dedicated resource group, with their CPU, memory and GPUs in use (resource-room.ts). */
+  listResourceInstances(resourceId: string, page = 1): Promise<{ Instances?: EasResourceInstance[]; TotalCount?: number }> {
+    return this.call('ListResourceInstances', 'GET', `/api/v2/resources/${enc(this.cluster)}/${enc(resourceId)}/instances`, { query: { PageNumber: String(page), PageSize: '100' } });
   }
 
   /** `since`: events from this instant on (StartTime, UTC "2006-01-02 15:04:05"); the API's default is the last 7 days. */

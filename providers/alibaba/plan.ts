@@ -6,6 +6,7 @@ import type { DeploymentIR } from '../../lib/ir';
 import { EasApiError, EasAutoScalerState, EasClient, EasCronScalerState, EasService } from './eas-client';
 import { DEPLOYMENT_LABEL, labelsOf, ownershipOf, redactCurrent, specLabelFilter } from './ownership';
 import { autoscalerChanges, cronscalerChanges, DesiredService, FieldChange, serviceChanges, splitConfig } from './reconcile';
+import { freeRoom, judgeRoom, NodeRoom, requestOf, RoomVerdict } from './resource-room';
 import { SecretResolver } from './secrets';
 import { buildServiceConfig } from './service-config';
 
@@ -36,6 +37,8 @@ export interface PlanEntry {
   readonly reason?: string;
   /** The service is someone else's and --adopt takes it over. */
   readonly adopting?: boolean;
+  /** On a dedicated resource group: whether it has room for the new instances (resource-room.ts). */
+  readonly room?: RoomVerdict & { readonly group: string };
 }
 
 export interface PlanMode {
@@ -106,6 +109,54 @@ export async function planRegion(ctx: PlanContext, deployments: readonly Deploym
   return [...entries, ...orphans];
 }
 
+type GroupRoom = NodeRoom[] | { readonly unreadable: string };
+
+/** Free room of each dedicated resource group, read once per plan (a plan has its own context); why not, when unreadable. */
+const groupRooms = new WeakMap<PlanContext, Map<string, Promise<GroupRoom>>>();
+
+function groupRoom(ctx: PlanContext, group: string): Promise<GroupRoom> {
+  const groups = groupRooms.get(ctx) ?? new Map<string, Promise<GroupRoom>>();
+  groupRooms.set(ctx, groups);
+  let room = groups.get(group);
+  if (!room) {
+    room = (async () => {
+      const nodes = [];
+      try {
+        for (let page = 1; page <= 20; page++) {
+          const r = await ctx.client.listResourceInstances(group, page);
+          nodes.push(...(r.Instances ?? []));
+          if ((r.Instances ?? []).length < 100 || nodes.length >= (r.TotalCount ?? 0)) break;
+        }
+      } catch (err) {
+        // Credentials that may deploy but not list the group's nodes (eas:ListResourceInstances): decide without it.
+        if (err instanceof EasApiError && !err.auth && !err.retryable) return { unreadable: `${err.code}${err.statusCode ? ` (HTTP ${err.statusCode})` : ''}: ${err.message}` };
+        throw err;
+      }
+      return freeRoom(nodes);
+    })();
+    groups.set(group, room);
+  }
+  return room;
+}
+
+/** A create, or an update that rolls instances, on a dedicated resource group: is there room for it? */
+async function judgeGroupRoom(ctx: PlanContext, ir: DeploymentIR, desired: DesiredService, current: EasService | undefined): Promise<PlanEntry['room']> {
+  const group = ir.alibaba!.resourceGroup!;
+  const rooms = await groupRoom(ctx, group);
+  if ('unreadable' in rooms) return { group, kind: 'unknown', detail: rooms.unreadable };
+  const request = requestOf(desired.service.metadata);
+  const running = current ? { request: requestOf(liveMetadata(current)), instances: current.TotalInstance ?? 1 } : undefined;
+  return { group, ...judgeRoom(rooms, request, running) };
+}
+
+function liveMetadata(current: EasService): Record<string, unknown> | undefined {
+  try {
+    return (JSON.parse(current.ServiceConfig ?? '{}') as { metadata?: Record<string, unknown> }).metadata;
+  } catch {
+    return undefined;
+  }
+}
+
 async function listSpecServices(ctx: PlanContext): Promise<EasService[]> {
   const services: EasService[] = [];
   for (let page = 1; page <= 100; page++) {
@@ -142,6 +193,24 @@ function planDestroy(ctx: PlanContext, ir: DeploymentIR, current: EasService | u
 }
 
 async function planDeployment(ctx: PlanContext, ir: DeploymentIR, current: EasService | undefined, mode: PlanMode): Promise<PlanEntry> {
+  const entry = await planChanges(ctx, ir, current, mode);
+  const rolls = entry.action === 'create' || ((entry.action === 'update' || entry.action === 'unhealthy') && entry.serviceChanged);
+  if (!rolls || !ir.alibaba!.resourceGroup || !entry.desired) return entry;
+  const room = await judgeGroupRoom(ctx, ir, entry.desired, entry.action === 'create' ? undefined : current);
+  if (room?.kind !== 'noSurge' && !(room?.kind === 'unknown' && entry.action !== 'create')) return { ...entry, room };
+  // No node can take a surge instance, or the room is unknown: replace one instance at a time, which the group can
+  // honour whatever its room (a warning either way).
+  return { ...entry, room, desired: withoutSurge(entry.desired), ...(entry.shown ? { shown: withoutSurge(entry.shown) } : {}) };
+}
+
+/** rolling_strategy max_surge 0 / max_unavailable 1: an old instance stops first and its room takes the new one. */
+export const NO_SURGE = { max_surge: 0, max_unavailable: 1 } as const;
+
+function withoutSurge(d: DesiredService): DesiredService {
+  return { ...d, service: { ...d.service, metadata: { ...d.service.metadata, rolling_strategy: { ...NO_SURGE } } } };
+}
+
+async function planChanges(ctx: PlanContext, ir: DeploymentIR, current: EasService | undefined, mode: PlanMode): Promise<PlanEntry> {
   const service = ir.alibaba!.serviceName;
   const shown = splitConfig(buildServiceConfig(ir));
   const secrets = ctx.secrets && SecretResolver.needs(shown) ? ctx.secrets : undefined;
@@ -151,7 +220,9 @@ async function planDeployment(ctx: PlanContext, ir: DeploymentIR, current: EasSe
     undefinedIfNotFound<EasAutoScalerState>(() => ctx.client.describeServiceAutoScaler(service)),
     undefinedIfNotFound<EasCronScalerState>(() => ctx.client.describeServiceCronScaler(service)),
   ]);
-  const svc = secrets ? serviceChanges(secrets.forComparison(desired), secrets.currentForComparison(current), { autoscaled: !!desired.autoscaler }) : serviceChanges(desired, current, { autoscaled: !!desired.autoscaler });
+  const compared = secrets ? serviceChanges(secrets.forComparison(desired), secrets.currentForComparison(current), { autoscaled: !!desired.autoscaler }) : serviceChanges(desired, current, { autoscaled: !!desired.autoscaler });
+  // On a dedicated group each rollout's strategy follows the group's room (judgeGroupRoom): it is no change of its own.
+  const svc = ir.alibaba!.resourceGroup ? compared.filter((c) => !c.path.startsWith('metadata.rolling_strategy')) : compared;
   const as = autoscalerChanges(desired.autoscaler, autoscaler);
   const cs = cronscalerChanges(desired.cronscaler, cron);
   const changes = [...svc, ...as, ...cs];

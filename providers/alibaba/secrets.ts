@@ -12,8 +12,11 @@ import * as $Util from '@alicloud/tea-util';
 import type { EasService } from './eas-client';
 import { resolveEndpoint } from './eas-client';
 import type { DesiredService } from './reconcile';
+import { withResponseLimit } from './response-limit';
 
 export const KMS_API_VERSION = '2016-01-20';
+/** Far above any secret value: a larger answer, success or error, is cut off on the wire. */
+const KMS_MAX_RESPONSE_BYTES = 2 ** 20;
 const PLACEHOLDER = /^\{\{inferstack-secret:(acs:kms:([a-z0-9-]+):\d+:secret\/[^}]+)\}\}$/;
 
 type EnvEntry = { name: string; value: string };
@@ -44,14 +47,17 @@ export class KmsSecretReader implements SecretReader {
     const { api, protocol } = this.client(region);
     const params = new $OpenApi.Params({ action: 'GetSecretValue', version: KMS_API_VERSION, protocol, pathname: '/', method: 'POST', authType: 'AK', style: 'RPC', reqBodyType: 'formData', bodyType: 'json' });
     try {
-      const r = (await api.callApi(params, new $OpenApi.OpenApiRequest({ query: { SecretName: reference } }), new $Util.RuntimeOptions({ autoretry: true, maxAttempts: 3 }))) as { body?: { SecretData?: string; SecretDataType?: string } };
+      // bodyType json: the SDK reads the whole answer, so its size is limited on the wire (response-limit.ts).
+      const call = () => api.callApi(params, new $OpenApi.OpenApiRequest({ query: { SecretName: reference } }), new $Util.RuntimeOptions({ autoretry: true, maxAttempts: 3 }));
+      const r = (await withResponseLimit({ maxBytes: KMS_MAX_RESPONSE_BYTES, action: 'GetSecretValue' }, call)) as { body?: { SecretData?: string; SecretDataType?: string } };
       const data = r.body?.SecretData;
       if (typeof data !== 'string') throw new Error('the answer carries no SecretData');
       return r.body?.SecretDataType === 'binary' ? Buffer.from(data, 'base64').toString('utf8') : data;
     } catch (err) {
-      const e = err as { code?: string; data?: { statusCode?: number; Code?: string; Message?: string } };
+      const e = err as { code?: string; message?: string; data?: { statusCode?: number; Code?: string; Message?: string } };
       const code = e.data?.Code ?? e.code ?? 'Error';
-      throw new Error(`GetSecretValue failed: ${code}${e.data?.statusCode ? ` (HTTP ${e.data.statusCode})` : ''}${e.data?.Message ? `: ${e.data.Message}` : ''}`);
+      const message = e.data?.Message ?? (e.code === 'ResponseTooLarge' ? e.message : undefined);
+      throw new Error(`GetSecretValue failed: ${code}${e.data?.statusCode ? ` (HTTP ${e.data.statusCode})` : ''}${message ? `: ${message}` : ''}`);
     }
   }
 }

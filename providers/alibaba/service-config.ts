@@ -112,16 +112,28 @@ function storageFor(uri: string, mountPath: string): EasStorage | undefined {
   return undefined;
 }
 
+/**
+ * A per-instance QPS threshold. A whole number goes in `qps`; a decimal one in `qps1k`, the field PAI-EAS defines for
+ * it: "如需将单实例QPS阈值设置为小数，请通过客户端（eascmd）设置qps1k字段" (to set a decimal per-instance QPS threshold,
+ * set the qps1k field), https://help.aliyun.com/zh/pai/user-guide/enable-or-disable-the-horizontal-auto-scaling-feature
+ * (checked 2026-11-25). qps1k counts thousandths of a query per second, as its name says: 0.5 QPS is qps1k 500.
+ */
+export function easQpsStrategy(qps: number): { metricName: string; threshold: number } {
+  if (Number.isInteger(qps)) return { metricName: 'qps', threshold: qps };
+  return { metricName: 'qps1k', threshold: Math.round(qps * QPS1K_PER_QPS) };
+}
+
+export const QPS1K_PER_QPS = 1000;
+
 /** EAS autoscaler metric names (CreateServiceAutoScaler scaleStrategies; async queue per the async autoscaling doc). */
 export function easScaleStrategy(ir: DeploymentIR): { metricName: string; threshold: number } {
   const s = ir.scaling;
   switch (s.metric) {
-    // The API takes the threshold as a number (UpdateServiceAutoScaler scaleStrategies[].threshold, "number";
-    // DescribeServiceAutoScaler returns it as a float): a decimal per-instance QPS is sent as it is, never rounded.
     case 'qps':
-      return { metricName: 'qps', threshold: s.target };
+      return easQpsStrategy(s.target);
     case 'invocations':
-      return { metricName: 'qps', threshold: Math.round((s.target / 60) * 1000) / 1000 };
+      // Per minute to per second, kept exact: 20/min is qps1k 333, not a QPS of 1 or 0.
+      return easQpsStrategy(s.target / 60);
     case 'cpu-utilization':
       return { metricName: 'cpu', threshold: s.target };
     case 'gpu-utilization':
@@ -216,8 +228,10 @@ export function buildServiceConfig(ir: DeploymentIR): EasServiceConfig {
   if (t.workspaceId) metadata.workspace_id = t.workspaceId;
   if (t.resourceGroup) {
     metadata.resource = t.resourceGroup;
-    metadata.cpu = inst.vcpu;
-    metadata.memory = inst.memoryGiB * 1024;
+    // The instance type's vCPU and memory unless the spec asks for less: a smaller request leaves room on the node
+    // for a surge instance during a rolling update (resource-room.ts checks the group before each rollout).
+    metadata.cpu = t.requests?.cpu ?? inst.vcpu;
+    metadata.memory = t.requests?.memoryMb ?? inst.memoryGiB * 1024;
     if (inst.count > 0) metadata.gpu = inst.count;
   }
   const rpc: Record<string, unknown> = {};
@@ -232,15 +246,16 @@ export function buildServiceConfig(ir: DeploymentIR): EasServiceConfig {
     rpc.max_batch_size = ir.batching.maxBatchSize;
     rpc.max_batch_timeout = ir.batching.maxDelayMs;
   }
-  // On a dedicated resource group a surge instance needs a free node: with max_unavailable 0 an update of a full
-  // group never finishes. There one instance may go down first, the platform's default for dedicated resource
-  // groups (https://www.alibabacloud.com/help/en/pai/user-guide/scrolling-updates-with-graceful-exit).
-  const maxUnavailable = t.resourceGroup ? 1 : 0;
+  // rolling_strategy.max_surge: extra instances created first; max_unavailable: old instances stopped at once when
+  // the update starts (https://www.alibabacloud.com/help/en/pai/user-guide/scrolling-updates-with-graceful-exit).
+  // New instances come up before old ones go, on dedicated groups too: there deploy-eas reads the group's free room
+  // before each rollout and, when no node can take a surge instance, sends max_surge 0 / max_unavailable 1 with a
+  // warning (plan.ts judgeGroupRoom), so that an update of a full group still finishes.
   if (ir.rollout.strategy === 'rolling') {
-    metadata.rolling_strategy = { max_surge: `${ir.rollout.stepPercent}%`, max_unavailable: maxUnavailable };
+    metadata.rolling_strategy = { max_surge: `${ir.rollout.stepPercent}%`, max_unavailable: 0 };
   } else if (generative) {
     // Bring a new instance up before taking one down: LLM capacity is scarce and slow to load.
-    metadata.rolling_strategy = { max_surge: 1, max_unavailable: maxUnavailable };
+    metadata.rolling_strategy = { max_surge: 1, max_unavailable: 0 };
   }
   if (ir.mode === 'async') {
     // An EAS asynchronous inference service: requests queue in the service's own queue and results are fetched

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compileSpecFile } from '../../lib/compile';
-import { buildServiceConfig, easCron, stableStringify } from '../../providers/alibaba/service-config';
+import { buildServiceConfig, easCron, easQpsStrategy, stableStringify } from '../../providers/alibaba/service-config';
 import { compileOk, diagnosticsOf, only } from '../helpers/compile';
 import { EXAMPLES } from '../helpers/paths';
 
@@ -111,6 +111,11 @@ describe('PAI-EAS service JSON', () => {
     expect(c.containers![0]!.image).toContain('pai-eas/vllm');
   });
 
+  it('on a resource group, resources.cpu and resources.memory are the requests (room for a surge instance on the node)', () => {
+    const [ir] = compileOk(qwenOnA10('rg-req', 'vllm', '').replace('instanceType: ecs.gn7i-c16g1.4xlarge', 'instanceType: ecs.gn7i-c16g1.4xlarge, cpu: 6, memory: 24Gi, alibaba: { resourceGroup: eas-r-abc123 }'));
+    expect(buildServiceConfig(ir!).metadata).toMatchObject({ resource: 'eas-r-abc123', cpu: 6, memory: 24576, gpu: 1 });
+  });
+
   it('resource groups get cpu/memory/gpu instead of an instance type; scale to zero and a private endpoint', () => {
     const [ir] = compileOk(`version: 1
 deployments:
@@ -124,8 +129,8 @@ deployments:
 `);
     const c = buildServiceConfig(ir!);
     expect(c.metadata).toMatchObject({ resource: 'eas-r-abc123', cpu: 16, memory: 61440, gpu: 1, instance: 1 });
-    // A full dedicated group has no room for a surge instance: one instance may go down first.
-    expect(c.metadata.rolling_strategy).toEqual({ max_surge: 1, max_unavailable: 1 });
+    // New instances first on a dedicated group too; deploy-eas falls back to max_unavailable 1 when the group is full.
+    expect(c.metadata.rolling_strategy).toEqual({ max_surge: 1, max_unavailable: 0 });
     expect(c.cloud).toBeUndefined();
     expect(c.networking).toEqual({ disable_internet_endpoint: true });
     expect(c.autoscaler).toMatchObject({ min: 0, max: 2 });
@@ -148,6 +153,20 @@ deployments:
 
   it('EAS cron has six fields, seconds first', () => {
     expect(easCron('30 7 * * 1-5')).toBe('0 30 7 * * 1-5');
+  });
+
+  it('a whole per-instance QPS goes in qps, a decimal one in qps1k (thousandths of a QPS)', () => {
+    expect(easQpsStrategy(5)).toEqual({ metricName: 'qps', threshold: 5 });
+    expect(easQpsStrategy(0.5)).toEqual({ metricName: 'qps1k', threshold: 500 });
+    expect(easQpsStrategy(2.25)).toEqual({ metricName: 'qps1k', threshold: 2250 });
+    expect(easQpsStrategy(20 / 60)).toEqual({ metricName: 'qps1k', threshold: 333 });
+    const [ir] = compileOk(qwenOnA10('inv-svc', 'vllm', '    scaling: { min: 1, max: 4, metric: invocations, target: 30 }\n'));
+    expect(buildServiceConfig(ir!).autoscaler!.scaleStrategies).toEqual([{ metricName: 'qps1k', threshold: 500 }]);
+  });
+
+  it('a QPS target below one thousandth per instance is IS5115, not a threshold of 0', () => {
+    const d = diagnosticsOf(qwenOnA10('tiny-svc', 'vllm', '    scaling: { min: 1, max: 4, metric: qps, target: 0.0004 }\n'));
+    expect(d.map((x) => x.code)).toContain('IS5115');
   });
 });
 

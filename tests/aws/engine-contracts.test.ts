@@ -6,7 +6,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { engineEnvironment } from '../../providers/aws/containers';
 import { planJob } from '../../providers/aws/ahead-of-time-job';
-import { compileSpecFile } from '../../lib/compile';
+import { compileSpecFile, compileSpecText } from '../../lib/compile';
 import { compileOk, diagnosticsOf, only } from '../helpers/compile';
 import { EXAMPLES } from '../helpers/paths';
 import * as path from 'node:path';
@@ -314,5 +314,34 @@ deployments:
     expect(only(compileOk(neuronTorch('2.8.0')), 'aws').engine.image).toContain('pytorch-inference-neuronx:2.8.0-neuronx');
     const d = diagnosticsOf(neuronTorch('2.1.0')).find((x) => x.code === 'IS3100')!;
     expect(d.allowed).toBe('2.8.0');
+  });
+});
+
+describe('issue 12b: Gemma 2 below compute capability 8.0 on SageMaker is refused, never told fp16', () => {
+  const gemma = (engine: string, resources: string) =>
+    llm(`    engine: ${engine}`, resources).replace('uri: s3://b/llama/, task: text-generation, family: llama3, parameters: 8B', 'uri: s3://b/gemma/, task: text-generation, family: gemma2, parameters: 2.61B');
+
+  it.each([
+    ['lmi', 'resources: { instanceType: { aws: ml.g4dn.xlarge } }', 'soft-capping'],
+    ['vllm', 'resources: { instanceType: { aws: ml.p3.2xlarge } }', 'soft-capping'],
+    ['tgi', 'resources: { instanceType: { aws: ml.g4dn.xlarge } }', 'flash-attention v1'],
+  ])('%s on %s: IS2103, nothing emitted', (engine, resources, why) => {
+    const r = compileSpecText('inline.yaml', gemma(engine, resources));
+    expect(r.ok).toBe(false);
+    const e = r.diagnostics.find((d) => d.code === 'IS2103')!;
+    expect(e.severity).toBe('error');
+    expect(e.message).toContain(why);
+    expect(e.hint).toContain('8.0 or more');
+    expect(r.diagnostics.map((d) => d.code)).not.toContain('IS2101');
+  });
+
+  it('accelerator auto places Gemma 2 on a GPU with bf16 and serves it in bf16', () => {
+    const ir = only(compileOk(gemma('lmi', 'resources: { accelerator: auto }')), 'aws');
+    expect(['nvidia-t4', 'nvidia-v100']).not.toContain(ir.instance!.accelerator);
+    expect(engineEnvironment(ir).OPTION_DTYPE).toBe('bf16');
+  });
+
+  it('Llama on a T4 is still told fp16 (the engine runs it there)', () => {
+    expect(envOf(llm('    engine: lmi', 'resources: { instanceType: { aws: ml.g4dn.xlarge } }').replace('parameters: 8B', 'parameters: 1.24B')).OPTION_DTYPE).toBe('fp16');
   });
 });

@@ -45,11 +45,20 @@ describe('safe updates', () => {
     });
   });
 
-  it('per-minute invocations become a decimal per-instance QPS, not rounded to 1', async () => {
+  it('per-minute invocations and decimal QPS targets use qps1k (thousandths of a QPS), never rounded to 1; a rerun changes nothing', async () => {
     await withFake({}, async (server, url) => {
-      const r = await deployEas([specFile(spec('up-d', '', 'scaling: { min: 1, max: 3, metric: invocations, target: 20 }')), '--endpoint', url, ...FAST]);
+      const file = specFile(spec('up-d', '', 'scaling: { min: 1, max: 3, metric: invocations, target: 20 }'));
+      const r = await deployEas([file, '--endpoint', url, ...FAST]);
       expect(r.code, r.stderr).toBe(0);
-      expect(server.services.get('up_d')!.autoscaler!.scaleStrategies).toEqual([{ metricName: 'qps', threshold: 0.333 }]);
+      expect(server.services.get('up_d')!.autoscaler!.scaleStrategies).toEqual([{ metricName: 'qps1k', threshold: 333 }]);
+      const writes = server.writeCalls().length;
+      expect((await deployEas([file, '--endpoint', url, ...FAST])).stdout).toContain('= up_d (up-d): no change');
+      expect(server.writeCalls().length).toBe(writes);
+
+      expect((await deployEas([specFile(spec('up-f', '', 'scaling: { min: 1, max: 3, metric: qps, target: 2.5 }')), '--endpoint', url, ...FAST])).code).toBe(0);
+      expect(server.services.get('up_f')!.autoscaler!.scaleStrategies).toEqual([{ metricName: 'qps1k', threshold: 2500 }]);
+      expect((await deployEas([specFile(spec('up-g', '', 'scaling: { min: 1, max: 3, metric: invocations, target: 120 }')), '--endpoint', url, ...FAST])).code).toBe(0);
+      expect(server.services.get('up_g')!.autoscaler!.scaleStrategies).toEqual([{ metricName: 'qps', threshold: 2 }]);
     });
   });
 

@@ -36,7 +36,7 @@ describe('inferstack invoke on PAI-EAS (built binary, fake control plane + fake 
       expect(r.code, r.stderr).toBe(0);
       expect(r.stdout.trim()).toBe('OK from the fake gateway');
       expect(r.stderr).toMatch(/chat-inv \[alibaba\]: HTTP 200, \d+ ms/);
-      const sent = gateway.requests.at(-1)!;
+      const sent = gateway.calls.at(-1)!;
       expect(sent).toMatchObject({ service: 'chat_inv', path: '/v1/chat/completions', status: 200, authorized: true });
       expect(JSON.parse(sent.body)).toEqual({ model: 'chat-inv', messages: [{ role: 'user', content: 'Hello there' }], max_tokens: 64, stream: false });
       expect(r.stdout + r.stderr).not.toContain(control.services.get('chat_inv')!.token);
@@ -50,7 +50,7 @@ describe('inferstack invoke on PAI-EAS (built binary, fake control plane + fake 
       const r = await inferstack(['invoke', file, '--deployment', 'chat-stream', '--stream', '--endpoint', controlUrl]);
       expect(r.code, r.stderr).toBe(0);
       expect(r.stdout).toBe('OK from the fake gateway\n');
-      expect(JSON.parse(gateway.requests.at(-1)!.body).stream).toBe(true);
+      expect(JSON.parse(gateway.calls.at(-1)!.body).stream).toBe(true);
     });
   });
 
@@ -62,7 +62,7 @@ describe('inferstack invoke on PAI-EAS (built binary, fake control plane + fake 
       unavailable.set('chat_warm', 2);
       const r = await inferstack(['invoke', file, '--deployment', 'chat-warm', '--endpoint', controlUrl]);
       expect(r.code, r.stderr).toBe(0);
-      expect(gateway.requests.filter((x) => x.service === 'chat_warm').map((x) => x.status)).toEqual([503, 503, 200]);
+      expect(gateway.calls.filter((x) => x.service === 'chat_warm').map((x) => x.status)).toEqual([503, 503, 200]);
     });
   });
 
@@ -97,7 +97,7 @@ describe('inferstack invoke on PAI-EAS (built binary, fake control plane + fake 
         ['chat-one', true],
         ['echo-two', true],
       ]);
-      expect(gateway.requests.at(-1)).toMatchObject({ service: 'echo_two', path: '', body: '{"ping":1}' });
+      expect(gateway.calls.at(-1)).toMatchObject({ service: 'echo_two', path: '', body: '{"ping":1}' });
     });
   });
 
@@ -111,7 +111,7 @@ describe('inferstack invoke on PAI-EAS (built binary, fake control plane + fake 
       const r = await inferstack(['invoke', file, '--deployment', 'echo-two', '--body', '-', '--endpoint', controlUrl], credentialsEnv(), '{"x":2}');
       expect(r.code, r.stderr).toBe(0);
       expect(r.stdout.trim()).toBe('{"x":2}');
-      expect(gateway.requests.at(-1)!.body).toBe('{"x":2}');
+      expect(gateway.calls.at(-1)!.body).toBe('{"x":2}');
     });
   });
 
@@ -143,7 +143,7 @@ describe('PAI-EAS invoke provider (in process)', () => {
       expect(outcome.ok).toBe(false);
       expect(outcome.httpStatus).toBe(503);
       expect(outcome.error).toContain('still not routing to the service after 3 attempts');
-      expect(gateway.requests.filter((x) => x.service === 'chat_cold')).toHaveLength(3);
+      expect(gateway.calls.filter((x) => x.service === 'chat_cold')).toHaveLength(3);
     });
   });
 });

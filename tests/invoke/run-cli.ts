@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { FakeEasPredict } from '../../providers/alibaba/testing/fake-eas-predict';
+import type { FakeEasGateway } from '../../providers/alibaba/testing/fake-eas-gateway';
 import { FakeEasServer } from '../../providers/alibaba/testing/fake-eas-server';
 import { credentialsEnv, RunResult, TEST_KEY_ID, TEST_SECRET } from '../deploy/harness';
 import { CLI, ROOT } from '../helpers/paths';
@@ -26,25 +26,22 @@ export function inferstack(args: string[], env: NodeJS.ProcessEnv = credentialsE
 export interface EasWorld {
   readonly control: FakeEasServer;
   readonly controlUrl: string;
-  readonly gateway: FakeEasPredict;
+  /** The fake control plane's gateway: the services' endpoints. */
+  readonly gateway: FakeEasGateway;
   /** Per-service token overrides (to test a rejected token). */
   readonly tokenOverride: Map<string, string>;
+  /** Per-service count of requests answered 503 "no healthy upstream". */
   readonly unavailable: Map<string, number>;
 }
 
-/** A fake PAI-EAS control plane whose services' endpoints point at a fake gateway on loopback. */
+/** A fake PAI-EAS control plane, whose services' endpoints are its own gateway on loopback. */
 export async function withEasWorld<T>(fn: (world: EasWorld) => Promise<T>): Promise<T> {
-  const tokenOverride = new Map<string, string>();
-  const unavailable = new Map<string, number>();
-  let control: FakeEasServer | undefined;
-  const gateway = new FakeEasPredict({ tokenFor: (name) => tokenOverride.get(name) ?? control?.services.get(name)?.token, unavailableFirst: (name) => unavailable.get(name) ?? 0, reply: 'OK from the fake gateway' });
-  const gatewayUrl = await gateway.start();
-  control = new FakeEasServer({ keys: { [TEST_KEY_ID]: TEST_SECRET }, serviceEndpoint: gatewayUrl });
+  const control = new FakeEasServer({ keys: { [TEST_KEY_ID]: TEST_SECRET }, gatewayReply: 'OK from the fake gateway' });
   const controlUrl = await control.start();
+  const { gateway } = control;
   try {
-    return await fn({ control, controlUrl, gateway, tokenOverride, unavailable });
+    return await fn({ control, controlUrl, gateway, tokenOverride: gateway.tokenOverride, unavailable: gateway.unavailable });
   } finally {
     await control.stop();
-    await gateway.stop();
   }
 }

@@ -25,6 +25,18 @@ function everything(r: { stdout: string; stderr: string }): string {
 }
 
 describe('deploy-eas with container.secrets (built binary, fake PAI-EAS + fake KMS)', () => {
+  it('a KMS answer larger than 1 MiB is cut off on the wire: a clear error, nothing written', async () => {
+    await withKms(async (kms, kmsUrl) => {
+      kms.secrets.set(REF, 'x'.repeat(4 * 2 ** 20));
+      await withFake({}, async (server, url) => {
+        const r = await deployEas([specFile(secretSpec('chat-big')), '--endpoint', url, ...FAST], { ...credentialsEnv(), INFERSTACK_KMS_ENDPOINT: kmsUrl });
+        expect(r.code).toBe(1);
+        expect(r.stderr).toContain('GetSecretValue failed: ResponseTooLarge: the GetSecretValue response is larger than 1 MiB');
+        expect(server.writeCalls()).toEqual([]);
+      });
+    });
+  });
+
   it('reads the value from KMS at apply time, applies it, and never prints it in plan, dry-run or JSON', async () => {
     await withKms(async (kms, kmsUrl) => {
       kms.secrets.set(REF, VALUE);

@@ -36,6 +36,15 @@ function compile(text: string, options: CompileOptions = {}) {
   return compileSpecText('spec.yaml', text, options);
 }
 
+describe('vLLM gets maxConcurrentSequences as max_num_seqs, so its profiling sampler is sized by it', () => {
+  it('Qwen2.5-7B x 32 on one A10G: the 2048-token forward pass, not 256 rows of logits, is the activation peak', () => {
+    const ir = compile(qwen7b(16384, 'aws')).deployments[0]!;
+    // 2048 tokens x 2 bytes x (3 x 18,944 intermediate + 4 x 3,584 hidden); 32 rows of logits take 38 x 32 x 152,064.
+    expect(ir.sizing!.perDevice.activationBytes).toBe(2048 * 2 * (3 * 18944 + 4 * 3584));
+    expect(ir.sizing!.perDevice.activationBytes).toBeGreaterThan(38 * 32 * 152064);
+  });
+});
+
 describe('acceptance: common deployments start with a concurrency warning', () => {
   for (const target of ['aws', 'alibaba'] as const) {
     it(`Qwen2.5-7B bf16 16k x 32 on one A10/A10G (${target})`, () => {

@@ -6,16 +6,19 @@
  *
  * Profiling tokens: V0 without chunked prefill profiles max(max_model_len, 2048) tokens; with chunked
  * prefill (V0 auto-enables it above 32k context; V1 always) it profiles max_num_batched_tokens (2048 on
- * GPUs under 70 GiB).
+ * GPUs under 70 GiB). Sampler rows: max_num_seqs where the run set it, V0's default 256, else V1's per-GPU
+ * default; the sampler sorts unless the case says the run sampled with FlashInfer.
  */
 import { describe, expect, it } from 'vitest';
 import { knownArchitecture } from '../../lib/catalog/models';
-import { GIB, sizeForEngine, SizingInput } from '../../lib/sizing';
+import { GIB, kvBytesPerElement, kvBytesPerToken, kvTokens, sizeForEngine, SizingInput } from '../../lib/sizing';
 
 interface LoggedStartup {
   readonly source: string;
   readonly family: string;
   readonly parameters: number;
+  /** Activation dtype the engine ran (fp16 where the GPU has no bf16). @default 'bf16' */
+  readonly dtype?: SizingInput['dtype'];
   readonly quantization?: SizingInput['quantization'];
   readonly kvCacheDtype?: SizingInput['kvCacheDtype'];
   readonly gpuGiB: number;
@@ -23,10 +26,37 @@ interface LoggedStartup {
   readonly tensorParallel: number;
   readonly maxModelLen: number;
   readonly profileTokens: number;
+  /** max_num_seqs where the run set it (the engine default otherwise). */
+  readonly maxNumSeqs?: number;
+  /** How the run's sampler did top-k/top-p (see lib/sizing/vllm.ts). @default 'sort' */
+  readonly sampler?: SizingInput['vllmSampler'];
   /** KV cache per device vLLM logged, GiB. */
   readonly loggedKvGiB: number;
   readonly started: boolean;
 }
+
+/** V0's `EngineArgs.max_num_seqs` default (vllm/engine/arg_utils.py before the V1 per-GPU defaults). */
+const V0_MAX_NUM_SEQS = 256;
+
+/**
+ * vLLM 0.11.0 (V1, vllm/vllm-openai:v0.11.0) on one H100 (79.18 GiB), `--gpu-memory-utilization=0.90
+ * --max-model-len=16000 --block-size=128 --enable-prefix-caching`, batch defaults for GPUs of 70 GiB and more (8192
+ * tokens, 1024 sequences): measured weights / activation / non-torch / KV GiB per model. The activation peak is the
+ * sampler's (about 38 bytes per logit of 1024 x vocabulary, the same for every context length); "Qwen3-32B, TP 1: no
+ * KV cache room at max-model-len=32000" (32,000 x 262,144 bytes = 7.8 GiB > 4.45 GiB). Checked 2026-11-25.
+ */
+const LLM_D_SOURCE = 'https://github.com/llm-d-incubation/llm-d-planner/blob/e50305af90f0812e77e1827f3bc740fe75b76370/docs/empirical-vllm-memory-results.md';
+const LLM_D_H100: readonly {
+  label: string; family: string; parameters: number; quantization?: SizingInput['quantization'];
+  tensorParallel: number; loggedKvGiB: number; maxModelLen?: number; started?: boolean;
+}[] = [
+  { label: 'H100, Llama-3.1-8B-Instruct: 14.99 / 4.76 / 0.13 / 51.38', family: 'llama3.1', parameters: 8.03e9, tensorParallel: 1, loggedKvGiB: 51.38 },
+  { label: 'H100, Qwen3-0.6B: 1.12 / 5.56 / 0.13 / 64.45', family: 'qwen3', parameters: 0.6e9, tensorParallel: 1, loggedKvGiB: 64.45 },
+  { label: 'H100, Qwen3-32B: 61.03 / 5.64 / 0.14 / 4.45', family: 'qwen3', parameters: 32.8e9, tensorParallel: 1, loggedKvGiB: 4.45 },
+  { label: 'H100, Qwen3-32B at 32000: refused', family: 'qwen3', parameters: 32.8e9, tensorParallel: 1, loggedKvGiB: 4.45, maxModelLen: 32000, started: false },
+  { label: '2 x H100, Qwen3-32B, TP 2: 30.59 / 5.64 / 0.54 / 34.49', family: 'qwen3', parameters: 32.8e9, tensorParallel: 2, loggedKvGiB: 34.49 },
+  { label: '2 x H100, Llama-3.3-70B-Instruct-FP8-dynamic, FP8 weights, TP 2: 33.88 / 4.84 / 0.55 / 32.00', family: 'llama3.3', parameters: 70.6e9, quantization: 'fp8', tensorParallel: 2, loggedKvGiB: 32.0 },
+];
 
 const CASES: readonly LoggedStartup[] = [
   {
@@ -45,19 +75,23 @@ const CASES: readonly LoggedStartup[] = [
     // "total_gpu_memory 79.22GiB ... model weights take 14.96GiB ... available_kv_cache_memory 53.29GiB"
     source: 'https://github.com/vllm-project/vllm/pull/10511 (H100 80GB, Meta-Llama-3-8B, TP 1)',
     family: 'llama3', parameters: 8.03e9, gpuGiB: 79.22, utilization: 0.9, tensorParallel: 1,
-    maxModelLen: 8192, profileTokens: 8192, loggedKvGiB: 53.29, started: true,
+    maxModelLen: 8192, profileTokens: 8192, maxNumSeqs: V0_MAX_NUM_SEQS, loggedKvGiB: 53.29, started: true,
   },
   {
     // "-tp 2 ... can use 71.29GiB, model weights take 7.48GiB, non_torch_memory 3.58GiB, PyTorch activation peak memory 1.26GiB" -> 58.97 GiB left
     source: 'https://github.com/vllm-project/vllm/pull/10511 (2 x H100 80GB, Meta-Llama-3-8B, TP 2)',
     family: 'llama3', parameters: 8.03e9, gpuGiB: 79.22, utilization: 0.9, tensorParallel: 2,
-    maxModelLen: 8192, profileTokens: 8192, loggedKvGiB: 71.29 - 7.48 - 3.58 - 1.26, started: true,
+    maxModelLen: 8192, profileTokens: 8192, maxNumSeqs: V0_MAX_NUM_SEQS, loggedKvGiB: 71.29 - 7.48 - 3.58 - 1.26, started: true,
   },
   {
-    // "--tensor_parallel_size 2 --gpu_memory_utilization=0.98 ... the rest of the memory reserved for KV Cache is 8.69GiB ... max seq len (131072) is larger than ... KV cache (81536)"
+    // "--tensor_parallel_size 2 --gpu_memory_utilization=0.98 ... max seq len (131072) is larger than ... KV cache (81536)".
+    // The quoted "the rest of the memory reserved for KV Cache is 8.69GiB" (activation 0.19 GiB) is the second worker's:
+    // V0 samples only on the driver worker (`vllm/worker/model_runner.py` execute_model returns before sampling when
+    // not is_driver_worker) and allocates the smallest block count over the workers (`num_gpu_blocks = min(...)`), so
+    // the cache vLLM built is the driver's 81,536 tokens x 98,304 bytes (48 layers x 4 KV heads per shard x 128 x 2 x 2).
     source: 'https://github.com/vllm-project/vllm/issues/13061 (2 x RTX 4090, DeepSeek-R1-Distill-Qwen-14B, TP 2)',
     family: 'deepseek-r1-distill-qwen', parameters: 14.8e9, gpuGiB: 23.55, utilization: 0.98, tensorParallel: 2,
-    maxModelLen: 131072, profileTokens: 2048, loggedKvGiB: 8.69, started: false,
+    maxModelLen: 131072, profileTokens: 2048, loggedKvGiB: (81536 * 98304) / GIB, started: false,
   },
   {
     // V1: "Loading model weights took 67.7229 GB ... # GPU blocks: 1381 ... Maximum concurrency for 2048 tokens per request: 10.79x"
@@ -99,11 +133,77 @@ const CASES: readonly LoggedStartup[] = [
     // memory: 12.22 GiB ... GPU KV cache size: 534,064 tokens ... Maximum concurrency for 262,144 tokens per request: 2.04x"
     // (max_model_len 262,144; 534,064 tokens x 24,576 bytes = 48 layers x 1 replicated KV head x 128 x 2 x 2 = 12.22 GiB, so
     // TP 8 replicates the 4 KV heads). GPU memory is nvidia-smi's 24564 MiB (the log states no CUDA total); V1 profiles
-    // 2048 batched tokens on GPUs under 70 GiB. Qwen3-Coder-30B-A3B has Qwen3-30B-A3B's architecture.
+    // 2048 batched tokens on GPUs under 70 GiB. Qwen3-Coder-30B-A3B has Qwen3-30B-A3B's architecture. The logged cache
+    // leaves no room for a sorting sampler over 256 x 151,936 logits (1.4 GiB per rank): this 0.10 build sampled with
+    // FlashInfer's top-k/top-p kernel, which `vllm/v1/sample/ops/topk_topp_sampler.py` uses when FlashInfer is installed
+    // (builds without it log "FlashInfer is not available. Falling back to the PyTorch-native implementation", as the
+    // Qwen3-8B-FP8 L4 case below does).
     source: 'https://github.com/vllm-project/vllm/issues/22177 (8 x 24 GB Ampere, Qwen3-Coder-30B-A3B-Instruct-FP8, FP8 weights, TP 8)',
     family: 'qwen3', parameters: 30.5e9, quantization: 'fp8', gpuGiB: 24564 / 1024, utilization: 0.7, tensorParallel: 8,
-    maxModelLen: 262144, profileTokens: 2048, loggedKvGiB: 12.11, started: true,
+    maxModelLen: 262144, profileTokens: 2048, sampler: 'flashinfer', loggedKvGiB: 12.11, started: true,
   },
+  {
+    // 16 GB Tesla T4 (compute capability 7.5: V0 engine, XFormers attention, bf16 cast to fp16), vLLM 0.8.2,
+    // `vllm serve unsloth/Llama-3.2-3B-Instruct --dtype float16 --max-model-len 2048 --gpu-memory-utilization 0.8938626454842437
+    // --max-num-batched-tokens 2048 --max-num-seqs 192` (Unsloth's SyntheticDataKit starts it; the notebook keeps the output):
+    // "total_gpu_memory (14.74GiB) x gpu_memory_utilization (0.89) = 13.18GiB; model weights take 6.02GiB; non_torch_memory
+    // takes 0.05GiB; PyTorch activation peak memory takes 0.90GiB; the rest of the memory reserved for KV Cache is 6.22GiB.
+    // # cuda blocks: 3637 ... Maximum concurrency for 2048 tokens per request: 28.41x" (3637 x 16 x 114,688 bytes = 6.22 GiB).
+    // Our parts differ but nearly cancel: V0 profiles the sampler with top-k/top-p over max_num_seqs x vocab logits (0.90 GiB,
+    // we count 0.25), and its non-torch memory on one GPU is 0.05 GiB (we count 0.40). Checked 2026-11-25.
+    source: 'https://github.com/unslothai/notebooks/blob/bdda2efc7ad5ae129ea63cd2065d23c391406283/nb/Meta_Synthetic_Data_Llama3_2_(3B).ipynb (Tesla T4 16 GB, Llama-3.2-3B-Instruct fp16, vLLM 0.8.2)',
+    family: 'llama3.2', parameters: 3.21e9, dtype: 'fp16', gpuGiB: 14.74, utilization: 0.8938626454842437, tensorParallel: 1,
+    maxModelLen: 2048, profileTokens: 2048, maxNumSeqs: 192, loggedKvGiB: (3637 * 16 * 114688) / GIB, started: true,
+  },
+  {
+    // 16 GB Tesla T4, vLLM 0.8.5.post1 (V0, XFormers, fp16), unsloth/Qwen3-4B-Base with max_seq_len 2048, "actual GPU
+    // utilization = 69.34%", LoRA enabled (rank 32) for GRPO training: "total_gpu_memory (14.74GiB) x gpu_memory_utilization
+    // (0.69) = 10.22GiB; model weights take 7.63GiB; non_torch_memory takes 0.03GiB; PyTorch activation peak memory takes
+    // 0.88GiB; the rest of the memory reserved for KV Cache is 1.68GiB. # cuda blocks: 764 ... Maximum concurrency for 2048
+    // tokens per request: 5.97x" (764 x 16 x 147,456 bytes = 1.68 GiB). The 7.63 GiB include the LoRA slots (we count the
+    // 4.02B base parameters: 7.49 GiB). Checked 2026-11-25.
+    source: 'https://github.com/unslothai/notebooks/blob/bdda2efc7ad5ae129ea63cd2065d23c391406283/nb/Qwen3_(4B)-GRPO.ipynb (Tesla T4 16 GB, Qwen3-4B-Base fp16, vLLM 0.8.5.post1)',
+    family: 'qwen3', parameters: 4.02e9, dtype: 'fp16', gpuGiB: 14.74, utilization: 0.6934, tensorParallel: 1,
+    maxModelLen: 2048, profileTokens: 2048, maxNumSeqs: 160, loggedKvGiB: (764 * 16 * 147456) / GIB, started: true,
+  },
+  {
+    // 24 GB-class NVIDIA L4 ("Free memory on device (21.91/22.16 GiB)"), vLLM 0.10.2 V1, unsloth/Qwen3-8B-FP8 with
+    // max_model_len 2048, max_num_batched_tokens 2048, max_num_seqs 224, gpu_memory_utilization 0.8661508568217998, LoRA
+    // rank 32 enabled: "FlashInfer is not available. Falling back to the PyTorch-native implementation of top-p & top-k
+    // sampling ... Actual usage is 8.96 GiB for weight, 1.23 GiB for peak activation, 0.02 GiB for non-torch memory ...
+    // Available KV cache memory: 8.98 GiB ... GPU KV cache size: 65,376 tokens". The sorting sampler over 224 x 151,936
+    // logits is the 1.23 GiB peak. Checked 2026-11-25.
+    source: 'https://github.com/unslothai/notebooks/blob/bdda2efc7ad5ae129ea63cd2065d23c391406283/nb/Qwen3_8B_FP8_GRPO.ipynb (NVIDIA L4 24 GB, Qwen3-8B-FP8, FP8 weights, vLLM 0.10.2)',
+    family: 'qwen3', parameters: 8.2e9, quantization: 'fp8', gpuGiB: 22.16, utilization: 0.8661508568217998, tensorParallel: 1,
+    maxModelLen: 2048, profileTokens: 2048, maxNumSeqs: 224, loggedKvGiB: 8.98, started: true,
+  },
+  {
+    // The same L4, vLLM 0.11.2, unsloth/Llama-3.2-1B-Instruct-FP8-Block, max_num_seqs 288, the same other settings:
+    // "Using FlashInfer for top-p & top-k sampling ... Model loading took 1.4721 GiB ... Available KV cache memory: 17.20 GiB
+    // ... GPU KV cache size: 563,744 tokens". Checked 2026-11-25.
+    source: 'https://github.com/unslothai/notebooks/blob/bdda2efc7ad5ae129ea63cd2065d23c391406283/nb/Llama_FP8_GRPO.ipynb (NVIDIA L4 24 GB, Llama-3.2-1B-Instruct-FP8-Block, FP8 weights, FlashInfer sampling, vLLM 0.11.2)',
+    family: 'llama3.2', parameters: 1.24e9, quantization: 'fp8', gpuGiB: 22.16, utilization: 0.8661508568217998, tensorParallel: 1,
+    maxModelLen: 2048, profileTokens: 2048, maxNumSeqs: 288, sampler: 'flashinfer', loggedKvGiB: 17.2, started: true,
+  },
+  ...[8192, 4096, 16384].map((maxModelLen, i): LoggedStartup => ({
+    // 16 GB Tesla T4 (V0, "# cuda blocks" log format of vLLM 0.8), NVIDIA NIM meta/llama-3.2-3b-instruct at
+    // gpu_memory_utilization 0.90 and three max_model_len values, same 256-sequence default:
+    // "total_gpu_memory (14.56GiB) x gpu_memory_utilization (0.90) = 13.11GiB; model weights take 6.02GiB;
+    // non_torch_memory takes 0.05GiB; PyTorch activation peak memory takes 1.22GiB / 1.19GiB / 1.26GiB; the rest of
+    // the memory reserved for KV Cache is 5.83GiB / 5.85GiB / 5.78GiB" (# cuda blocks: 3409 / 3422 / 3381). Without
+    // chunked prefill V0 profiles max_model_len tokens; the activation peak is the sampler's (256 x 128,256 logits).
+    // Checked 2026-11-25.
+    source: `https://discuss.vllm.ai/t/max-model-len-vs-gpu-memory-usage/2724 (Tesla T4 16 GB, Llama-3.2-3B-Instruct NIM, ${maxModelLen})`,
+    family: 'llama3.2', parameters: 3.21e9, dtype: 'fp16', gpuGiB: 14.56, utilization: 0.9, tensorParallel: 1,
+    maxModelLen, profileTokens: maxModelLen, maxNumSeqs: V0_MAX_NUM_SEQS,
+    loggedKvGiB: ([3409, 3422, 3381][i]! * 16 * 114688) / GIB, started: true,
+  })),
+  ...LLM_D_H100.map((r): LoggedStartup => ({
+    source: `${LLM_D_SOURCE} (${r.label})`,
+    family: r.family, parameters: r.parameters, ...(r.quantization ? { quantization: r.quantization } : {}),
+    gpuGiB: 79.18, utilization: 0.9, tensorParallel: r.tensorParallel,
+    maxModelLen: r.maxModelLen ?? 16000, profileTokens: 8192, loggedKvGiB: r.loggedKvGiB, started: r.started ?? true,
+  })),
 ];
 
 function sized(c: LoggedStartup) {
@@ -112,7 +212,7 @@ function sized(c: LoggedStartup) {
   return sizeForEngine({
     engine: 'vllm',
     parameters: c.parameters,
-    dtype: 'bf16',
+    dtype: c.dtype ?? 'bf16',
     quantization: c.quantization ?? 'none',
     kvCacheDtype: c.kvCacheDtype ?? 'auto',
     architecture: architecture!,
@@ -123,6 +223,8 @@ function sized(c: LoggedStartup) {
     tensorParallel: c.tensorParallel,
     gpuMemoryUtilization: c.utilization,
     maxBatchedTokens: c.profileTokens,
+    ...(c.maxNumSeqs !== undefined ? { maxNumSeqs: c.maxNumSeqs } : {}),
+    ...(c.sampler ? { vllmSampler: c.sampler } : {}),
   });
 }
 
@@ -136,4 +238,38 @@ describe('vLLM memory model reproduces published start-up logs', () => {
       expect(result.fits).toBe(c.started);
     });
   }
+});
+
+/**
+ * fp8 KV cache, as vLLM counts it (https://github.com/vllm-project/vllm/issues/25350, V1, checked 2026-11-25): with
+ * `--kv-cache-dtype fp8 --max-model-len 100000` "Available KV cache memory: 10.55 GiB / GPU KV cache size: 230,528
+ * tokens / Maximum concurrency for 100,000 tokens per request: 2.31x"; with `--max-model-len 221000` "ValueError: To
+ * serve at least one request with the models's max seq len (221000), (10.12 GiB KV cache is needed, which is larger
+ * than the available KV cache memory (5.59 GiB). Based on the available memory, the estimated maximum model length is
+ * 122080". The excerpt names neither GPU nor model, so the budget cannot be rebuilt; 10.55 GiB / 230,528 tokens =
+ * 49,152 bytes per token = 48 layers x 4 KV heads x 128 x 2 x 1 byte, Qwen3-30B-A3B's shape (its FP8 checkpoint is the
+ * 29.09 GiB the log loads). Checked here: bytes per token with fp8, tokens per byte, and the refusal.
+ */
+describe('fp8 KV cache: vLLM\'s own token counts and refusal (vllm#25350)', () => {
+  const architecture = knownArchitecture('qwen3', 30.5e9)!;
+  const perToken = kvBytesPerToken(architecture, kvBytesPerElement('bf16', 'fp8'));
+  const logged = (gib: number) => gib * GIB;
+  // The log prints GiB with two decimals: +-0.005 GiB is +-0.05% of 10 GiB.
+  const within = (actual: number, expected: number, fraction: number) => expect(Math.abs(actual - expected)).toBeLessThanOrEqual(fraction * expected);
+
+  it('one token takes 49,152 bytes: 221,000 tokens need the 10.12 GiB vLLM states', () => {
+    expect(perToken).toBe(49152);
+    within(221000 * perToken, logged(10.12), 0.001);
+  });
+
+  it('10.55 GiB hold the 230,528 tokens vLLM logs (twice what the 16-bit cache would)', () => {
+    within(kvTokens(logged(10.55), perToken, 16), 230528, 0.001);
+    within(kvTokens(logged(10.55), kvBytesPerToken(architecture, kvBytesPerElement('bf16', 'auto')), 16), 230528 / 2, 0.001);
+  });
+
+  it('5.59 GiB hold about 122,080 tokens, so max_model_len 221000 is refused', () => {
+    const tokens = kvTokens(logged(5.59), perToken, 16);
+    within(tokens, 122080, 0.001);
+    expect(tokens).toBeLessThan(221000);
+  });
 });

@@ -81,13 +81,15 @@ describe('admission follows the engine, not "every sequence at full length"', ()
     expect(sizeForEngine(neuron).fits).toBe(false);
     expect(sizeForEngine({ ...neuron, maxConcurrentSequences: 4 }).fits).toBe(true);
   });
-  it('SGLang reserves by its own formula when no fraction is given; TGI keeps 7% wiggle room', () => {
+  it('SGLang reserves by its own formula when no fraction is given; TGI budgets 0.90 of the fraction (TGI_WIGGLE_ROOM)', () => {
     const sglang = sizeForEngine(input({ engine: 'sglang', gpuMemoryUtilization: undefined } as Partial<SizingInput>));
     // 512 + 2048 x 1.5 + 24 x 2 + 1/8 x 1024 MiB reserved on a 24 GB-class GPU
     expect(sglang.perDevice.activationBytes + sglang.perDevice.runtimeBytes).toBe((512 + 3072 + 48 + 128) * 1024 ** 2);
     const tgi = sizeForEngine(input({ engine: 'tgi' }));
     const d = tgi.perDevice;
-    expect(d.kvCacheBytes).toBe(Math.floor((d.budgetBytes - d.weightsBytes - d.activationBytes - d.runtimeBytes) * 0.93));
+    // TGI 3.3.6: free memory - (1 - CUDA_MEMORY_FRACTION x TGI_WIGGLE_ROOM) x total, after the warm-up prefill.
+    expect(d.budgetBytes).toBe(Math.floor(21.99 * GIB * 0.9 * 0.9));
+    expect(d.kvCacheBytes).toBe(d.budgetBytes - d.weightsBytes - d.activationBytes - d.runtimeBytes);
   });
   it('without an architecture the KV cache is not checked and the result says so', () => {
     const r = sizeForEngine(input({ architecture: undefined } as Partial<SizingInput>));
@@ -100,6 +102,24 @@ describe('admission follows the engine, not "every sequence at full length"', ()
     const large = sizeForEngine(input({ maxBatchedTokens: 16384 }));
     expect(large.perDevice.activationBytes).toBeGreaterThan(small.perDevice.activationBytes);
     expect(large.kvCacheTokens!).toBeLessThan(small.kvCacheTokens!);
+  });
+});
+
+describe('vLLM profiling sampler (top-k/top-p over max_num_seqs rows of vocabulary logits)', () => {
+  const llama8b = knownArchitecture('llama3.1', 8.03e9)!;
+  const h100 = (overrides: Partial<SizingInput>) =>
+    input({ parameters: 8.03e9, architecture: llama8b, deviceMemoryBytes: 79.18 * GIB, acceleratorModel: 'H100', maxContextLength: 16000, ...overrides });
+  it('sorting sampler: 38 bytes per logit, 1024 x 128,256 on H100 defaults (vLLM 0.11.0 measured 4.76 GiB)', () => {
+    expect(sizeForEngine(h100({})).perDevice.activationBytes).toBe(38 * 1024 * 128256);
+  });
+  it('FlashInfer sampling does not sort: 8 bytes per logit, so the forward pass is the peak', () => {
+    const r = sizeForEngine(h100({ vllmSampler: 'flashinfer' }));
+    expect(r.perDevice.activationBytes).toBeLessThan(38 * 1024 * 128256);
+    expect(r.perDevice.activationBytes).toBeGreaterThanOrEqual(8 * 1024 * 128256);
+  });
+  it('max_num_seqs bounds the rows, and so do the profiled tokens', () => {
+    expect(sizeForEngine(h100({ maxNumSeqs: 256, maxBatchedTokens: 512 })).perDevice.activationBytes).toBe(38 * 256 * 128256);
+    expect(sizeForEngine(h100({ maxNumSeqs: 256, maxBatchedTokens: 128 })).perDevice.activationBytes).toBeLessThan(38 * 256 * 128256);
   });
 });
 

@@ -6,6 +6,7 @@
  */
 import instances from '../../catalog/data/alibaba-instances.json';
 import type { DeploymentIR } from '../../ir';
+import { deploymentServingDtype, torchDtypeName } from '../dtype';
 import type { EngineContract } from '../contract';
 import { ALIBABA_BLADELLM_CONTRACT } from './alibaba-bladellm';
 import { ALIBABA_SGLANG_CONTRACT } from './alibaba-sglang';
@@ -79,6 +80,12 @@ function commonEnv(ir: DeploymentIR, modelScopeVar?: { name: string; value: stri
   return env;
 }
 
+/** `--dtype` where the engine serves another dtype than the weights' on this GPU (vLLM's and SGLang's spelling). */
+function dtypeFlag(ir: DeploymentIR): EngineOption[] {
+  const served = deploymentServingDtype(ir);
+  return served.reason ? [opt('--dtype', torchDtypeName(served.dtype), `model.dtype ${ir.model.dtype} (served as ${served.dtype} on ${ir.instance?.accelerator})`)] : [];
+}
+
 /** Load-time quantization only: a pre-quantized checkpoint's quantization_config is read by the engine itself. */
 function runtimeQuantization(ir: DeploymentIR): string | undefined {
   return ir.quantization.method === 'fp8' && !ir.quantization.preQuantized ? 'fp8' : undefined;
@@ -100,6 +107,7 @@ function vllmLaunch(ir: DeploymentIR): EngineLaunch {
     flags.push(opt(llm.prefixCaching ? '--enable-prefix-caching' : '--no-enable-prefix-caching', undefined, 'llm.prefixCaching'));
   }
   if (ir.model.trustRemoteCode) flags.push(opt('--trust-remote-code', undefined, 'model.trustRemoteCode'));
+  flags.push(...dtypeFlag(ir));
   const quant = runtimeQuantization(ir);
   if (quant) flags.push(opt('--quantization', quant, 'acceleration.quantization'));
   if (ir.kvCacheDtype !== 'auto') flags.push(opt('--kv-cache-dtype', ir.kvCacheDtype, 'acceleration.kvCacheDtype'));
@@ -160,6 +168,7 @@ function sglangLaunch(ir: DeploymentIR): EngineLaunch {
   if (llm.maxBatchedTokens !== undefined) flags.push(opt('--chunked-prefill-size', llm.maxBatchedTokens, 'llm.maxBatchedTokens'));
   if (ir.model.trustRemoteCode) flags.push(opt('--trust-remote-code', undefined, 'model.trustRemoteCode'));
   if (!llm.prefixCaching) flags.push(opt('--disable-radix-cache', undefined, 'llm.prefixCaching'));
+  flags.push(...dtypeFlag(ir));
   const quant = runtimeQuantization(ir);
   if (quant) flags.push(opt('--quantization', quant, 'acceleration.quantization'));
   if (ir.kvCacheDtype === 'fp8') flags.push(opt('--kv-cache-dtype', 'fp8_e5m2', 'acceleration.kvCacheDtype'));

@@ -34,6 +34,7 @@ const options: readonly ContractOption[] = [
   flag('--disable-radix-cache', 'bool', 'llm.prefixCaching: false', ['']),
   flag('--quantization', 'enum', 'acceleration.quantization fp8 (load-time; pre-quantized checkpoints are detected from quantization_config)', ['fp8', 'awq', 'gptq']),
   flag('--kv-cache-dtype', 'enum', 'acceleration.kvCacheDtype', ['auto', 'fp8_e5m2', 'fp8_e4m3']),
+  flag('--dtype', 'enum', 'model.dtype as served on GPUs without bf16 (lib/engines/dtype.ts)', ['auto', 'half', 'float16', 'bfloat16', 'float', 'float32']),
   flag('--speculative-algorithm', 'enum', 'acceleration.speculative.method', ['EAGLE', 'EAGLE3', 'STANDALONE']),
   flag('--speculative-draft-model-path', 'path', 'acceleration.speculative.draftModel'),
   flag('--speculative-num-draft-tokens', 'int', 'acceleration.speculative.tokens'),

@@ -24,6 +24,11 @@ const VLLM_SPEC: ContractSource = {
   ref: 'https://docs.vllm.ai/en/latest/features/speculative_decoding/draft_model/ ("method": "draft_model"); draft models refused up to vLLM 0.13.0 (https://github.com/vllm-project/vllm/issues/31883), added by https://github.com/vllm-project/vllm/pull/24322',
   checked: CHECKED,
 };
+/** ModelDType (auto, half, float16, bfloat16, float, float32) and its resolution for --dtype auto. */
+const VLLM_DTYPE: ContractSource = {
+  ref: 'https://docs.vllm.ai/en/v0.13.0/api/vllm/config/model/ (ModelDType, _FLOAT16_NOT_SUPPORTED_MODELS); vllm-project/vllm:vllm/config/model.py (_resolve_auto_dtype)',
+  checked: CHECKED,
+};
 const VLLM_ENVS: ContractSource = { ref: 'vllm-project/vllm:vllm/envs.py (VLLM_USE_MODELSCOPE: os.environ.get(...).lower() == "true")', checked: CHECKED };
 const NCCL_ENV: ContractSource = { ref: 'https://docs.nvidia.com/deeplearning/nccl/user-guide/docs/env.html#nccl-p2p-disable', checked: CHECKED };
 const VLLM_SERVE: ContractSource = { ref: 'vllm-project/vllm:vllm/entrypoints/openai/cli_args.py (vllm serve frontend arguments --host, --port)', checked: CHECKED };
@@ -52,6 +57,7 @@ const options: readonly ContractOption[] = [
   flag('--trust-remote-code', 'bool', 'model.trustRemoteCode: true', VLLM_ARGS, ['']),
   flag('--quantization', 'enum', 'acceleration.quantization fp8 (load-time; pre-quantized checkpoints are detected from quantization_config)', VLLM_ARGS, VLLM_QUANTIZATION_VALUES),
   flag('--kv-cache-dtype', 'enum', 'acceleration.kvCacheDtype', VLLM_ARGS, ['auto', 'fp8', 'fp8_e4m3', 'fp8_e5m2']),
+  flag('--dtype', 'enum', 'model.dtype as served on GPUs without bf16 (lib/engines/dtype.ts)', VLLM_DTYPE, ['auto', 'half', 'float16', 'bfloat16', 'float', 'float32']),
   flag('--speculative-config', 'json', 'acceleration.speculative', VLLM_SPEC),
   flag('--runner', 'enum', 'model.task embedding|rerank', VLLM_POOLING, ['auto', 'generate', 'pooling', 'draft']),
   { name: 'VLLM_USE_MODELSCOPE', kind: 'env', type: 'bool', values: ['True'], from: 'model.uri modelscope://', source: VLLM_ENVS },

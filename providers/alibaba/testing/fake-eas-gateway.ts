@@ -1,12 +1,14 @@
 /**
- * The data plane of the fake PAI-EAS server: `/api/predict/<service>[/<path>]`, as the EAS gateway serves it.
- * - The caller sends the service's token in `Authorization` (raw token, no "Bearer"); a wrong or missing token
- *   answers 401 {"code":"Unauthorized","message":"Invalid token"} (aliyun/alibabacloud-aiops-skills,
- *   alibabacloud-pai-eas-service-diagnose error-codes.md).
- * - Right after a service turns Running the gateway does not route to it yet: 503 "no healthy upstream" (the case
- *   aliyun/pai-python-sdk v0.4.13 pai/predictor.py `_wait_for_gateway_ready` waits out), then it forwards.
- * - A service that is not Running answers 503 with an empty body; an unknown service an empty 404.
- * Kept apart from the control plane so that request handlers (e.g. an OpenAI-style echo) can grow here.
+ * The one fake PAI-EAS gateway (data plane) of the test suite: `/api/predict/<service>[/<path>]`, served by the fake
+ * control plane on its own port (fake-eas-server.ts), so that DescribeService's endpoint reaches it. As the gateway
+ * behaves (aliyun/pai-python-sdk v0.4.13 pai/predictor.py, checked 2026-11-25):
+ * - The caller sends the service's token as `Authorization: <token>`, no "Bearer" (predictor.py `headers["Authorization"]
+ *   = self.access_token`); a wrong or missing token answers 401 {"code":"Unauthorized","message":"Invalid token"}
+ *   (aliyun/alibabacloud-aiops-skills, alibabacloud-pai-eas-service-diagnose error-codes.md).
+ * - An unknown service answers an empty 404; a service that is not Running an empty 503; right after it turns Running
+ *   the gateway answers 503 "no healthy upstream" for a while: the two answers `_wait_for_gateway_ready` waits out.
+ * - Then it forwards: here an OpenAI-compatible chat route (JSON, or server-sent events with `stream`), a TEI-style
+ *   `/embed`, and an echo of the body on any other path.
  */
 import type * as http from 'node:http';
 
@@ -21,9 +23,13 @@ export interface GatewayService {
 
 export interface GatewayCall {
   readonly service: string;
+  /** What follows `/api/predict/<service>` ("" for the service root). */
   readonly path: string;
   readonly status: number;
   readonly at: number;
+  readonly body: string;
+  /** The request carried the token the gateway accepts. */
+  readonly authorized: boolean;
 }
 
 export const PREDICT_PREFIX = '/api/predict/';
@@ -32,28 +38,64 @@ export function isPredictPath(path: string): boolean {
   return path.startsWith(PREDICT_PREFIX);
 }
 
-function reply(res: http.ServerResponse, status: number, body: string, type = 'application/json'): number {
-  res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body) });
-  res.end(body);
-  return status;
+export interface FakeGatewayOptions {
+  /** The text the chat route generates. @default "OK" */
+  readonly reply?: string;
 }
 
-/** A minimal answer per request path: OpenAI-style routes echo the model; anything else echoes the body size. */
-function answer(service: string, subPath: string, body: Buffer): string {
-  if (subPath.startsWith('/v1/')) return JSON.stringify({ object: 'fake', service, path: subPath, received: body.length });
-  return JSON.stringify({ service, received: body.length });
-}
+export class FakeEasGateway {
+  readonly calls: GatewayCall[] = [];
+  /** Per service, a token the gateway accepts instead of the service's own (to test a rejected token). */
+  readonly tokenOverride = new Map<string, string>();
+  /** Per service, how many more requests answer 503 "no healthy upstream" (a warm-up window counted in requests). */
+  readonly unavailable = new Map<string, number>();
 
-export function handlePredict(req: http.IncomingMessage, res: http.ServerResponse, body: Buffer, lookup: (name: string) => GatewayService | undefined, now: number): GatewayCall {
-  const path = (req.url ?? '/').split('?')[0]!;
-  const rest = path.slice(PREDICT_PREFIX.length);
-  const name = decodeURIComponent(rest.split('/')[0] ?? '');
-  const subPath = rest.slice(name.length) || '/';
-  const record = (status: number): GatewayCall => ({ service: name, path: subPath, status, at: now });
-  const svc = lookup(name);
-  if (!svc) return record(reply(res, 404, ''));
-  if (req.headers.authorization !== svc.token) return record(reply(res, 401, JSON.stringify({ code: 'Unauthorized', message: 'Invalid token' })));
-  if (svc.runningSince === undefined) return record(reply(res, 503, ''));
-  if (now < svc.runningSince + svc.warmupMs) return record(reply(res, 503, 'no healthy upstream', 'text/plain'));
-  return record(reply(res, 200, answer(name, subPath, body)));
+  constructor(
+    private readonly lookup: (name: string) => GatewayService | undefined,
+    private readonly options: FakeGatewayOptions = {},
+  ) {}
+
+  handle(req: http.IncomingMessage, res: http.ServerResponse, raw: Buffer, now = Date.now()): GatewayCall {
+    const rest = (req.url ?? '/').split('?')[0]!.slice(PREDICT_PREFIX.length);
+    const service = decodeURIComponent(rest.split('/')[0] ?? '');
+    const path = rest.slice(service.length);
+    const body = raw.toString('utf8');
+    const svc = this.lookup(service);
+    const token = this.tokenOverride.get(service) ?? svc?.token;
+    const authorized = !!token && req.headers.authorization === token;
+    const reply = (status: number, payload: string, type = 'application/json'): GatewayCall => {
+      res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(payload) });
+      res.end(payload);
+      const call = { service, path, status, at: now, body, authorized };
+      this.calls.push(call);
+      return call;
+    };
+    if (!svc) return reply(404, '');
+    if (svc.runningSince === undefined) return reply(503, '');
+    const left = this.unavailable.get(service) ?? 0;
+    if (left > 0 || now < svc.runningSince + svc.warmupMs) {
+      if (left > 0) this.unavailable.set(service, left - 1);
+      return reply(503, 'no healthy upstream', 'text/plain');
+    }
+    if (!authorized) return reply(401, JSON.stringify({ code: 'Unauthorized', message: 'Invalid token' }));
+    return this.forward(path, body, reply);
+  }
+
+  private forward(path: string, body: string, reply: (status: number, payload: string, type?: string) => GatewayCall): GatewayCall {
+    if (path === '/embed') return reply(200, JSON.stringify([[0.1, 0.2, 0.3, 0.4]]));
+    if (path !== '/v1/chat/completions') return reply(200, body, 'application/octet-stream');
+    let request: { stream?: boolean; model?: string; messages?: unknown[] };
+    try {
+      request = JSON.parse(body) as typeof request;
+    } catch {
+      return reply(400, JSON.stringify({ error: 'invalid JSON' }));
+    }
+    if (!Array.isArray(request.messages)) return reply(400, JSON.stringify({ error: 'messages is required' }));
+    const text = this.options.reply ?? 'OK';
+    if (!request.stream) {
+      return reply(200, JSON.stringify({ object: 'chat.completion', model: request.model, choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop' }] }));
+    }
+    const events = text.split(/(?<= )/).map((w) => `data: ${JSON.stringify({ object: 'chat.completion.chunk', model: request.model, choices: [{ index: 0, delta: { content: w } }] })}\n\n`);
+    return reply(200, `${events.join('')}data: [DONE]\n\n`, 'text/event-stream');
+  }
 }

@@ -7,12 +7,12 @@
  * every request against known key pairs (and STS tokens), keeps services through their states (Creating ->
  * Running, Failed, Updating, Deleting) with CurrentVersion / LatestVersion, returns the documented error shapes
  * ({Code, Message, RequestId}), injects faults on demand and records every call. `/api/predict/<service>` is the
- * gateway (fake-eas-gateway.ts). Run it alone: `node dist/providers/alibaba/testing/fake-eas-server.js --port 0`.
+ * gateway (fake-eas-gateway.ts), the suite's only one. Run it alone: `node dist/providers/alibaba/testing/fake-eas-server.js --port 0`.
  */
 import { createHash, createHmac, randomUUID } from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { GatewayCall, handlePredict, isPredictPath } from './fake-eas-gateway';
+import { FakeEasGateway, GatewayCall, isPredictPath } from './fake-eas-gateway';
 
 export interface ServiceBehavior {
   /** Milliseconds from create/update until Running (default 300). */
@@ -50,6 +50,11 @@ export interface FaultOptions {
   readonly throttleFirst?: Readonly<Record<string, number>>;
   /** Milliseconds a response trickles out byte by byte (a slow server; 0 = at once). */
   readonly trickleMs?: number;
+  /**
+   * Every API request is answered with this status and a body of `bytes` bytes, or an endless chunked body when
+   * `bytes` is unset (a hostile server); `hugeBodyBytesSent` counts what the client took before it hung up.
+   */
+  readonly hugeBody?: { readonly status: number; readonly bytes?: number };
 }
 
 export interface FakeEasOptions {
@@ -59,10 +64,24 @@ export interface FakeEasOptions {
   readonly behavior?: (serviceName: string) => ServiceBehavior;
   readonly faults?: FaultOptions;
   readonly seed?: number;
-  /** Base URL DescribeService reports as a service's endpoint (e.g. a fake gateway's); `/api/predict/<name>` is appended. */
-  readonly serviceEndpoint?: string;
+  /** The text the gateway's chat route generates (fake-eas-gateway.ts). @default "OK" */
+  readonly gatewayReply?: string;
   /** Called with each authenticated API request before it is processed (to stage races in tests). */
   readonly onRequest?: (action: string, server: FakeEasServer) => void;
+  /**
+   * Dedicated resource groups by id, each a list of nodes (ListResourceInstances). What the services on a group
+   * request is placed on its nodes first-fit; `used*` is what other workloads take.
+   */
+  readonly resourceGroups?: Readonly<Record<string, readonly FakeGroupNode[]>>;
+}
+
+export interface FakeGroupNode {
+  readonly cpu: number;
+  readonly memoryMb: number;
+  readonly gpu: number;
+  readonly usedCpu?: number;
+  readonly usedMemoryMb?: number;
+  readonly usedGpu?: number;
 }
 
 export interface RecordedCall {
@@ -107,6 +126,18 @@ function eventTime(ms: number): string {
 
 const WRITE_ACTIONS = new Set(['CreateService', 'UpdateService', 'DeleteService', 'CreateServiceAutoScaler', 'UpdateServiceAutoScaler', 'DeleteServiceAutoScaler', 'CreateServiceCronScaler', 'UpdateServiceCronScaler', 'DeleteServiceCronScaler', 'UpdateServiceLabel', 'DeleteServiceLabel']);
 
+function drainOrClose(res: http.ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
+}
+
 function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
@@ -136,8 +167,8 @@ export function expectedSignature(method: string, rawPath: string, query: URLSea
 
 export class FakeEasServer {
   readonly calls: RecordedCall[] = [];
-  /** Requests to the gateway (`/api/predict/...`). */
-  readonly gatewayCalls: GatewayCall[] = [];
+  /** The data plane, `/api/predict/<service>` on the same port (fake-eas-gateway.ts). */
+  readonly gateway: FakeEasGateway;
   readonly services = new Map<string, StoredService>();
   private server?: http.Server;
   private baseUrl = 'http://127.0.0.1';
@@ -145,10 +176,18 @@ export class FakeEasServer {
   private windowStart = 0;
   private windowCount = 0;
   faults: FaultOptions;
+  /** Bytes of `faults.hugeBody` bodies written so far. */
+  hugeBodyBytesSent = 0;
 
   constructor(private readonly options: FakeEasOptions) {
     this.random = mulberry32(options.seed ?? 42);
     this.faults = options.faults ?? {};
+    this.gateway = new FakeEasGateway((name) => this.gatewayView(name), { ...(options.gatewayReply ? { reply: options.gatewayReply } : {}) });
+  }
+
+  /** Requests to the gateway (`/api/predict/...`). */
+  get gatewayCalls(): readonly GatewayCall[] {
+    return this.gateway.calls;
   }
 
   async start(port = 0): Promise<string> {
@@ -219,6 +258,23 @@ export class FakeEasServer {
     res.end();
   }
 
+  /** Writes a JSON-looking error body of `bytes` bytes (endless when unset), as fast as the client reads it. */
+  private async sendHugeBody(res: http.ServerResponse, status: number, bytes?: number): Promise<number> {
+    res.writeHead(status, { 'content-type': 'application/json;charset=utf-8', ...(bytes !== undefined ? { 'content-length': bytes } : {}) });
+    const chunk = Buffer.alloc(64 * 1024, 'x');
+    res.write('{"Code":"InternalError","Message":"');
+    this.hugeBodyBytesSent += 35;
+    let left = bytes === undefined ? Number.POSITIVE_INFINITY : bytes - 35;
+    while (left > 0 && !res.destroyed) {
+      const part = left >= chunk.length ? chunk : chunk.subarray(0, left);
+      left -= part.length;
+      this.hugeBodyBytesSent += part.length;
+      if (!res.write(part)) await drainOrClose(res);
+    }
+    if (!res.destroyed) res.end();
+    return status;
+  }
+
   private error(res: http.ServerResponse, status: number, code: string, message: string): number {
     const req = (res as http.ServerResponse & { req?: http.IncomingMessage }).req;
     const shown = this.faults.errorMessage ? this.faults.errorMessage(String(req?.headers['x-acs-action'] ?? ''), req?.headers ?? {}) : message;
@@ -231,9 +287,10 @@ export class FakeEasServer {
     const body = Buffer.concat(chunks);
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const rawPath = (req.url ?? '/').split('?')[0]!;
-    if (isPredictPath(rawPath)) return void this.gatewayCalls.push(handlePredict(req, res, body, (n) => this.gatewayView(n), Date.now()));
+    if (isPredictPath(rawPath)) return void this.gateway.handle(req, res, body);
     const action = String(req.headers['x-acs-action'] ?? 'Unknown');
     const record = (status: number, service?: string) => this.calls.push({ action, method: req.method ?? '', path: rawPath, status, ...(service ? { service } : {}), at: Date.now() });
+    if (this.faults.hugeBody) return void record(await this.sendHugeBody(res, this.faults.hugeBody.status, this.faults.hugeBody.bytes));
 
     const latency = typeof this.faults.latencyMs === 'function' ? this.faults.latencyMs(action) : (this.faults.latencyMs ?? 0);
     if (latency > 0) await new Promise((r) => setTimeout(r, latency));
@@ -354,8 +411,8 @@ export class FakeEasServer {
       PendingInstance: total - running,
       Region: cluster,
       // The real endpoints are http://<uid>.<region>.pai-eas.aliyuncs.com/api/predict/<service>; the fake's gateway
-      // answers on its own loopback address unless `serviceEndpoint` names another gateway.
-      InternetEndpoint: `${this.options.serviceEndpoint ?? this.baseUrl}/api/predict/${s.name}`,
+      // answers on its own loopback address.
+      InternetEndpoint: `${this.baseUrl}/api/predict/${s.name}`,
       IntranetEndpoint: `http://${s.id}.vpc.${cluster}.pai-eas.aliyuncs.com/api/predict/${s.name}`,
       AccessToken: s.token,
       ServiceConfig: JSON.stringify(config),
@@ -363,6 +420,36 @@ export class FakeEasServer {
       CurrentVersion: s.currentVersion,
       LatestVersion: s.latestVersion,
     };
+  }
+
+  /** A group's nodes with what its services' instances take (first-fit), or undefined for an unknown group. */
+  private groupNodes(id: string): Array<Required<FakeGroupNode>> | undefined {
+    const seeded = this.options.resourceGroups?.[id];
+    if (!seeded) return undefined;
+    const nodes = seeded.map((n) => ({ usedCpu: 0, usedMemoryMb: 0, usedGpu: 0, ...n }));
+    for (const svc of this.services.values()) {
+      const meta = (svc.config.metadata ?? {}) as { resource?: string; cpu?: number; memory?: number; gpu?: number };
+      if (svc.deleting || meta.resource !== id) continue;
+      for (let i = 0; i < this.instances(svc); i++) {
+        const node = nodes.find((n) => n.cpu - n.usedCpu >= (meta.cpu ?? 0) && n.memoryMb - n.usedMemoryMb >= (meta.memory ?? 0) && n.gpu - n.usedGpu >= (meta.gpu ?? 0));
+        if (!node) break; // Pending: takes nothing
+        node.usedCpu += meta.cpu ?? 0;
+        node.usedMemoryMb += meta.memory ?? 0;
+        node.usedGpu += meta.gpu ?? 0;
+      }
+    }
+    return nodes;
+  }
+
+  /**
+   * An update on a dedicated group that adds a surge instance before stopping any (max_unavailable 0) waits for a
+   * node with room for it; with none it never finishes (scrolling-updates-with-graceful-exit).
+   */
+  private surgeBlocked(config: Record<string, unknown>): boolean {
+    const meta = (config.metadata ?? {}) as { resource?: string; cpu?: number; memory?: number; gpu?: number; rolling_strategy?: { max_unavailable?: number | string } };
+    if (!meta.resource || Number(meta.rolling_strategy?.max_unavailable ?? 1) > 0) return false;
+    const nodes = this.groupNodes(meta.resource) ?? [];
+    return !nodes.some((n) => n.cpu - n.usedCpu >= (meta.cpu ?? 0) && n.memoryMb - n.usedMemoryMb >= (meta.memory ?? 0) && n.gpu - n.usedGpu >= (meta.gpu ?? 0));
   }
 
   private route(method: string, path: string, query: URLSearchParams, body: Buffer, res: http.ServerResponse, action: string): { status: number; service?: string; dropAfter?: boolean } {
@@ -421,6 +508,13 @@ export class FakeEasServer {
       });
       return { status: this.send(res, 200, { Services: page, TotalCount: all.length, PageNumber: pageNumber, PageSize: pageSize }) };
     }
+    const group = /^\/api\/v2\/resources\/([^/]+)\/([^/]+)\/instances$/.exec(path);
+    if (group && method === 'GET') {
+      const nodes = this.groupNodes(decodeURIComponent(group[2]!));
+      if (!nodes) return { status: this.error(res, 404, 'InvalidResource.NotFound', `resource [${decodeURIComponent(group[2]!)}] not found`) };
+      const Instances = nodes.map((n, i) => ({ InstanceName: `node-${i + 1}`, InstanceStatus: 'Ready', ResourceId: decodeURIComponent(group[2]!), InstanceCpuCount: n.cpu, InstanceUsedCpu: n.usedCpu, InstanceMemory: `${n.memoryMb}M`, InstanceUsedMemory: `${n.usedMemoryMb}M`, InstanceGpuCount: n.gpu, InstanceUsedGpu: n.usedGpu }));
+      return { status: this.send(res, 200, { Instances, TotalCount: Instances.length, PageNumber: 1, PageSize: 100 }) };
+    }
     const m = /^\/api\/v2\/services\/([^/]+)\/([^/]+)(\/(autoscaler|cronscaler|events|label|diagnosis))?$/.exec(path);
     if (!m) return { status: this.error(res, 404, 'InvalidAction.NotFound', `no API at ${method} ${path}`) };
     const cluster = decodeURIComponent(m[1]!);
@@ -437,6 +531,7 @@ export class FakeEasServer {
         if (live.deleting) return { status: this.error(res, 400, 'InvalidService.Status', `service [${name}] is being deleted`), service: name };
         const config = parseBody() as Record<string, unknown>;
         const replace = query.get('UpdateType') === 'replace';
+        const blocked = this.surgeBlocked(replace ? config : { ...live.config, ...config });
         this.markWrite(live, now);
         live.config = replace ? config : { ...live.config, ...config };
         if (config.labels) live.labels = { ...live.labels, ...(config.labels as Record<string, string>) };
@@ -447,7 +542,8 @@ export class FakeEasServer {
         delete live.runningSince;
         const behavior = this.behaviorOf(name);
         live.phase = 'Updating';
-        live.phaseUntil = now + (behavior.readyAfterMs ?? 300);
+        live.phaseUntil = blocked ? Number.POSITIVE_INFINITY : now + (behavior.readyAfterMs ?? 300);
+        if (blocked) live.events.push({ Message: JSON.stringify({ message: 'Insufficient resources for the surge instance' }), Reason: 'FailedScheduling', Time: eventTime(now), Type: 'Warning', Resource: 'Pod' });
         if (behavior.failWith) live.failWith = behavior.failWith;
         else delete live.failWith;
         return { status: this.send(res, 200, { Message: `Service [${name}] in region [${cluster}] is updating` }), service: name };

@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { freeRoom, judgeRoom, memoryMb, placeable } from '../../providers/alibaba/resource-room';
+
+const request = { cpu: 8, memoryMb: 30_720, gpu: 1 };
+
+describe('room in a dedicated resource group', () => {
+  it('reads ListResourceInstances memory strings ("8192M", "30Gi", "64G") in MB', () => {
+    expect(memoryMb('8192M')).toBe(8192);
+    expect(memoryMb('30Gi')).toBe(30_720);
+    expect(memoryMb('64G')).toBe(65_536);
+    expect(memoryMb(undefined)).toBe(0);
+  });
+
+  it('counts free room per Ready node; an instance never spans nodes', () => {
+    const rooms = freeRoom([
+      { InstanceName: 'a', InstanceStatus: 'Ready', InstanceCpuCount: 16, InstanceUsedCpu: 10, InstanceMemory: '61440M', InstanceUsedMemory: '0M', InstanceGpuCount: 1, InstanceUsedGpu: 0 },
+      { InstanceName: 'b', InstanceStatus: 'Ready', InstanceCpuCount: 16, InstanceUsedCpu: 10, InstanceMemory: '61440M', InstanceUsedMemory: '0M', InstanceGpuCount: 1, InstanceUsedGpu: 0 },
+      { InstanceName: 'c', InstanceStatus: 'NotReady', InstanceCpuCount: 64, InstanceMemory: '262144M', InstanceGpuCount: 8 },
+    ]);
+    expect(rooms.map((r) => r.name)).toEqual(['a', 'b']);
+    expect(placeable(rooms, request)).toBe(0); // 6 + 6 free vCPU, but never 8 on one node
+    expect(placeable(rooms, { cpu: 6, memoryMb: 1024, gpu: 1 })).toBe(2);
+  });
+
+  it('a create needs one placeable instance; an update a surge instance, or an old instance whose room the new one fits', () => {
+    const full = [{ name: 'n', cpu: 8, memoryMb: 30_720, gpu: 0 }];
+    expect(judgeRoom(full, request).kind).toBe('noRoom');
+    expect(judgeRoom([{ name: 'n', cpu: 8, memoryMb: 30_720, gpu: 1 }], request)).toEqual({ kind: 'ok' });
+    expect(judgeRoom(full, request, { request, instances: 1 })).toMatchObject({ kind: 'noSurge', alone: true });
+    expect(judgeRoom(full, request, { request, instances: 3 })).toMatchObject({ kind: 'noSurge', alone: false });
+    expect(judgeRoom(full, { ...request, cpu: 12 }, { request, instances: 2 }).kind).toBe('noRoom');
+  });
+});
