@@ -129,6 +129,7 @@ describe('direct cloud assembly over generated specs', () => {
 
   it('feature variations: VPC, keys, roles, accounts, names, tags, secrets, schedules, rollouts, data capture, async, scale to zero, metrics, pools, volumes, serverless, multi-model, pipelines, GovCloud', async () => {
     const cases = FEATURE_CASES.map(featureSpec);
+    expect(cases).toHaveLength(46);
     const invalid = cases.map((y) => ({ y, r: compileSpecText('case.yaml', y) })).filter((c) => !c.r.ok);
     expect(invalid.map((c) => `${c.y}${c.r.diagnostics.map((d) => d.message).join('; ')}`)).toEqual([]);
     expect(await compareInChunks(cases, 60)).toEqual([]);
