@@ -210,6 +210,20 @@ describe('fallback to the CDK app', () => {
     }
   });
 
+  it('a failure of the direct writer itself falls back to the CDK app, and says so', async () => {
+    const spec = path.join(EXAMPLES, 'qwen-chat.yaml');
+    const out = freshDir();
+    const failing = new DirectAwsEmitter(() => {
+      throw new Error('boom');
+    });
+    const r = await synth(spec, { targets: ['aws'], outDirs: { aws: out }, emitters: { aws: async () => failing } });
+    expect(r.ok).toBe(true);
+    expect(r.files.map((f) => [f.via, f.viaReason])).toEqual([['cdk', 'the direct writer failed (boom); please report it']]);
+    const cdk = freshDir();
+    await new AwsEmitter().emit(awsDeployments('qwen-chat.yaml'), cdk, spec);
+    expect(differences(cdk, out).filter((d) => !d.includes('.inferstack-synth.json'))).toEqual([]);
+  });
+
   it('synth() writes the same output folder, manifest included, through either emitter', async () => {
     const spec = path.join(EXAMPLES, 'embedding-tei.yaml');
     const direct = freshDir();

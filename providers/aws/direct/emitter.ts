@@ -16,10 +16,19 @@ function emittedFiles(assembly: RenderedAssembly, dir: string): EmittedFile[] {
 export class DirectAwsEmitter implements Emitter {
   private readonly support = new WeakMap<readonly DeploymentIR[], DirectSupport>();
 
+  /** @param renderAssembly the direct writer (replaceable in tests). @default renderCloudAssembly */
+  constructor(private readonly renderAssembly: typeof renderCloudAssembly = renderCloudAssembly) {}
+
   render(deployments: readonly DeploymentIR[]): RenderedOutput | undefined {
     if (!this.supported(deployments)) return undefined;
-    const assembly = renderCloudAssembly(deployments);
-    return assembly ? { files: assembly.files, emitted: emittedFiles(assembly, '') } : undefined;
+    try {
+      const assembly = this.renderAssembly(deployments);
+      return assembly ? { files: assembly.files, emitted: emittedFiles(assembly, '') } : undefined;
+    } catch (err) {
+      // A failure of the writer itself is no reason to fail the synthesis: the CDK app (emit) writes the reference.
+      this.support.set(deployments, { ok: false, reason: `the direct writer failed (${(err as Error).message}); please report it` });
+      return undefined;
+    }
   }
 
   async emit(deployments: readonly DeploymentIR[], outDir: string, specFile: string): Promise<EmittedFile[]> {
