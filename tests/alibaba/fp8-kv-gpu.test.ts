@@ -17,9 +17,9 @@ const T4 = 'ecs.gn6i-c4g1.xlarge';
 const A10 = 'ecs.gn7i-c8g1.2xlarge';
 const A100 = 'ecs.gn7e-c16g1.4xlarge';
 
-function spec(engine: string, resources: string, kv = 'fp8'): string {
+function spec(engine: string, resources: string, kv = 'fp8', defaults = ''): string {
   return `version: 1
-deployments:
+${defaults}deployments:
   svc:
     model: { uri: "oss://m/w/", task: text-generation, family: qwen2.5, parameters: 1.54B, dtype: bf16 }
     engine: ${engine}
@@ -67,6 +67,21 @@ describe('PAI-EAS vLLM 0.14.0 with an fp8 KV cache, per GPU', () => {
 
   it('accelerator nvidia-v100 with fp8 KV: refused, not placed silently', () => {
     expect(codes(spec('vllm', 'accelerator: nvidia-v100'))).toContain('IS2260');
+  });
+
+  it('accelerator auto skips the V100 even where it is the cheapest that fits (kvCacheDtype auto still takes it)', () => {
+    const prices = `defaults:
+  prices:
+    alibaba:
+      currency: CNY
+      regions:
+        cn-hangzhou: { ${V100}: 1, ${A10}: 30 }
+`;
+    const priced = (kv: string) => spec('vllm', 'accelerator: auto', kv, prices);
+    expect(only(compileOk(priced('auto')), 'alibaba').instance!.type).toBe(V100);
+    const ir = only(compileOk(priced('fp8')), 'alibaba');
+    expect(ir.instance!.type).toBe(A10);
+    expect(codes(priced('fp8'))).not.toContain('IS2260');
   });
 
   it('the rule is vLLM-only: SGLang on the V100 gets no IS2260 (not checked per GPU)', () => {
