@@ -7,6 +7,7 @@ import { ENGINE_CAPABILITIES } from '../catalog/engines';
 import { CATALOG_PRICES, PriceBook, UserPriceTable } from '../catalog/prices';
 import { DiagnosticBag } from '../diagnostics/diagnostic';
 import { Diagnostics } from '../diagnostics/registry';
+import { fp8KvCacheOnGpu } from '../engines/kv-cache';
 import type { DeploymentIR, LlmIR } from '../ir';
 import { KvDtype, weightBytes } from '../sizing';
 import { mergeDefaults } from '../spec/merge';
@@ -114,7 +115,9 @@ function normalizeForTarget(d: DeploymentSpec, ctx: DeploymentContext): Deployme
   const choice = resolveEngine(d, ctx, requested, model, chosenType, bladeFits);
   const tensorParallel = normalizeTensorParallel(d, ctx, model, chosenType, choice.device);
   const resolvedReq = { ...req, sizingFor: sizingFunction({ ...sizingSpec, engine: choice.name }), ...withAccept(allAccept(engineAccepts(choice.name, weightsBytes ?? 0), headsAccept(model, explicitTp ?? d.resources?.count), dtypeAccepts(choice.name, target, model, quantization), kvCacheAccepts(choice.name, target, kvCacheDtype))) };
-  const fp8KvPossible = kvCacheDtype === 'auto' && ENGINE_CAPABILITIES[choice.name].kvCacheDtypes.includes('fp8');
+  // Suggest an fp8 KV cache only where the engine takes one and can hold it on this GPU (not PAI vLLM on a V100).
+  const fp8KvPossible = kvCacheDtype === 'auto' && ENGINE_CAPABILITIES[choice.name].kvCacheDtypes.includes('fp8')
+    && !fp8KvCacheOnGpu(target, choice.name, 'fp8', chosenType?.accelerator)?.refused;
   const sizing = checkSizing(ctx, model, llm, placement, resolvedReq, fp8KvPossible);
   const engine = engineSettings(d, ctx, choice, model, region);
   checkMaxBatchedTokens(ctx, llm, choice);

@@ -84,6 +84,21 @@ describe('PAI-EAS vLLM 0.14.0 with an fp8 KV cache, per GPU', () => {
     expect(codes(priced('fp8'))).not.toContain('IS2260');
   });
 
+  it('sizing hints suggest kvCacheDtype fp8 on an A10, not on a V100 where vLLM 0.14.0 cannot start with it', () => {
+    const busy = (type: string) => `version: 1
+deployments:
+  svc:
+    model: { uri: "oss://m/w/", task: text-generation, family: qwen2.5, parameters: 1.54B, dtype: bf16 }
+    engine: vllm
+    llm: { maxContextLength: 32768, maxConcurrentSequences: 64 }
+    resources: { instanceType: ${type} }
+    targets: { alibaba: { region: cn-hangzhou } }
+`;
+    const hint = (type: string) => diagnosticsOf(busy(type)).find((d) => d.code === 'IS2200')!.hint;
+    expect(hint(A10)).toContain('kvCacheDtype fp8');
+    expect(hint(V100)).not.toContain('kvCacheDtype fp8');
+  });
+
   it('the rule is vLLM-only: SGLang on the V100 gets no IS2260 (not checked per GPU)', () => {
     expect(codes(spec('sglang', `instanceType: ${V100}`))).not.toContain('IS2260');
   });
