@@ -40,7 +40,7 @@ export const PAI_VLLM_FP8_KV: Fp8KvGpuRule = {
   whyNone:
     'FlashAttention 2 refuses an fp8 KV cache, FlashInfer needs compute capability 7.5, and the Triton backend it falls back to needs native fp8 e4m3 (8.9): the engine crashes at start-up (vllm-project/vllm#35720, V100)',
   whyFlashInferOnly:
-    'only its FlashInfer attention backend stores an fp8 KV cache below compute capability 8.9; where FlashInfer is missing from the image it falls back to Triton, which needs native fp8 e4m3 and crashes at start-up (vllm-project/vllm#26431, RTX 3090)',
+    'stores an fp8 KV cache only through its FlashInfer attention backend below compute capability 8.9; if the image lacks FlashInfer it falls back to Triton, which needs native fp8 e4m3 and crashes at start-up (vllm-project/vllm#26431, RTX 3090)',
   sources: [
     'https://github.com/vllm-project/vllm/pull/35720',
     'https://github.com/vllm-project/vllm/issues/26431',

@@ -157,7 +157,7 @@ function checkFp8KvCacheGpu(ir: DeploymentIR, ctx: DeploymentContext): void {
   } else if (onGpu.caveat) {
     ctx.report(Diagnostics.Fp8KvCacheFlashInferOnly, ['acceleration', 'kvCacheDtype'], {
       args: { ...args, reason: onGpu.caveat },
-      hint: `make sure the image's vLLM logs "Using FLASHINFER" at start-up, or ${auto}; GPUs of compute capability ${onGpu.rule.nativeComputeCapability.toFixed(1)} or more (L20, H20, H100) store fp8 natively`,
+      hint: `check that vLLM logs "Using FLASHINFER attention backend" at start-up, or ${auto}; GPUs of compute capability ${onGpu.rule.nativeComputeCapability.toFixed(1)} or more (L20, L40, H20, H100) store it natively`,
     });
   }
 }

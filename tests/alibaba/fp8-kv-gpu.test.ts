@@ -8,6 +8,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { buildServiceConfig } from '../../providers/alibaba/service-config';
+import { fp8KvCacheOnGpu } from '../../lib/engines/kv-cache';
 import { compileOk, diagnosticsOf, only } from '../helpers/compile';
 import { containerWords, contractViolationsOfWords } from './contract-helpers';
 
@@ -60,6 +61,7 @@ describe('PAI-EAS vLLM 0.14.0 with an fp8 KV cache, per GPU', () => {
       expect(w.severity).toBe('warning');
       expect(w.message).toContain(`compute capability ${cc}`);
       expect(w.message).toContain('FlashInfer');
+      expect(w.hint).toContain('Using FLASHINFER attention backend');
       const words = containerWords(buildServiceConfig(only(compileOk(yaml), 'alibaba')).containers![0]!);
       expect(words[words.indexOf('--kv-cache-dtype') + 1]).toBe('fp8');
     });
@@ -101,6 +103,24 @@ deployments:
 
   it('the rule is vLLM-only: SGLang on the V100 gets no IS2260 (not checked per GPU)', () => {
     expect(codes(spec('sglang', `instanceType: ${V100}`))).not.toContain('IS2260');
+  });
+});
+
+describe('fp8KvCacheOnGpu: the boundaries of the rule', () => {
+  it('8.9 and up (L4, L40S, H100) store fp8 natively: nothing to say', () => {
+    for (const gpu of ['nvidia-l4', 'nvidia-l40s', 'nvidia-h100']) expect(fp8KvCacheOnGpu('alibaba', 'vllm', 'fp8', gpu), gpu).toBeUndefined();
+  });
+  it('7.5 to 8.8 is a caveat, below 7.5 a refusal', () => {
+    expect(fp8KvCacheOnGpu('alibaba', 'vllm', 'fp8', 'nvidia-t4')).toMatchObject({ computeCapability: 7.5, caveat: expect.any(String) });
+    expect(fp8KvCacheOnGpu('alibaba', 'vllm', 'fp8', 'nvidia-a30')?.refused).toBeUndefined();
+    expect(fp8KvCacheOnGpu('alibaba', 'vllm', 'fp8', 'nvidia-v100')).toMatchObject({ computeCapability: 7.0, refused: expect.any(String) });
+  });
+  it('only PAI-EAS vLLM (or engine auto there), only kvCacheDtype fp8', () => {
+    expect(fp8KvCacheOnGpu('alibaba', 'auto', 'fp8', 'nvidia-v100')?.refused).toBeDefined();
+    expect(fp8KvCacheOnGpu('alibaba', 'sglang', 'fp8', 'nvidia-v100')).toBeUndefined();
+    expect(fp8KvCacheOnGpu('aws', 'vllm', 'fp8', 'nvidia-v100')).toBeUndefined();
+    expect(fp8KvCacheOnGpu('alibaba', 'vllm', 'auto', 'nvidia-v100')).toBeUndefined();
+    expect(fp8KvCacheOnGpu('alibaba', 'vllm', 'int8', 'nvidia-v100')).toBeUndefined();
   });
 });
 
