@@ -6,7 +6,8 @@
  * vLLM 0.14.0 (checked 2026-11-25) picks the first attention backend whose checks pass, in the order FLASH_ATTN,
  * FLASHINFER, TRITON_ATTN, FLEX_ATTENTION on every GPU below Blackwell (`vllm/platforms/cuda.py`
  * `_get_backend_priorities`). With `--kv-cache-dtype fp8` (= fp8 e4m3 on CUDA):
- * - FLASH_ATTN refuses it below compute capability 9.0 (fp8 KV is FlashAttention 3 only);
+ * - FLASH_ATTN refuses it below compute capability 9.0 (fp8 KV is FlashAttention 3 only; vLLM logs "Cannot use
+ *   FlashAttention backend for FP8 KV cache" on an L40S, 8.9, in https://github.com/vllm-project/vllm/pull/24577);
  * - FLASHINFER takes it on 7.5 to 12.1 and dequantizes in software below 8.9; vLLM's own A100 (8.0) run stores the
  *   fp8 cache and doubles the concurrency (https://github.com/vllm-project/vllm/pull/24577, merged 2025-09-10);
  * - TRITON_ATTN lists fp8 among its KV dtypes on every GPU (https://docs.vllm.ai/en/v0.14.0/api/vllm/v1/attention/backends/triton_attn/)
