@@ -17,6 +17,8 @@
  *   unmerged; https://github.com/vllm-project/vllm/pull/45829 and #49077, software fp8 for Triton on 7.5-8.8, still open).
  * So below 7.5 (V100) no backend can hold the cache and the engine dies at start-up; from 7.5 to 8.8 (T4, A10, A30,
  * A100) it starts only if FlashInfer is importable in the image, otherwise it falls to Triton and dies the same way.
+ * vLLM 0.14 installs flashinfer-python 0.5.3 with it (the 0.14.1 environment in vllm-project/vllm#42587), so the
+ * FlashInfer path is there unless the image leaves it out; what PAI's image holds is not published, hence a warning.
  */
 import { accelerator as acceleratorInfo } from '../catalog/accelerators';
 import type { EngineName } from '../catalog/engines';

@@ -39,12 +39,13 @@ const PAI_IMAGE: ContractSource = {
 
 /**
  * `--kv-cache-dtype`: the CLI of vLLM 0.14 also accepts fp8_e5m2, fp8_inc, fp8_ds_mla and bfloat16, but `vllm serve`
- * crashes at engine start-up with each of them on vLLM 0.14.1 (Llama-3.1-8B-Instruct), so only the values that start
- * are accepted here. fp8 (= fp8_e4m3 on CUDA) still needs a GPU the attention backend can store it on
- * (lib/engines/kv-cache.ts).
+ * crashes at engine start-up with each of them on vLLM 0.14.1 (Llama-3.1-8B-Instruct, vllm#42587): where FlashAttention
+ * 3 runs (Hopper) its backend claims every quantized KV dtype, then `get_fp8_dtype_for_flashattn` raises for all but
+ * fp8 / fp8_e4m3. Fixed after 0.14 by vllm#42685 (merged 2026-05-14). So only the values that start are accepted here;
+ * fp8 (= fp8_e4m3 on CUDA) still needs a GPU the attention backend can store it on (lib/engines/kv-cache.ts).
  */
 const VLLM_KV_CACHE_DTYPE: ContractSource = {
-  ref: 'https://docs.vllm.ai/en/v0.14.0/api/vllm/v1/attention/backends/triton_attn/ (KV dtypes auto, fp8, fp8_e4m3, fp8_e5m2); fp8_e5m2, fp8_inc, fp8_ds_mla and bfloat16 crash at engine init on vLLM 0.14.1: https://github.com/vllm-project/vllm/issues/42587',
+  ref: 'https://docs.vllm.ai/en/v0.14.0/api/vllm/v1/attention/backends/triton_attn/ (KV dtypes auto, fp8, fp8_e4m3, fp8_e5m2); fp8_e5m2, fp8_inc, fp8_ds_mla and bfloat16 crash at engine init on vLLM 0.14.1: https://github.com/vllm-project/vllm/issues/42587, fixed by https://github.com/vllm-project/vllm/pull/42685 (after 0.14)',
   checked: CHECKED,
 };
 
