@@ -81,6 +81,9 @@ export const Diagnostics = {
   QuantizationEngine: def('IS2031', 'error', 'quantization {method} cannot be done by {engine} on {target}: {reason}'),
   SpeculativeUnsupported: def('IS2032', 'error', 'speculative decoding ({method}) is not supported by {engine}'),
   KvCacheDtypeUnsupported: def('IS2033', 'error', 'kvCacheDtype {found} is not supported by {engine}'),
+  // IS2260-IS2269: issue 13 (fp8 KV cache per GPU)
+  Fp8KvCacheRefusesGpu: def('IS2260', 'error', 'kvCacheDtype fp8: {engine} cannot store an fp8 KV cache on {instance} ({accelerator}, compute capability {cc}): {reason}'),
+  Fp8KvCacheFlashInferOnly: def('IS2261', 'warning', 'kvCacheDtype fp8 on {instance} ({accelerator}, compute capability {cc}): {engine} {reason}'),
   CompileUnsupported: def('IS2034', 'error', 'compile.compiler {compiler} is not available on {target}: {reason}'),
   RolloutNeedsInstances: def('IS2035', 'error', 'rollout {strategy} needs at least {needed} instances, scaling.min is {found}'),
   // IS2400-IS2499: issue 17

@@ -6,6 +6,7 @@ import { formatPrice } from '../catalog/prices';
 import { instanceType, instanceTypes, InstanceType } from '../catalog/instances';
 import { Diagnostics } from '../diagnostics/registry';
 import { dtypeBehaviour, ServingDtype, servingDtype } from '../engines/dtype';
+import { fp8KvCacheOnGpu } from '../engines/kv-cache';
 import { closest } from '../diagnostics/suggest';
 import type { InstanceIR, LlmIR, ModelIR, QuantizationIR, SizingIR } from '../ir';
 import { describeBreakdown, GIB, KvDtype, LmiBackend, sizeForEngine, SizingEngine, SizingResult } from '../sizing';
@@ -109,6 +110,11 @@ function servedOn(engine: EngineName | 'auto', target: TargetName, model: ModelI
 /** Instance types whose GPU the engine starts on for this model (SGLang: 7.5 or more; Gemma on LMI/TGI: 8.0 or more). */
 export function dtypeAccepts(engine: EngineName | 'auto', target: TargetName, model: ModelIR, quantization: QuantizationIR): ((i: InstanceType) => boolean) | undefined {
   return model.generative ? (i) => !servedOn(engine, target, model, quantization, i).refused : undefined;
+}
+
+/** Instance types whose GPU the engine can hold an fp8 KV cache on (PAI-EAS vLLM: compute capability 7.5 or more). */
+export function kvCacheAccepts(engine: EngineName | 'auto', target: TargetName, kvCacheDtype: KvDtype): ((i: InstanceType) => boolean) | undefined {
+  return kvCacheDtype === 'fp8' ? (i) => !fp8KvCacheOnGpu(target, engine, kvCacheDtype, i.accelerator)?.refused : undefined;
 }
 
 export interface PlacementRequest {

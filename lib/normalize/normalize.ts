@@ -7,6 +7,7 @@ import { ENGINE_CAPABILITIES } from '../catalog/engines';
 import { CATALOG_PRICES, PriceBook, UserPriceTable } from '../catalog/prices';
 import { DiagnosticBag } from '../diagnostics/diagnostic';
 import { Diagnostics } from '../diagnostics/registry';
+import { fp8KvCacheOnGpu } from '../engines/kv-cache';
 import type { DeploymentIR, LlmIR } from '../ir';
 import { KvDtype, weightBytes } from '../sizing';
 import { mergeDefaults } from '../spec/merge';
@@ -16,7 +17,7 @@ import { TARGETS } from '../spec/constants';
 import { DeploymentContext } from './context';
 import { engineDevices, engineSettings, requestedEngine, resolveEngine } from './engine';
 import { asyncIR, batchingIR, compileIR, normalizeLlm, pipelineIR, serverlessIR, speculativeIR, timeoutsIR } from './features';
-import { allAccept, checkSizing, chooseInstance, dtypeAccepts, engineAccepts, headsAccept, PlacementRequest, requestedAccelerator, sizingFunction } from './instance';
+import { allAccept, checkSizing, chooseInstance, dtypeAccepts, engineAccepts, headsAccept, kvCacheAccepts, PlacementRequest, requestedAccelerator, sizingFunction } from './instance';
 import { normalizeModel, normalizeQuantization } from './model';
 import { normalizeTensorParallel } from './parallelism';
 import { checkNameCollisions, NormalizedEntry } from './collisions';
@@ -104,7 +105,7 @@ function normalizeForTarget(d: DeploymentSpec, ctx: DeploymentContext): Deployme
     engine: String(requested),
     sizingFor: sizingFunction({ ...sizingSpec, engine: requested }),
     weightsBytes: weightsBytes ?? 0,
-    ...withAccept(allAccept(engineAccepts(requested, weightsBytes ?? 0), headsAccept(model, explicitTp ?? d.resources?.count), dtypeAccepts(requested, target, model, quantization))),
+    ...withAccept(allAccept(engineAccepts(requested, weightsBytes ?? 0), headsAccept(model, explicitTp ?? d.resources?.count), dtypeAccepts(requested, target, model, quantization), kvCacheAccepts(requested, target, kvCacheDtype))),
   };
   const placement = chooseInstance(d, ctx, accelRequest, req, mode === 'serverless' && target === 'aws');
   if (!placement) return undefined;
@@ -113,8 +114,10 @@ function normalizeForTarget(d: DeploymentSpec, ctx: DeploymentContext): Deployme
   const bladeFits = !!chosenType && weightsBytes !== undefined && chosenType.acceleratorMemoryGiB * chosenType.count * GIB >= 1.7 * weightsBytes;
   const choice = resolveEngine(d, ctx, requested, model, chosenType, bladeFits);
   const tensorParallel = normalizeTensorParallel(d, ctx, model, chosenType, choice.device);
-  const resolvedReq = { ...req, sizingFor: sizingFunction({ ...sizingSpec, engine: choice.name }), ...withAccept(allAccept(engineAccepts(choice.name, weightsBytes ?? 0), headsAccept(model, explicitTp ?? d.resources?.count), dtypeAccepts(choice.name, target, model, quantization))) };
-  const fp8KvPossible = kvCacheDtype === 'auto' && ENGINE_CAPABILITIES[choice.name].kvCacheDtypes.includes('fp8');
+  const resolvedReq = { ...req, sizingFor: sizingFunction({ ...sizingSpec, engine: choice.name }), ...withAccept(allAccept(engineAccepts(choice.name, weightsBytes ?? 0), headsAccept(model, explicitTp ?? d.resources?.count), dtypeAccepts(choice.name, target, model, quantization), kvCacheAccepts(choice.name, target, kvCacheDtype))) };
+  // Suggest an fp8 KV cache only where the engine takes one and can hold it on this GPU (not PAI vLLM on a V100).
+  const fp8KvPossible = kvCacheDtype === 'auto' && ENGINE_CAPABILITIES[choice.name].kvCacheDtypes.includes('fp8')
+    && !fp8KvCacheOnGpu(target, choice.name, 'fp8', chosenType?.accelerator)?.refused;
   const sizing = checkSizing(ctx, model, llm, placement, resolvedReq, fp8KvPossible);
   const engine = engineSettings(d, ctx, choice, model, region);
   checkMaxBatchedTokens(ctx, llm, choice);

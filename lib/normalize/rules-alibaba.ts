@@ -7,6 +7,7 @@ import { accelerator as acceleratorInfo } from '../catalog/accelerators';
 import { isBladeFamily } from '../catalog/engines';
 import { Diagnostics } from '../diagnostics/registry';
 import { deploymentServingDtype, needsBf16GpuHint } from '../engines/dtype';
+import { fp8KvCacheOnGpu } from '../engines/kv-cache';
 import {
   alibabaEngineLaunch,
   BLADE_IGNORED_FIELDS,
@@ -65,6 +66,7 @@ export function checkAlibaba(d: DeploymentSpec, ir: DeploymentIR, ctx: Deploymen
   if (ir.pipeline && ir.pipeline.length > 1) ctx.report(Diagnostics.EasPipeline, ['pipeline'], { hint: 'build one image that runs the steps, and use engine custom' });
 
   checkServingDtype(ir, ctx);
+  checkFp8KvCacheGpu(ir, ctx);
   checkProcessor(ir, ctx);
   checkModelSource(ir, ctx);
   checkEngineOverrides(ir, ctx);
@@ -140,6 +142,27 @@ function checkServingDtype(ir: DeploymentIR, ctx: DeploymentContext): void {
     ctx.report(Diagnostics.ServingDtypeChanged, ['model', 'dtype'], {
       args: { stored: ir.model.dtype, dtype: served.dtype, engine: ir.engine.name, reason: served.reason },
       hint: served.dtype === 'fp32' ? `sizing counts ${served.dtype} weights; ${needsBf16GpuHint('alibaba')} to serve in bf16` : `inferstack passes --dtype ${served.dtype === 'fp16' ? 'float16' : 'bfloat16'}; ${needsBf16GpuHint('alibaba')} to serve in bf16`,
+    });
+  }
+}
+
+/** vLLM 0.14.0 and an fp8 KV cache below compute capability 8.9 (lib/engines/kv-cache.ts). */
+function checkFp8KvCacheGpu(ir: DeploymentIR, ctx: DeploymentContext): void {
+  const inst = ir.instance;
+  const onGpu = inst ? fp8KvCacheOnGpu('alibaba', ir.engine.name, ir.kvCacheDtype, inst.accelerator) : undefined;
+  if (!inst || !onGpu) return;
+  const args = { engine: onGpu.rule.engine, instance: inst.type, accelerator: inst.accelerator, cc: onGpu.computeCapability.toFixed(1) };
+  const auto = 'remove acceleration.kvCacheDtype (auto keeps the KV cache in the model dtype)';
+  if (onGpu.refused) {
+    ctx.report(Diagnostics.Fp8KvCacheRefusesGpu, ['acceleration', 'kvCacheDtype'], {
+      args: { ...args, reason: onGpu.refused },
+      allowed: `kvCacheDtype auto on this GPU; fp8 on compute capability ${onGpu.rule.minComputeCapability.toFixed(1)} or more`,
+      hint: `${auto}, or use an A10 (ecs.gn7i) or A100 (ecs.gn7, gn7e) instance, where vLLM stores it through FlashInfer`,
+    });
+  } else if (onGpu.caveat) {
+    ctx.report(Diagnostics.Fp8KvCacheFlashInferOnly, ['acceleration', 'kvCacheDtype'], {
+      args: { ...args, reason: onGpu.caveat },
+      hint: `check that vLLM logs "Using FLASHINFER attention backend" at start-up, or ${auto}; GPUs of compute capability ${onGpu.rule.nativeComputeCapability.toFixed(1)} or more (L20, L40, H20, H100) store it natively`,
     });
   }
 }

@@ -35,6 +35,9 @@ interface LoggedStartup {
   readonly started: boolean;
 }
 
+/** What CUDA reports for an A100 80GB (lib/catalog/data/accelerators.json usableMemoryGiB). */
+const A100_80_GIB = 79.15;
+
 /** V0's `EngineArgs.max_num_seqs` default (vllm/engine/arg_utils.py before the V1 per-GPU defaults). */
 const V0_MAX_NUM_SEQS = 256;
 
@@ -185,6 +188,19 @@ const CASES: readonly LoggedStartup[] = [
     family: 'llama3.2', parameters: 1.24e9, quantization: 'fp8', gpuGiB: 22.16, utilization: 0.8661508568217998, tensorParallel: 1,
     maxModelLen: 2048, profileTokens: 2048, maxNumSeqs: 288, sampler: 'flashinfer', loggedKvGiB: 17.2, started: true,
   },
+  {
+    // 80 GB A100 (compute capability 8.0), V1 with the FlashInfer attention backend, Qwen/Qwen3-0.6B bf16 via lm_eval
+    // (the LLM class) at max_model_len 4096: "Model loading took 1.1201 GiB ... Available KV cache memory: 69.66 GiB ...
+    // GPU KV cache size: 652,144 tokens ... Maximum concurrency for 4,096 tokens per request: 159.21x" (652,144 x 114,688
+    // bytes = 28 layers x 8 KV heads x 128 x 2 x 2 = 69.66 GiB). An A100 gets the small batch defaults even with 80 GB,
+    // 8192 batched tokens and 256 sequences for the LLM class (vllm-project/vllm tests/engine/test_arg_utils.py
+    // test_defaults_with_usage_context: `device_memory >= 70 * GiB_bytes and "a100" not in device_name`). The log states no
+    // CUDA total (more than 40 GB is in use, so the 80 GB card: 79.15 GiB, the catalog's usable memory) and no sampler
+    // line (sorting assumed). Checked 2026-11-25.
+    source: 'https://github.com/vllm-project/vllm/pull/24577 (A100 80 GB, Qwen3-0.6B, FlashInfer attention, bf16 KV)',
+    family: 'qwen3', parameters: 0.6e9, gpuGiB: A100_80_GIB, utilization: 0.9, tensorParallel: 1,
+    maxModelLen: 4096, profileTokens: 8192, maxNumSeqs: 256, loggedKvGiB: 69.66, started: true,
+  },
   ...[8192, 4096, 16384].map((maxModelLen, i): LoggedStartup => ({
     // 16 GB Tesla T4 (V0, "# cuda blocks" log format of vLLM 0.8), NVIDIA NIM meta/llama-3.2-3b-instruct at
     // gpu_memory_utilization 0.90 and three max_model_len values, same 256-sequence default:
@@ -265,6 +281,18 @@ describe('fp8 KV cache: vLLM\'s own token counts and refusal (vllm#25350)', () =
   it('10.55 GiB hold the 230,528 tokens vLLM logs (twice what the 16-bit cache would)', () => {
     within(kvTokens(logged(10.55), perToken, 16), 230528, 0.001);
     within(kvTokens(logged(10.55), kvBytesPerToken(architecture, kvBytesPerElement('bf16', 'auto')), 16), 230528 / 2, 0.001);
+  });
+
+  it('vllm#24577, A100 80 GB through FlashInfer: an fp8 cache in the same memory doubles the concurrency', () => {
+    // "Here are my results on A100 with FP8 KV Cache, it seems to work fine for kv cache compression. See the available
+    // concurrency doubles." — the bf16 run logged 159.21x at 4,096 tokens (the A100 case in CASES above).
+    const a100 = CASES.find((c) => c.source.startsWith('https://github.com/vllm-project/vllm/pull/24577'))!;
+    const bf16 = sized(a100);
+    const fp8 = sized({ ...a100, kvCacheDtype: 'fp8' });
+    expect(fp8.perDevice.kvCacheBytes).toBe(bf16.perDevice.kvCacheBytes);
+    expect(fp8.kvBytesPerTokenPerDevice).toBe(57344);
+    within(fp8.maxConcurrencyAtFullContext!, 2 * 159.21, 0.05);
+    within(fp8.kvCacheTokens!, 2 * 652144, 0.05);
   });
 
   it('5.59 GiB hold about 122,080 tokens, so max_model_len 221000 is refused', () => {

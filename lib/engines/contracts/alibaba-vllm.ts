@@ -37,6 +37,18 @@ const PAI_IMAGE: ContractSource = {
   checked: CHECKED,
 };
 
+/**
+ * `--kv-cache-dtype`: the CLI of vLLM 0.14 also accepts fp8_e5m2, fp8_inc, fp8_ds_mla and bfloat16, but `vllm serve`
+ * crashes at engine start-up with each of them on vLLM 0.14.1 (Llama-3.1-8B-Instruct, vllm#42587): where FlashAttention
+ * 3 runs (Hopper) its backend claims every quantized KV dtype, then `get_fp8_dtype_for_flashattn` raises for all but
+ * fp8 / fp8_e4m3. Fixed after 0.14 by vllm#42685 (merged 2026-05-14). So only the values that start are accepted here;
+ * fp8 (= fp8_e4m3 on CUDA) still needs a GPU the attention backend can store it on (lib/engines/kv-cache.ts).
+ */
+const VLLM_KV_CACHE_DTYPE: ContractSource = {
+  ref: 'https://docs.vllm.ai/en/v0.14.0/api/vllm/v1/attention/backends/triton_attn/ (KV dtypes auto, fp8, fp8_e4m3, fp8_e5m2); fp8_e5m2, fp8_inc, fp8_ds_mla and bfloat16 crash at engine init on vLLM 0.14.1: https://github.com/vllm-project/vllm/issues/42587, fixed by https://github.com/vllm-project/vllm/pull/42685 (after 0.14)',
+  checked: CHECKED,
+};
+
 function flag(name: string, type: ContractOption['type'], from: string | undefined, source: ContractSource = VLLM_ARGS, values?: readonly string[]): ContractOption {
   return { name, kind: 'flag', type, ...(values ? { values } : {}), ...(from ? { from } : {}), source };
 }
@@ -56,7 +68,7 @@ const options: readonly ContractOption[] = [
   flag('--no-enable-prefix-caching', 'bool', 'llm.prefixCaching: false', VLLM_ARGS, ['']),
   flag('--trust-remote-code', 'bool', 'model.trustRemoteCode: true', VLLM_ARGS, ['']),
   flag('--quantization', 'enum', 'acceleration.quantization fp8 (load-time; pre-quantized checkpoints are detected from quantization_config)', VLLM_ARGS, VLLM_QUANTIZATION_VALUES),
-  flag('--kv-cache-dtype', 'enum', 'acceleration.kvCacheDtype', VLLM_ARGS, ['auto', 'fp8', 'fp8_e4m3', 'fp8_e5m2']),
+  flag('--kv-cache-dtype', 'enum', 'acceleration.kvCacheDtype', VLLM_KV_CACHE_DTYPE, ['auto', 'fp8', 'fp8_e4m3']),
   flag('--dtype', 'enum', 'model.dtype as served on GPUs without bf16 (lib/engines/dtype.ts)', VLLM_DTYPE, ['auto', 'half', 'float16', 'bfloat16', 'float', 'float32']),
   flag('--speculative-config', 'json', 'acceleration.speculative', VLLM_SPEC),
   flag('--runner', 'enum', 'model.task embedding|rerank', VLLM_POOLING, ['auto', 'generate', 'pooling', 'draft']),
