@@ -5,6 +5,9 @@
 import { describe, expect, it } from 'vitest';
 import { EasApiError, type EasClient, type EasService } from '../../providers/alibaba/eas-client';
 import { Pacer } from '../../providers/alibaba/eas-http';
+import { planRegion } from '../../providers/alibaba/plan';
+import { compileSpecText } from '../../lib/compile';
+import { alibabaSpec } from '../../bench/specs';
 import { FailureReporter } from '../../providers/alibaba/report';
 import { StatusBoard, Waiter } from '../../providers/alibaba/wait';
 
@@ -165,6 +168,19 @@ describe('the status board and the waiter', () => {
     expect(new Set(lists.map((c) => c.at)).size).toBe(snapshots.length + 1);
     // One confirming read per service.
     expect(eas.calls.filter((c) => c.action === 'DescribeService')).toHaveLength(names.length);
+  });
+});
+
+describe('the plan', () => {
+  it('of new services: its two lists go out at once, and nothing else is read before the first write', async () => {
+    const clock = new VirtualClock();
+    const eas = new StubEas(clock, () => undefined, []);
+    const compiled = compileSpecText('bench.yaml', alibabaSpec(40, 'framework'), { targets: ['alibaba'] });
+    expect(compiled.ok).toBe(true);
+    const plan = await clock.run(planRegion({ client: eas.asClient(), specName: compiled.specName, concurrency: 8 }, compiled.deployments, {}));
+    expect(plan.map((e) => e.action)).toEqual(new Array(40).fill('create'));
+    // The spec's own services and every name in the region, listed in one round trip (not one after the other).
+    expect(eas.calls.map((c) => `${c.action}@${c.at}`)).toEqual(['ListServices@0', 'ListServices@0']);
   });
 });
 
