@@ -5,12 +5,15 @@
  *     deployments), one deployment vs a bare CDK app, `npm start`, `--validate` vs a build of main.
  *  2. Alibaba synthesis of 1,000 deployments vs bare Node start-up.
  *  3. Parallel deploy-eas against the fake PAI-EAS server with realistic latencies and a rate limit
- *     (1, 20, 100 services): wall time vs the ideal and vs one service at a time; API calls per service.
+ *     (1, 20, 100 services), and 500 services at --concurrency 256 with and without a rate limit: wall time vs the
+ *     ideal schedule (median and range of several runs), where the time goes (phases from the fake server's
+ *     timestamps), API calls per service, throttled answers, duplicate creates.
  *  4. Start-up of deploy-eas (--help, --dry-run) vs `node -e 0`.
  *
  * Options: --quick (fewer sizes and runs), --write (update BENCHMARKS.md with the results; with --only, only the
  * sections measured are replaced), --only=startup,alibaba,deploy,aws,aws-bare,npm-start,aws-validate,aws-iam,
- * --main-dist=DIR (dist/ of a build of main, for the aws-validate section), --runs=N (runs per deploy configuration,
+ * --main-dist=DIR (dist/ of a build of main, for the aws-validate section, and run interleaved with this build in
+ * deploy-scale), --runs=N (runs per deploy configuration,
  * default 5; the deploy sections report the median and the range), --scale-limits=0,200 (server rate limits of
  * deploy-scale, req/s; 0 = none).
  */
@@ -153,7 +156,7 @@ function phasesOf(server: FakeEasServer, startedAt: number, endedAt: number, con
   };
 }
 
-async function deployOnce(n: number, concurrency: number, pollMs: number, rateLimitPerSecond = 200, run = 0): Promise<DeployRun> {
+async function deployOnce(n: number, concurrency: number, pollMs: number, rateLimitPerSecond = 200, run = 0, deployEas = DEPLOY_EAS): Promise<DeployRun> {
   // Realistic: tens of ms per call, services Running after 1-3 s (varied, seeded), a server-wide rate limit.
   let seed = 1234 + n + 7919 * run;
   const rand = () => {
@@ -176,7 +179,7 @@ async function deployOnce(n: number, concurrency: number, pollMs: number, rateLi
     const spec = writeSpec(alibabaSpec(n, 'framework'));
     const startedAt = Date.now();
     const started = process.hrtime.bigint();
-    const r: Sample = await runNode([DEPLOY_EAS, spec, '--endpoint', url, '--yes', '--poll-interval', `${pollMs}ms`, '--concurrency', String(concurrency), '--output', 'json'], credentials);
+    const r: Sample = await runNode([deployEas, spec, '--endpoint', url, '--yes', '--poll-interval', `${pollMs}ms`, '--concurrency', String(concurrency), '--output', 'json'], credentials);
     const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
     if (r.code !== 0) throw new Error(`deploy-eas failed (${r.code}): ${r.stderr.slice(0, 1000)}`);
     // Rollouts in spec order (the order deploy-eas starts them in).
@@ -197,6 +200,19 @@ async function deployRuns(runs: number, n: number, concurrency: number, pollMs: 
   const out: DeployRun[] = [];
   for (let i = 0; i < runs; i++) out.push(await deployOnce(n, concurrency, pollMs, rateLimitPerSecond, i));
   return out;
+}
+
+/** The same runs with this build's deploy-eas and another's (`--main-dist`), interleaved, the order alternating. */
+async function deployRunsAgainst(otherDeployEas: string, runs: number, n: number, concurrency: number, pollMs: number, rateLimitPerSecond: number): Promise<{ ours: DeployRun[]; other: DeployRun[] }> {
+  const ours: DeployRun[] = [];
+  const other: DeployRun[] = [];
+  for (let i = 0; i < runs; i++) {
+    const runOurs = async () => ours.push(await deployOnce(n, concurrency, pollMs, rateLimitPerSecond, i));
+    const runOther = async () => other.push(await deployOnce(n, concurrency, pollMs, rateLimitPerSecond, i, otherDeployEas));
+    if (i % 2 === 0) await runOurs().then(runOther);
+    else await runOther().then(runOurs);
+  }
+  return { ours, other };
 }
 
 function medianRange(xs: readonly number[], digits = 0, suffix = ''): string {
@@ -264,16 +280,24 @@ async function benchDeployScale(): Promise<void> {
   report('## deploy-eas at scale: 500 services, --concurrency 256, against the fake PAI-EAS server (20-60 ms per call, Running after 1-3 s, 500 ms polling)');
   report('');
   report('The ideal schedule runs each rollout (its Running time + one polling interval) on 256 slots in spec order and ignores API costs;');
-  report(`with a server rate limit, the API floor is the calls made divided by the limit. Median of ${runs} runs (range in brackets), each with its own seeded Running times.`);
+  report(`with a server rate limit, the API floor is the calls made divided by the limit. Median of ${runs} runs (range in brackets), each with its own seeded Running times${mainDist ? '; "main" is deploy-eas of the build in --main-dist, run interleaved with this build (the order alternating) against the same fake server' : ''}.`);
   report('');
   report('| server rate limit | wall ms | ideal schedule ms | vs ideal | API floor ms | API calls/service | throttled answers | duplicate creates | deploy-eas CPU ms | phases ms: start-up / plan / first wave / detect / probe / hand-off / tail | ok |');
   report('|---|---|---|---|---|---|---|---|---|---|---|');
   const rows: unknown[] = [];
-  for (const limit of scaleLimits) {
-    const s = deploySummary(await deployRuns(runs, 500, 256, 500, limit));
+  const mainDeployEas = mainDist ? path.join(path.resolve(mainDist), 'bin', 'deploy-eas.js') : undefined;
+  const row = (label: string, limit: number, s: ReturnType<typeof deploySummary>) => {
     const floors = s.samples.map((r) => (limit > 0 ? (r.callsPerService * r.services * 1000) / limit : 0));
-    report(`| ${limit > 0 ? `${limit} req/s` : 'none'} | ${medianRange(s.samples.map((r) => r.wallMs))} | ${s.idealMs.median.toFixed(0)} | ${medianRange(s.samples.map((r) => r.wallMs / r.idealMs), 2, 'x')} | ${limit > 0 ? `${median(floors).toFixed(0)} (${(median(floors) / s.idealMs.median).toFixed(2)}x)` : '-'} | ${medianRange(s.samples.map((r) => r.callsPerService), 1)} | ${medianRange(s.samples.map((r) => r.throttled))} | ${s.duplicateCreates} | ${medianRange(s.samples.map((r) => r.cpuMs))} | ${phaseCells(s)} | ${s.ok} |`);
-    rows.push({ ...s, rateLimitPerSecond: limit, apiFloorMs: median(floors) });
+    report(`| ${limit > 0 ? `${limit} req/s` : 'none'}${label} | ${medianRange(s.samples.map((r) => r.wallMs))} | ${s.idealMs.median.toFixed(0)} | ${medianRange(s.samples.map((r) => r.wallMs / r.idealMs), 2, 'x')} | ${limit > 0 ? `${median(floors).toFixed(0)} (${(median(floors) / s.idealMs.median).toFixed(2)}x)` : '-'} | ${medianRange(s.samples.map((r) => r.callsPerService), 1)} | ${medianRange(s.samples.map((r) => r.throttled))} | ${s.duplicateCreates} | ${medianRange(s.samples.map((r) => r.cpuMs))} | ${phaseCells(s)} | ${s.ok} |`);
+    return { ...s, rateLimitPerSecond: limit, apiFloorMs: median(floors) };
+  };
+  for (const limit of scaleLimits) {
+    if (mainDeployEas) {
+      const both = await deployRunsAgainst(mainDeployEas, runs, 500, 256, 500, limit);
+      rows.push({ build: 'this', ...row(' (this build)', limit, deploySummary(both.ours)) }, { build: 'main', ...row(' (main)', limit, deploySummary(both.other)) });
+    } else {
+      rows.push(row('', limit, deploySummary(await deployRuns(runs, 500, 256, 500, limit))));
+    }
   }
   results.deployScale = rows;
   report('');
