@@ -238,12 +238,18 @@ function deploySummary(rs: readonly DeployRun[]) {
   };
 }
 
+/** Where and how a section was measured: the machine, its load, and the command. */
+function measuredOn(): string {
+  return `Measured ${machine()}; command: \`npm run build --silent && node dist/bench/run.js ${process.argv.slice(2).join(' ')}\`.`;
+}
+
 const PHASE_NOTE = [
   'Phases (median over the runs, from the fake server\'s answer timestamps): start-up = spawn to the first API answer;',
   'plan = to the first CreateService answer; first wave = first to last CreateService of the first `--concurrency` services;',
   'detect = a service Running on the server to the answer of the read that confirmed it (median over services);',
   'probe = that read to the gateway probe\'s answer; hand-off = a rollout finishing to the next CreateService answer in its slot;',
-  'tail = the last rollout finished to deploy-eas exiting.',
+  'tail = the last rollout finished to deploy-eas exiting. Detect, probe and hand-off are per rollout and overlap across',
+  'rollouts: the phases do not add up to the wall time.',
 ];
 
 function phaseCells(s: ReturnType<typeof deploySummary>): string {
@@ -271,6 +277,8 @@ async function benchDeploy(): Promise<void> {
   results.deploy = rows;
   report('');
   for (const line of PHASE_NOTE) report(line);
+  report('');
+  report(measuredOn());
   report('');
 }
 
@@ -302,6 +310,8 @@ async function benchDeployScale(): Promise<void> {
   results.deployScale = rows;
   report('');
   for (const line of PHASE_NOTE) report(line);
+  report('');
+  report(measuredOn());
   report('');
 }
 
