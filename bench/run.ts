@@ -309,6 +309,13 @@ async function benchDeployScale(): Promise<void> {
   }
   results.deployScale = rows;
   report('');
+  for (const r of rows as Array<{ build?: string; rateLimitPerSecond: number; vsIdeal: { median: number }; duplicateCreates: number; apiFloorMs: number; idealMs: { median: number } }>) {
+    if (r.build === 'main') continue;
+    const goal = r.vsIdeal.median <= 1.15 && r.duplicateCreates === 0 ? 'met' : 'not met';
+    const floor = r.rateLimitPerSecond > 0 ? `; with a ${r.rateLimitPerSecond} req/s limit the API floor alone is ${(r.apiFloorMs / r.idealMs.median).toFixed(2)}x of the ideal, so 1.15x cannot be met there` : '';
+    report(`Goal (issue 14: within 1.15x of the ideal schedule, no duplicate create), ${r.rateLimitPerSecond > 0 ? `${r.rateLimitPerSecond} req/s limit` : 'no rate limit'}: ${goal} by the median (${r.vsIdeal.median.toFixed(2)}x, ${r.duplicateCreates} duplicate creates)${floor}.`);
+  }
+  report('');
   for (const line of PHASE_NOTE) report(line);
   report('');
   report(measuredOn());

@@ -76,7 +76,7 @@ export class Pacer {
       this.tokens = Math.min(this.burst, this.tokens + ((t - this.last) / 1000) * this.rate);
       this.last = t;
       this.sent = within(this.sent, t - this.intervalMs);
-      const cap = Math.max(1, Math.floor(this.rate));
+      const cap = Math.max(1, Math.floor((this.rate * this.intervalMs) / 1000));
       if (this.tokens >= 1 && this.sent.length < cap) {
         this.tokens -= 1;
         this.sent.push(t);
