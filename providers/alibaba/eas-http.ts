@@ -34,11 +34,12 @@ export function backoffDelay(attempt: number, policy: RetryPolicy, random: () =>
  * Client-side pacing shared by every call of a client. The rate is a number of calls per interval, enforced over
  * any interval (a sliding window) and spread by a token bucket; callers are served first come, first served, with
  * one timer for the caller at the head of the queue rather than one per caller. When the API throttles, the rate
- * falls to a little below what the server accepted during the last interval (at most by half), and the sliding
- * window holds further calls until the calls already sent in that interval age out, instead of sending the rest of
- * the interval into a limit that is already used up. It grows back by a step per interval without throttling (AIMD
- * per interval, not per call), so a large rollout does not climb back within a few calls and burst past the limit.
- * It starts at its highest rate: a throttled answer costs one retry, and the first one finds the server's rate.
+ * falls to a little below what the server accepted during the last interval, and the sliding window holds further
+ * calls until the calls already sent in that interval age out, instead of sending the rest of the interval into a
+ * limit that is already used up. It grows back by a tenth per interval without throttling (per interval, not per
+ * call), so a large rollout does not climb back within a few calls and burst past the limit, and a low limit is
+ * not overshot by a fixed step many times its size. It starts at its highest rate: a throttled answer costs one
+ * retry, and the first one tells the server's rate.
  */
 export class Pacer {
   private tokens: number;
@@ -94,19 +95,19 @@ export class Pacer {
     if (t - this.lastThrottle < this.intervalMs) return;
     this.accepted = within(this.accepted, t - this.intervalMs);
     const acceptedRate = (this.accepted.length * 1000) / this.intervalMs;
-    this.rate = Math.max(this.minRate, Math.min(this.rate, Math.max(this.rate / 2, 0.9 * acceptedRate)));
+    this.rate = Math.max(this.minRate, Math.min(this.rate, 0.9 * acceptedRate));
     this.tokens = Math.min(this.tokens, 1);
     this.lastThrottle = t;
     this.lastChange = t;
   }
 
-  /** Grows the rate by a tenth of the maximum once a full interval has passed without throttling or growth. */
+  /** Grows the rate by a tenth once a full interval has passed without throttling or growth. */
   succeeded(): void {
     const t = this.now();
     this.accepted.push(t);
     if (this.accepted.length > 2 * this.maxRate) this.accepted = within(this.accepted, t - this.intervalMs);
     if (t - this.lastChange < this.intervalMs) return;
-    this.rate = Math.min(this.maxRate, this.rate + this.maxRate / 10);
+    this.rate = Math.min(this.maxRate, this.rate + Math.max(this.minRate, this.rate / 10));
     this.lastChange = t;
   }
 

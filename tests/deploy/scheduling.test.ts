@@ -8,6 +8,7 @@ import { Pacer } from '../../providers/alibaba/eas-http';
 import { planRegion } from '../../providers/alibaba/plan';
 import { compileSpecText } from '../../lib/compile';
 import { alibabaSpec } from '../../bench/specs';
+import { deployEas, specFile, withFake } from './harness';
 import { FailureReporter } from '../../providers/alibaba/report';
 import { StatusBoard, Waiter } from '../../providers/alibaba/wait';
 
@@ -220,4 +221,20 @@ describe('the client pacer', () => {
     // 100 at once, then 400 per second: the 256th call goes out at 390 ms (200 per second and 50 at once: 1030 ms).
     expect(clock.t).toBeLessThanOrEqual(400);
   });
+});
+
+describe('deploy-eas against a low API rate limit (fake PAI-EAS server)', () => {
+  it('40 services at 25 requests per second: each created once, few throttled answers, under 4.5 calls per service', async () => {
+    await withFake({ behavior: () => ({ readyAfterMs: 300 }), faults: { rateLimitPerSecond: 25 } }, async (server, url) => {
+      const r = await deployEas([specFile(alibabaSpec(40, 'framework')), '--endpoint', url, '--yes', '--poll-interval', '500ms', '--concurrency', '40', '--output', 'json']);
+      expect(r.code, r.stderr).toBe(0);
+      const creates = server.calls.filter((c) => c.action === 'CreateService' && c.status === 200).map((c) => c.service);
+      expect(creates).toHaveLength(40);
+      expect(new Set(creates).size).toBe(40);
+      expect(server.calls.filter((c) => c.action === 'CreateService' && c.status === 409)).toHaveLength(0);
+      // A client that halved its rate and then climbed back by a fixed 40 per second kept overshooting a limit of 25:
+      // it made 6-7 calls per service, half of them throttled.
+      expect(server.calls.length / 40).toBeLessThan(4.5);
+    });
+  }, 90_000);
 });
