@@ -117,7 +117,7 @@ export class Deployer {
     const byName = new Map(deployments.map((d) => [d.name, d]));
     const actionable = plan.filter((e) => ['create', 'update', 'unhealthy', 'delete'].includes(e.action));
     if (actionable.filter((e) => e.action !== 'delete').length > 1) {
-      this.waiter = this.makeWaiter(new StatusBoard(this.client, specLabelFilter(this.options.specName), this.options.pollIntervalMs ?? 5000, this.now));
+      this.waiter = this.makeWaiter(new StatusBoard(this.client, specLabelFilter(this.options.specName), this.options.pollIntervalMs ?? 5000, this.now, this.sleep));
     }
     return mapLimit(actionable, this.options.concurrency ?? 4, (entry) => this.applyOne(entry, byName.get(entry.deployment)));
   }

@@ -31,19 +31,29 @@ export function backoffDelay(attempt: number, policy: RetryPolicy, random: () =>
 }
 
 /**
- * Client-side pacing shared by every call of a client: a token bucket whose rate halves when the API throttles
- * and grows back by a step per interval without throttling (AIMD per interval, not per call), so a large rollout
- * slows itself down instead of climbing back to the limit within a few calls and bursting past it.
+ * Client-side pacing shared by every call of a client. The rate is a number of calls per interval, enforced over
+ * any interval (a sliding window) and spread by a token bucket; callers are served first come, first served, with
+ * one timer for the caller at the head of the queue rather than one per caller. When the API throttles, the rate
+ * falls to a little below what the server accepted during the last interval, and the sliding window holds further
+ * calls until the calls already sent in that interval age out, instead of sending the rest of the interval into a
+ * limit that is already used up. It grows back by a tenth per interval without throttling (per interval, not per
+ * call), so a large rollout does not climb back within a few calls and burst past the limit, and a low limit is
+ * not overshot by a fixed step many times its size. It starts at its highest rate: a throttled answer costs one
+ * retry, and the first one tells the server's rate.
  */
 export class Pacer {
   private tokens: number;
   private last: number;
   private lastChange: number;
   private lastThrottle = Number.NEGATIVE_INFINITY;
+  /** Send times, and accepted (not throttled) answer times, during the last interval, oldest first. */
+  private sent: number[] = [];
+  private accepted: number[] = [];
+  private queue: Promise<void> = Promise.resolve();
 
   constructor(
-    private rate = 200,
-    private readonly burst = 50,
+    private rate = 400,
+    private readonly burst = 100,
     private readonly minRate = 2,
     private readonly maxRate = 400,
     private readonly now: () => number = Date.now,
@@ -54,40 +64,63 @@ export class Pacer {
     this.lastChange = this.last;
   }
 
-  async take(sleepFn: (ms: number) => Promise<void>): Promise<void> {
+  /** Resolves when the caller may send: callers go in the order they asked. */
+  take(sleepFn: (ms: number) => Promise<void>): Promise<void> {
+    const turn = this.queue.then(() => this.nextSlot(sleepFn));
+    this.queue = turn.catch(() => undefined);
+    return turn;
+  }
+
+  private async nextSlot(sleepFn: (ms: number) => Promise<void>): Promise<void> {
     for (;;) {
       const t = this.now();
       this.tokens = Math.min(this.burst, this.tokens + ((t - this.last) / 1000) * this.rate);
       this.last = t;
-      if (this.tokens >= 1) {
+      this.sent = within(this.sent, t - this.intervalMs);
+      const cap = Math.max(1, Math.floor((this.rate * this.intervalMs) / 1000));
+      if (this.tokens >= 1 && this.sent.length < cap) {
         this.tokens -= 1;
+        this.sent.push(t);
         return;
       }
-      await sleepFn(Math.ceil(((1 - this.tokens) / this.rate) * 1000));
+      const bucketWait = this.tokens >= 1 ? 0 : Math.ceil(((1 - this.tokens) / this.rate) * 1000);
+      const windowWait = this.sent.length < cap ? 0 : this.sent[this.sent.length - cap]! + this.intervalMs + 1 - t;
+      await sleepFn(Math.max(1, bucketWait, windowWait));
     }
   }
 
-  /** Halves the rate, once per interval: a burst of throttled answers to one burst of calls is one signal. */
+  /** Lowers the rate once per interval: a burst of throttled answers to one burst of calls is one signal. */
   throttled(): void {
     const t = this.now();
     if (t - this.lastThrottle < this.intervalMs) return;
-    this.rate = Math.max(this.minRate, this.rate / 2);
+    this.accepted = within(this.accepted, t - this.intervalMs);
+    const acceptedRate = (this.accepted.length * 1000) / this.intervalMs;
+    this.rate = Math.max(this.minRate, Math.min(this.rate, 0.9 * acceptedRate));
     this.tokens = Math.min(this.tokens, 1);
     this.lastThrottle = t;
     this.lastChange = t;
   }
 
-  /** Grows the rate by a tenth of the maximum once a full interval has passed without throttling or growth. */
+  /** Grows the rate by a tenth once a full interval has passed without throttling or growth. */
   succeeded(): void {
     const t = this.now();
+    this.accepted.push(t);
+    if (this.accepted.length > 2 * this.maxRate) this.accepted = within(this.accepted, t - this.intervalMs);
     if (t - this.lastChange < this.intervalMs) return;
-    this.rate = Math.min(this.maxRate, this.rate + this.maxRate / 10);
+    this.rate = Math.min(this.maxRate, this.rate + Math.max(this.minRate, this.rate / 10));
     this.lastChange = t;
   }
 
   get currentRate(): number {
     return this.rate;
   }
+}
+
+/** The times (oldest first) after `from`. */
+function within(times: number[], from: number): number[] {
+  let drop = 0;
+  while (drop < times.length && times[drop]! <= from) drop++;
+  return drop === 0 ? times : times.slice(drop);
 }
 
 export function sleep(ms: number): Promise<void> {

@@ -95,9 +95,9 @@ export async function undefinedIfNotFound<T>(read: () => Promise<T>): Promise<T 
 const noChange = { changes: [], serviceChanged: false, autoscalerChanged: false, cronscalerChanged: false } as const;
 
 export async function planRegion(ctx: PlanContext, deployments: readonly DeploymentIR[], mode: PlanMode): Promise<PlanEntry[]> {
-  // The credentials are checked by the first call, before anything is planned: a refused key is never "not found".
-  const ours = await listSpecServices(ctx);
-  const existing = deployments.length > 3 ? await listAllNames(ctx.client) : undefined;
+  // The credentials are checked by the first calls, before anything is planned: a refused key is never "not found".
+  // Both lists at once: the plan's first round trip is the only one before the services' own reads.
+  const [ours, existing] = await Promise.all([listSpecServices(ctx), deployments.length > 3 ? listAllNames(ctx.client) : undefined]);
   const entries = await mapLimit(deployments, ctx.concurrency, async (ir) => {
     const service = ir.alibaba!.serviceName;
     const current = existing && !existing.has(service) ? undefined : await undefinedIfNotFound(() => ctx.client.describeService(service));

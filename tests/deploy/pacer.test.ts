@@ -19,7 +19,7 @@ describe('retry classification and pacing', () => {
     expect(backoffDelay(10, policy, () => 1)).toBe(20_000);
     expect(backoffDelay(3, policy, () => 0.5)).toBe(1000);
   });
-  it('halves its rate when throttled and recovers per interval, not per call', async () => {
+  it('falls to what the server accepted when throttled and recovers per interval, not per call', async () => {
     let t = 0;
     const pacer = new Pacer(100, 2, 2, 400, () => t, 1000);
     const sleep = async (ms: number) => {
@@ -30,15 +30,16 @@ describe('retry classification and pacing', () => {
     const before = t;
     await pacer.take(sleep); // the bucket is empty: wait one token at 100/s
     expect(t - before).toBe(10);
-    t += 1000;
+    for (let i = 0; i < 60; i++) pacer.succeeded(); // the server accepted 60 calls in this interval
+    t += 500;
     pacer.throttled();
-    expect(pacer.currentRate).toBe(50);
+    expect(pacer.currentRate).toBe(54); // a little below what was accepted, not half of 100
     pacer.throttled(); // the same burst of throttled answers: one signal per interval
-    expect(pacer.currentRate).toBe(50);
+    expect(pacer.currentRate).toBe(54);
     for (let i = 0; i < 300; i++) pacer.succeeded(); // many successes within one interval do not climb back
-    expect(pacer.currentRate).toBe(50);
+    expect(pacer.currentRate).toBe(54);
     t += 1000;
     pacer.succeeded();
-    expect(pacer.currentRate).toBe(90);
+    expect(pacer.currentRate).toBeCloseTo(59.4); // a tenth more per interval, not a fixed step
   });
 });

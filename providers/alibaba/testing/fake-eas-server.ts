@@ -192,7 +192,10 @@ export class FakeEasServer {
 
   async start(port = 0): Promise<string> {
     this.server = http.createServer((req, res) => void this.handle(req, res));
-    this.server.keepAliveTimeout = 1000;
+    // Clients reuse a connection only when the server's announced keep-alive ("Keep-Alive: timeout=N") exceeds a
+    // one-second safety margin (Node's http.Agent keepSocketAlive, lib/_http_agent.js, v20; undici likewise): at 1 s
+    // every call opened a new connection, which a real API endpoint does not force. Node's default is 5 s.
+    this.server.keepAliveTimeout = 5000;
     await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
     const address = this.server.address() as AddressInfo;
     this.baseUrl = `http://127.0.0.1:${address.port}`;
