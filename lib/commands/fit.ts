@@ -3,6 +3,11 @@
  * the architecture flags or a known --family), an engine and devices (a cataloged --accelerator, or
  * --gpu-memory as the driver reports it for any GPU), prints the per-device breakdown, the KV-cache tokens,
  * the maximum concurrency at full context and whether the engine starts. Exit 0 fits, 1 does not, 2 usage.
+ *
+ * On a GPU whose compute capability is known (a cataloged --accelerator, or --compute-capability) it applies the
+ * rules `plan` applies to the same engine build, through the same functions: the dtype the engine serves in
+ * (lib/engines/dtype.ts) sizes the weights, and fp8 KV-cache support per GPU (lib/engines/kv-cache.ts) warns or
+ * refuses. Which build: --target, else the only cloud that runs the engine, else (vLLM) PAI-EAS's vLLM 0.14.0.
  */
 import { parseArgs } from 'node:util';
 import { accelerator as acceleratorInfo, acceleratorNames } from '../catalog/accelerators';
@@ -13,6 +18,11 @@ import { instanceTypes } from '../catalog/instances';
 import { CATALOG_PRICES, formatPrice, PriceBook, UserPriceTable } from '../catalog/prices';
 import { matchingAccelerators, priceFor, RankedInstance, rankByCost } from '../normalize/placement';
 import { TARGETS } from '../spec/constants';
+import { ENGINE_CAPABILITIES, type DeviceKind, type EngineName } from '../catalog/engines';
+import { dtypeBehaviour, servingDtype } from '../engines/dtype';
+import { fp8KvCacheOnGpu, fp8KvRule } from '../engines/kv-cache';
+import { Diagnostics, type DiagnosticDefinition } from '../diagnostics/registry';
+import { formatTemplate } from '../diagnostics/diagnostic';
 import type { TargetName } from '../spec/schema';
 import { loadPriceTable, PriceFileError } from './prices';
 import { parseArgsMessage } from '../cli/registry';
@@ -23,9 +33,13 @@ export const FIT_USAGE = `Usage:
   inferstack fit --parameters 8.03B (--layers N --kv-heads N --head-dim N | --family NAME) [--dtype bf16|fp16|fp32]
                  [--quantization none|awq|gptq|fp8|int8|int4] [--kv-cache-dtype auto|fp8|int8]
                  [--engine vllm|sglang|tgi|lmi|bladellm] [--lmi-backend vllm|trtllm|neuron] [--tensor-parallel N]
-                 (--accelerator NAME | --gpu-memory SIZE) [--count N] [--gpu-memory-utilization F]
-                 --context N [--max-batched-tokens N] [--prices FILE] [--output json]
-  --gpu-memory is per device as the driver reports it (e.g. 23.58Gi); --context takes 16384 or 16k.`;
+                 (--accelerator NAME | --gpu-memory SIZE [--compute-capability X.Y]) [--count N]
+                 [--gpu-memory-utilization F] --context N [--max-batched-tokens N] [--target aws|alibaba]
+                 [--prices FILE] [--output json]
+  --gpu-memory is per device as the driver reports it (e.g. 23.58Gi); --context takes 16384 or 16k.
+  --target picks the cloud's engine build whose dtype and fp8 KV-cache rules apply (as plan applies them): by
+  default the only cloud that runs the engine, and alibaba (PAI-EAS vLLM 0.14.0) for vllm, which runs on both
+  (aws: LMI 0.30.0's vLLM 0.6.2). --compute-capability (e.g. 7.5) lets --gpu-memory be checked the same way.`;
 
 /** The `memory` object of `fit --output json` and of each `plan --output json` deployment. */
 export interface FitMemory {
@@ -35,6 +49,12 @@ export interface FitMemory {
   readonly kvCacheTokens: number | null;
   readonly maxConcurrencyAtFullContext: number | null;
   readonly reason: string;
+}
+
+/** `fit --output json`: the memory object plus what the engine build's GPU rules say (README `fit`). */
+export interface FitJson extends FitMemory {
+  /** Served-dtype changes, fp8 KV-cache caveats, and which GPU rules could not be checked. */
+  readonly warnings: readonly string[];
 }
 
 export function fitMemory(r: SizingResult): FitMemory {
@@ -54,6 +74,16 @@ export interface FitRequest {
   /** Where the architecture came from: the flags, or the family's config.json. */
   readonly architectureSource: string;
   readonly acceleratorName?: string;
+  /** The engine as `plan` names it (lmi with --lmi-backend trtllm is tensorrt-llm). */
+  readonly engineName: EngineName;
+  readonly deviceKind: DeviceKind;
+  /** Whose engine build's rules apply, and whether --target said so. */
+  readonly target: TargetName;
+  readonly targetGiven: boolean;
+  /** --family, as given (the served-dtype rules are per family). */
+  readonly family?: string;
+  /** --compute-capability (with --gpu-memory). */
+  readonly computeCapability?: number;
   /** --count: accelerators (chips; on Neuron the sizing's devices are their NeuronCores). */
   readonly acceleratorCount: number;
   /** --prices FILE: prices the instance types that offer the accelerator. */
@@ -139,6 +169,8 @@ export function parseFitArgs(argv: readonly string[]): FitRequest {
         'max-batched-tokens': { type: 'string' },
         output: { type: 'string' },
         prices: { type: 'string' },
+        target: { type: 'string' },
+        'compute-capability': { type: 'string' },
       },
     });
   } catch (err) {
@@ -179,10 +211,13 @@ export function parseFitArgs(argv: readonly string[]): FitRequest {
   if (output !== 'text' && output !== 'json') throw new FitUsageError(`--output must be text or json; got "${output}"`);
   const engine = oneOf('engine', v.engine, ENGINES, 'vllm');
   const maxBatchedTokens = v['max-batched-tokens'] !== undefined ? parseTokens('max-batched-tokens', v['max-batched-tokens']) : undefined;
+  const lmiBackend = engine === 'lmi' ? oneOf('lmi-backend', v['lmi-backend'], LMI_BACKENDS, 'vllm') : undefined;
+  const engineName: EngineName = lmiBackend === 'trtllm' ? 'tensorrt-llm' : engine;
+  const computeCapability = parseComputeCapability(v['compute-capability'], acceleratorName);
   return {
     sizing: {
       engine,
-      ...(engine === 'lmi' ? { lmiBackend: oneOf('lmi-backend', v['lmi-backend'], LMI_BACKENDS, 'vllm') } : {}),
+      ...(lmiBackend ? { lmiBackend } : {}),
       parameters,
       dtype: oneOf('dtype', v.dtype, DTYPES, 'bf16'),
       quantization: oneOf('quantization', v.quantization, QUANTS, 'none'),
@@ -199,10 +234,32 @@ export function parseFitArgs(argv: readonly string[]): FitRequest {
     },
     architectureSource: source,
     ...(acceleratorName ? { acceleratorName } : {}),
+    engineName,
+    deviceKind: acceleratorName && acceleratorInfo(acceleratorName)?.vendor === 'aws' ? 'neuron' : 'nvidia',
+    ...fitTarget(engineName, v.target),
+    ...(v.family !== undefined ? { family: v.family } : {}),
+    ...(computeCapability !== undefined ? { computeCapability } : {}),
     acceleratorCount: count,
     ...(v.prices !== undefined ? { prices: loadPrices(v.prices) } : {}),
     json: output === 'json',
   };
+}
+
+/** --target, checked against the clouds that run the engine; by default the only one, or alibaba for vllm. */
+function fitTarget(engine: EngineName, flag: string | undefined): { target: TargetName; targetGiven: boolean } {
+  const offered = TARGETS.filter((t) => ENGINE_CAPABILITIES[engine].targets[t]);
+  if (flag === undefined) return { target: offered.includes('alibaba') ? 'alibaba' : offered[0]!, targetGiven: false };
+  const target = oneOf('target', flag, TARGETS, 'alibaba');
+  if (!offered.includes(target)) throw new FitUsageError(`--target ${target}: ${engine} runs on ${offered.join(' and ')} only`);
+  return { target, targetGiven: true };
+}
+
+/** X.Y as CUDA writes it (7.5); only for --gpu-memory, since a cataloged accelerator's is known. */
+function parseComputeCapability(value: string | undefined, acceleratorName: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (acceleratorName) throw new FitUsageError(`--compute-capability goes with --gpu-memory; the catalog knows ${acceleratorName}'s`);
+  if (!/^[1-9][0-9]?\.[0-9]$/.test(value)) throw new FitUsageError(`--compute-capability must be major.minor such as 7.5 or 8.0; got "${value}"`);
+  return Number(value);
 }
 
 function loadPrices(file: string): UserPriceTable {
@@ -218,13 +275,80 @@ export interface FitResult {
   readonly request: FitRequest;
   readonly sizing: SizingResult;
   readonly memory: FitMemory;
+  /** The dtype the weights were sized in (the engine's served dtype on this GPU). */
+  readonly servedDtype: WeightDtype;
+  /** Which engine build's GPU rules applied (e.g. "vLLM 0.14.0 (alibaba)"); undefined when none apply. */
+  readonly rules?: string;
+  readonly warnings: readonly string[];
   /** With --accelerator: per cloud, the cheapest cataloged type with that many of it (text output only). */
   readonly instances: readonly { readonly target: TargetName; readonly offer?: RankedInstance }[];
 }
 
 export function fit(req: FitRequest): FitResult {
-  const sizing = sizeForEngine(req.sizing);
-  return { request: req, sizing, memory: fitMemory(sizing), instances: req.acceleratorName ? cheapestOffers(req.acceleratorName, req.acceleratorCount, req.prices) : [] };
+  const gpu = gpuRules(req, req.target);
+  const sizing = sizeForEngine({ ...req.sizing, dtype: gpu.dtype });
+  const sized = fitMemory(sizing);
+  const memory = gpu.refusals.length > 0 ? { ...sized, fits: false, reason: gpu.refusals.join('; ') } : sized;
+  const warnings = [...gpu.warnings, ...otherBuildDiffers(req, gpu)];
+  return {
+    request: req,
+    sizing,
+    memory,
+    servedDtype: gpu.dtype,
+    ...(gpu.build ? { rules: `${gpu.build} on ${req.target}` } : {}),
+    warnings,
+    instances: req.acceleratorName ? cheapestOffers(req.acceleratorName, req.acceleratorCount, req.prices) : [],
+  };
+}
+
+interface GpuRules {
+  readonly dtype: WeightDtype;
+  /** The engine build whose rules applied (e.g. "vLLM 0.14.0"); undefined when none apply. */
+  readonly build?: string;
+  readonly warnings: readonly string[];
+  readonly refusals: readonly string[];
+}
+
+/** A diagnostic of plan's registry as fit prints it: "IS2101: <the same message>". */
+function message(d: DiagnosticDefinition, args: Record<string, string | number>): string {
+  return `${d.code}: ${formatTemplate(d.template, args)}`;
+}
+
+/** The engine build's served-dtype and fp8 KV-cache rules on this GPU: plan's functions, fit's wording. */
+function gpuRules(req: FitRequest, target: TargetName): GpuRules {
+  const s = req.sizing;
+  const cc = req.computeCapability ?? (req.acceleratorName ? acceleratorInfo(req.acceleratorName)?.computeCapability : undefined);
+  const behaviour = dtypeBehaviour(target, req.engineName, req.deviceKind);
+  const served = servingDtype({ stored: s.dtype, accelerator: req.acceleratorName, quantization: s.quantization, family: req.family, behaviour, ...(cc !== undefined ? { computeCapability: cc } : {}) });
+  const kv = req.deviceKind === 'nvidia' ? fp8KvCacheOnGpu(target, req.engineName, s.kvCacheDtype, req.acceleratorName, cc) : undefined;
+  const gpu = req.acceleratorName ?? `a GPU of compute capability ${cc?.toFixed(1)}`;
+  const engine = behaviour?.engine ?? kv?.rule.engine ?? req.engineName;
+  const warnings: string[] = [];
+  const refusals: string[] = [];
+  if (served.refused) refusals.push(message(Diagnostics.EngineRefusesAccelerator, { engine, instance: gpu, reason: served.refused }));
+  else if (served.reason) warnings.push(message(Diagnostics.ServingDtypeChanged, { stored: s.dtype, dtype: served.dtype, engine, reason: served.reason }).replace('model.dtype', '--dtype'));
+  if (kv) {
+    const args = { engine: kv.rule.engine, instance: 'this GPU', accelerator: req.acceleratorName ?? 'given by --gpu-memory', cc: kv.computeCapability.toFixed(1) };
+    if (kv.refused) refusals.push(message(Diagnostics.Fp8KvCacheRefusesGpu, { ...args, reason: kv.refused }).replace('kvCacheDtype fp8', '--kv-cache-dtype fp8'));
+    else if (kv.caveat) warnings.push(message(Diagnostics.Fp8KvCacheFlashInferOnly, { ...args, reason: kv.caveat }).replace('kvCacheDtype fp8', '--kv-cache-dtype fp8'));
+  }
+  const checkable = behaviour !== undefined || (s.kvCacheDtype === 'fp8' && req.deviceKind === 'nvidia' && fp8KvRule(target, req.engineName) !== undefined);
+  if (checkable && cc === undefined) {
+    warnings.push(`not checked: the GPU's compute capability is unknown (--gpu-memory without --compute-capability), so the served dtype (bf16 is served as fp16 below 8.0; some engines refuse some families there) and fp8 KV-cache support were not checked; the weights are sized in ${s.dtype} as stored`);
+  }
+  return { dtype: served.dtype, ...(behaviour || kv ? { build: engine } : {}), warnings, refusals };
+}
+
+/** vLLM runs on both clouds in different builds: when --target was not given, say if the other one decides differently. */
+function otherBuildDiffers(req: FitRequest, chosen: GpuRules): string[] {
+  if (req.targetGiven) return [];
+  const others = TARGETS.filter((t) => t !== req.target && ENGINE_CAPABILITIES[req.engineName].targets[t]);
+  return others.flatMap((t) => {
+    const other = gpuRules(req, t);
+    if (other.dtype === chosen.dtype && other.refusals.join() === chosen.refusals.join()) return [];
+    const verdict = other.refusals.length > 0 ? `refuses: ${other.refusals.join('; ')}` : `starts on this GPU (no recorded rule refuses it) and serves the weights in ${other.dtype}`;
+    return [`with --target ${t}, ${other.build ?? req.engineName} ${verdict}; run fit with --target ${t} for that build's numbers`];
+  });
 }
 
 /** The cheapest type on each cloud with `count` of the accelerator (prices from any recorded region). */
@@ -255,15 +379,18 @@ export function renderFitText(r: FitResult): string {
     ['KV cache', formatBytes(d.kvCacheBytes)],
   ];
   const width = Math.max(...rows.map(([k]) => k.length));
+  const dtype = r.servedDtype === req.dtype ? req.dtype : `${req.dtype} served as ${r.servedDtype}`;
   return [
-    `${(req.parameters / 1e9).toFixed(2)}B ${req.dtype}${req.quantization !== 'none' ? ` ${req.quantization}` : ''} on ${device}, ${s.engine}, tensor parallel ${s.tensorParallel}`,
+    `${(req.parameters / 1e9).toFixed(2)}B ${dtype}${req.quantization !== 'none' ? ` ${req.quantization}` : ''} on ${device}, ${s.engine}, tensor parallel ${s.tensorParallel}`,
     `architecture: ${arch.layers} layers, ${arch.kvHeads} KV heads, head dim ${arch.headDim} (${r.request.architectureSource})`,
     `per device:`,
     ...rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v.padStart(9)}`),
     `KV cache tokens: ${(s.kvCacheTokens ?? 0).toLocaleString('en-US')} (${(s.kvBytesPerTokenPerDevice ?? 0).toLocaleString('en-US')} bytes per token per device)`,
     `maximum concurrency at ${req.maxContextLength.toLocaleString('en-US')} tokens: ${s.maxConcurrencyAtFullContext ?? 0}x`,
-    `${s.fits ? 'fits' : 'does not fit'}: ${s.reason}`,
+    `${r.memory.fits ? 'fits' : 'does not fit'}: ${r.memory.reason}`,
     `rule: ${s.rule}`,
+    ...(r.rules ? [`GPU rules: ${r.rules}${r.request.targetGiven ? '' : ' by default; --target chooses the cloud'}`] : []),
+    ...r.warnings.map((w) => `warning: ${w}`),
     ...r.instances.map(({ target, offer }) => `${target}: ${offer ? describeOffer(offer) : `no instance type with ${r.request.acceleratorCount} x ${r.request.acceleratorName}`}`),
   ].join('\n');
 }
@@ -274,7 +401,7 @@ function describeOffer(offer: RankedInstance): string {
   return `${i.name} (${i.count} x ${i.accelerator}, ${price})`;
 }
 
-/** The exact `--output json` document of the issue's contract. */
-export function fitJson(r: FitResult): FitMemory {
-  return r.memory;
+/** The `--output json` document: the issue's contract (plan's memory object) plus `warnings`. */
+export function fitJson(r: FitResult): FitJson {
+  return { ...r.memory, warnings: r.warnings };
 }

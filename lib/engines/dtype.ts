@@ -148,6 +148,8 @@ export interface ServingDtypeInput {
   readonly quantization: QuantMethod;
   readonly family: string | undefined;
   readonly behaviour: DtypeBehaviour | undefined;
+  /** The GPU's compute capability when it is not a cataloged accelerator (`fit --compute-capability`). @default the catalog's */
+  readonly computeCapability?: number;
 }
 
 const TORCH_NAMES: Record<WeightDtype, string> = { bf16: 'bfloat16', fp16: 'float16', fp32: 'float32' };
@@ -155,10 +157,10 @@ const TORCH_NAMES: Record<WeightDtype, string> = { bf16: 'bfloat16', fp16: 'floa
 export function servingDtype(input: ServingDtypeInput): ServingDtype {
   const { stored, behaviour: b } = input;
   if (!b) return { dtype: stored };
-  const cc = input.accelerator ? acceleratorInfo(input.accelerator)?.computeCapability : undefined;
+  const cc = input.computeCapability ?? (input.accelerator ? acceleratorInfo(input.accelerator)?.computeCapability : undefined);
   const family = canonicalFamily(input.family);
   const noBf16 = cc !== undefined && cc < BF16_MIN_COMPUTE_CAPABILITY;
-  const gpu = `${input.accelerator} has compute capability ${cc}`;
+  const gpu = `${input.accelerator ?? 'the GPU'} has compute capability ${cc}`;
   if (b.minComputeCapability && cc !== undefined && cc < b.minComputeCapability.value) {
     return { dtype: stored, refused: `${gpu}; ${b.engine} needs ${b.minComputeCapability.value} or more (${b.minComputeCapability.why})` };
   }

@@ -61,15 +61,19 @@ export interface Fp8KvOnGpu {
   readonly caveat?: string;
 }
 
-function ruleFor(target: TargetName, engine: EngineName | 'auto'): Fp8KvGpuRule | undefined {
+/** The engine build's fp8 KV-cache rule per GPU; undefined where none is recorded. */
+export function fp8KvRule(target: TargetName, engine: EngineName | 'auto'): Fp8KvGpuRule | undefined {
   return target === 'alibaba' && (engine === 'vllm' || engine === 'auto') ? PAI_VLLM_FP8_KV : undefined;
 }
 
-/** What an fp8 KV cache does on this accelerator under this engine; undefined where nothing is known against it. */
-export function fp8KvCacheOnGpu(target: TargetName, engine: EngineName | 'auto', kvCacheDtype: KvDtype, accelerator: string | undefined): Fp8KvOnGpu | undefined {
-  if (kvCacheDtype !== 'fp8' || !accelerator) return undefined;
-  const rule = ruleFor(target, engine);
-  const cc = acceleratorInfo(accelerator)?.computeCapability;
+/**
+ * What an fp8 KV cache does on this accelerator under this engine; undefined where nothing is known against it.
+ * `computeCapability` stands in for an uncataloged GPU (`fit --compute-capability`). @default the catalog's
+ */
+export function fp8KvCacheOnGpu(target: TargetName, engine: EngineName | 'auto', kvCacheDtype: KvDtype, accelerator: string | undefined, computeCapability?: number): Fp8KvOnGpu | undefined {
+  if (kvCacheDtype !== 'fp8' || (!accelerator && computeCapability === undefined)) return undefined;
+  const rule = fp8KvRule(target, engine);
+  const cc = computeCapability ?? (accelerator ? acceleratorInfo(accelerator)?.computeCapability : undefined);
   if (!rule || cc === undefined || cc >= rule.nativeComputeCapability) return undefined;
   if (cc < rule.minComputeCapability) return { computeCapability: cc, rule, refused: rule.whyNone };
   return { computeCapability: cc, rule, caveat: rule.whyFlashInferOnly };
