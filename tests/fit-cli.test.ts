@@ -29,6 +29,22 @@ describe('inferstack fit (CLI)', () => {
     expect(doc.fits).toBe(false);
     expect(doc.reason).toMatch(/one sequence of 131072 tokens needs/);
   });
+  it('exits 1 when the engine build refuses the GPU: an fp8 KV cache on a V100 (PAI-EAS vLLM 0.14.0), reason in the JSON', () => {
+    const small = ['fit', '--parameters', '1.54B', '--family', 'qwen2.5', '--accelerator', 'nvidia-v100', '--context', '4k', '--output', 'json'];
+    expect(run(small).code).toBe(0);
+    const r = run([...small, '--kv-cache-dtype', 'fp8']);
+    expect(r.code).toBe(1);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.fits).toBe(false);
+    expect(doc.reason).toMatch(/^IS2260: --kv-cache-dtype fp8: vLLM 0\.14\.0 cannot store an fp8 KV cache on this GPU \(nvidia-v100/);
+  });
+  it('prints the served-dtype warning in the text output (Qwen bf16 on a T4 is served in fp16)', () => {
+    const r = run(['fit', '--parameters', '1.54B', '--family', 'qwen2.5', '--accelerator', 'nvidia-t4', '--context', '4k']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^1\.54B bf16 served as fp16 on 1 x nvidia-t4/m);
+    expect(r.stdout).toMatch(/^warning: IS2101: --dtype bf16 is served as fp16 by vLLM 0\.14\.0/m);
+    expect(r.stdout).toMatch(/^GPU rules: vLLM 0\.14\.0 on alibaba by default; --target chooses the cloud$/m);
+  });
   it('exits 2 on usage errors, with the usage', () => {
     const r = run(['fit', '--parameters', '7.6B', '--family', 'qwen2.5', '--context', '16k']);
     expect(r.code).toBe(2);

@@ -9,7 +9,9 @@ describe('inferstack fit', () => {
   it('prints exactly the JSON shape of the contract', () => {
     const r = fit(parseFitArgs([...LLAMA, '--accelerator', 'nvidia-a10', '--count', '2', '--context', '16k', '--output', 'json']));
     const json = fitJson(r);
-    expect(Object.keys(json).sort()).toEqual(['devices', 'fits', 'kvCacheTokens', 'maxConcurrencyAtFullContext', 'perDevice', 'reason']);
+    // The issue's contract (plan's memory object) plus the documented `warnings` array.
+    expect(Object.keys(json).sort()).toEqual(['devices', 'fits', 'kvCacheTokens', 'maxConcurrencyAtFullContext', 'perDevice', 'reason', 'warnings']);
+    expect(json.warnings).toEqual([]);
     expect(Object.keys(json.perDevice).sort()).toEqual(['activationBytes', 'budgetBytes', 'kvCacheBytes', 'runtimeBytes', 'totalBytes', 'weightsBytes']);
     expect(json.devices).toBe(2);
     expect(json.fits).toBe(true);
