@@ -235,7 +235,7 @@ export function parseFitArgs(argv: readonly string[]): FitRequest {
     architectureSource: source,
     ...(acceleratorName ? { acceleratorName } : {}),
     engineName,
-    deviceKind: acceleratorName && acceleratorInfo(acceleratorName)?.vendor === 'aws' ? 'neuron' : 'nvidia',
+    deviceKind: lmiBackend === 'neuron' || (acceleratorName && acceleratorInfo(acceleratorName)?.vendor === 'aws') ? 'neuron' : 'nvidia',
     ...fitTarget(engineName, v.target),
     ...(v.family !== undefined ? { family: v.family } : {}),
     ...(computeCapability !== undefined ? { computeCapability } : {}),
@@ -325,6 +325,7 @@ function gpuRules(req: FitRequest, target: TargetName): GpuRules {
   const engine = behaviour?.engine ?? kv?.rule.engine ?? req.engineName;
   const warnings: string[] = [];
   const refusals: string[] = [];
+  // plan's messages name spec keys (model.dtype, kvCacheDtype); fit names the flags that set them.
   if (served.refused) refusals.push(message(Diagnostics.EngineRefusesAccelerator, { engine, instance: gpu, reason: served.refused }));
   else if (served.reason) warnings.push(message(Diagnostics.ServingDtypeChanged, { stored: s.dtype, dtype: served.dtype, engine, reason: served.reason }).replace('model.dtype', '--dtype'));
   if (kv) {
@@ -334,7 +335,7 @@ function gpuRules(req: FitRequest, target: TargetName): GpuRules {
   }
   const checkable = behaviour !== undefined || (s.kvCacheDtype === 'fp8' && req.deviceKind === 'nvidia' && fp8KvRule(target, req.engineName) !== undefined);
   if (checkable && cc === undefined) {
-    warnings.push(`not checked: the GPU's compute capability is unknown (--gpu-memory without --compute-capability), so the served dtype (bf16 is served as fp16 below 8.0; some engines refuse some families there) and fp8 KV-cache support were not checked; the weights are sized in ${s.dtype} as stored`);
+    warnings.push(`not checked: the GPU's compute capability is unknown (give --compute-capability X.Y with --gpu-memory), so the served dtype (bf16 is served as fp16 below 8.0; some engines refuse some families there) and fp8 KV-cache support were not checked; the weights are sized in ${s.dtype} as stored`);
   }
   return { dtype: served.dtype, ...(behaviour || kv ? { build: engine } : {}), warnings, refusals };
 }

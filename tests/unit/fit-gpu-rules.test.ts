@@ -42,6 +42,12 @@ describe('fit: the served dtype on the GPU', () => {
     expect(byDefault.request.target).toBe('alibaba');
     expect(fitJson(byDefault).warnings).toContainEqual(expect.stringMatching(/^with --target aws, LMI 0\.30\.0 \(vLLM 0\.6\.2\) refuses: IS2103/));
   });
+  it('TGI (SageMaker only) refuses Gemma 2 on a T4 (flash-attention v1 has no soft-capping)', () => {
+    const r = run([...GEMMA2_2B, '--engine', 'tgi', '--accelerator', 'nvidia-t4', '--context', '4k']);
+    expect(r.request.target).toBe('aws');
+    expect(r.memory.fits).toBe(false);
+    expect(r.memory.reason).toMatch(/^IS2103: TGI 3\.3\.6 cannot serve this model on nvidia-t4: .*flash-attention v1/);
+  });
   it('SGLang (PAI-EAS only) refuses a V100 below its 7.5', () => {
     const r = run([...QWEN1_5B, '--engine', 'sglang', '--accelerator', 'nvidia-v100', '--context', '4k']);
     expect(r.request.target).toBe('alibaba');
@@ -77,6 +83,11 @@ describe('fit: --gpu-memory and --compute-capability', () => {
     expect(uncataloged.servedDtype).toBe('fp32');
     expect(fitJson(uncataloged).kvCacheTokens).toBe(fitJson(t4).kvCacheTokens);
     expect(run([...QWEN1_5B, '--gpu-memory', '15Gi', '--compute-capability', '7.0', '--kv-cache-dtype', 'fp8', '--context', '4k']).memory.reason).toMatch(/^IS2260: .*this GPU \(given by --gpu-memory, compute capability 7\.0\)/);
+  });
+  it('LMI on Neuron has no GPU rules to check, so nothing is said', () => {
+    const r = run([...QWEN1_5B, '--engine', 'lmi', '--lmi-backend', 'neuron', '--gpu-memory', '16Gi', '--context', '4k']);
+    expect(r.request.deviceKind).toBe('neuron');
+    expect(fitJson(r).warnings).toEqual([]);
   });
   it('rejects usage errors', () => {
     expect(() => parseFitArgs([...QWEN1_5B, '--accelerator', 'nvidia-t4', '--compute-capability', '7.5', '--context', '4k'])).toThrow(/--compute-capability goes with --gpu-memory/);
