@@ -277,7 +277,7 @@ export interface FitResult {
   readonly memory: FitMemory;
   /** The dtype the weights were sized in (the engine's served dtype on this GPU). */
   readonly servedDtype: WeightDtype;
-  /** Which engine build's GPU rules applied (e.g. "vLLM 0.14.0 (alibaba)"); undefined when none apply. */
+  /** Which engine build's GPU rules applied (e.g. "vLLM 0.14.0 on alibaba"); undefined when none apply. */
   readonly rules?: string;
   readonly warnings: readonly string[];
   /** With --accelerator: per cloud, the cheapest cataloged type with that many of it (text output only). */
