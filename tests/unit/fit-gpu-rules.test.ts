@@ -113,6 +113,10 @@ interface ParityCase {
   readonly count: number;
   readonly context: number;
   readonly kvCacheDtype?: 'fp8';
+  /** @default 'vllm' */
+  readonly engine?: 'vllm' | 'lmi' | 'tgi';
+  /** Pre-quantized weights. */
+  readonly quantization?: 'awq';
 }
 
 const CASES: readonly ParityCase[] = [
@@ -120,6 +124,8 @@ const CASES: readonly ParityCase[] = [
   { name: 'Qwen2.5-1.5B on a T4, PAI-EAS vLLM (bf16 -> fp16)', target: 'alibaba', model: 'oss://m/q/', family: 'qwen2.5', parameters: '1.54B', instanceType: 'ecs.gn6i-c4g1.xlarge', accelerator: 'nvidia-t4', count: 1, context: 8192 },
   { name: 'Qwen2.5-7B, fp8 KV cache on an A10, PAI-EAS vLLM', target: 'alibaba', model: 'oss://m/q/', family: 'qwen2.5', parameters: '7.6B', instanceType: 'ecs.gn7i-c8g1.2xlarge', accelerator: 'nvidia-a10', count: 1, context: 16384, kvCacheDtype: 'fp8' },
   { name: 'Qwen2.5-7B on an A10G, SageMaker vLLM', target: 'aws', model: 's3://m/q/', family: 'qwen2.5', parameters: '7.6B', instanceType: 'ml.g5.2xlarge', accelerator: 'nvidia-a10g', count: 1, context: 16384 },
+  { name: 'Qwen2.5-7B AWQ on an A10G, SageMaker LMI (AWQ kernels: bf16 -> fp16)', target: 'aws', model: 's3://m/q/', family: 'qwen2.5', parameters: '7.6B', instanceType: 'ml.g5.2xlarge', accelerator: 'nvidia-a10g', count: 1, context: 16384, engine: 'lmi', quantization: 'awq' },
+  { name: 'Qwen2.5-7B on 4 x T4, SageMaker TGI (bf16 -> fp16)', target: 'aws', model: 's3://m/q/', family: 'qwen2.5', parameters: '7.6B', instanceType: 'ml.g4dn.12xlarge', accelerator: 'nvidia-t4', count: 4, context: 8192, engine: 'tgi' },
 ];
 
 function specOf(c: ParityCase): string {
@@ -128,15 +134,23 @@ function specOf(c: ParityCase): string {
 deployments:
   chat:
     model: { uri: "${c.model}", task: text-generation, family: ${c.family}, parameters: ${c.parameters}, dtype: bf16 }
-    engine: vllm
+    engine: ${c.engine ?? 'vllm'}
     llm: { maxContextLength: ${c.context}, maxConcurrentSequences: 256, gpuMemoryUtilization: 0.9 }
-${c.kvCacheDtype ? `    acceleration: { kvCacheDtype: ${c.kvCacheDtype} }\n` : ''}    resources: { instanceType: { ${c.target}: ${c.instanceType} } }
+${c.kvCacheDtype ? `    acceleration: { kvCacheDtype: ${c.kvCacheDtype} }\n` : ''}${c.quantization ? `    acceleration: { quantization: { method: ${c.quantization}, preQuantized: true } }\n` : ''}    resources: { instanceType: { ${c.target}: ${c.instanceType} } }
     targets: { ${c.target}: { region: ${region} } }
 `;
 }
 
 function fitArgsOf(c: ParityCase): string[] {
-  return ['--parameters', c.parameters, '--family', c.family, '--engine', 'vllm', '--target', c.target, '--accelerator', c.accelerator, '--count', String(c.count), '--context', String(c.context), '--gpu-memory-utilization', '0.9', ...(c.kvCacheDtype ? ['--kv-cache-dtype', c.kvCacheDtype] : []), '--output', 'json'];
+  const engine = c.engine ?? 'vllm';
+  return [
+    ...['--parameters', c.parameters, '--family', c.family, '--engine', engine, '--target', c.target, '--accelerator', c.accelerator, '--count', String(c.count), '--context', String(c.context)],
+    // plan gives TGI no memory fraction (its default applies), the others the spec's gpuMemoryUtilization.
+    ...(engine === 'tgi' ? [] : ['--gpu-memory-utilization', '0.9']),
+    ...(c.kvCacheDtype ? ['--kv-cache-dtype', c.kvCacheDtype] : []),
+    ...(c.quantization ? ['--quantization', c.quantization] : []),
+    '--output', 'json',
+  ];
 }
 
 describe('fit and plan agree (same model, engine and GPU)', () => {
