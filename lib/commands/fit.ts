@@ -288,7 +288,8 @@ export function fit(req: FitRequest): FitResult {
   const gpu = gpuRules(req, req.target);
   const sizing = sizeForEngine({ ...req.sizing, dtype: gpu.dtype });
   const sized = fitMemory(sizing);
-  const memory = gpu.refusals.length > 0 ? { ...sized, fits: false, reason: gpu.refusals.join('; ') } : sized;
+  const refusals = [...kvCacheDtypeRefusal(req), ...gpu.refusals];
+  const memory = refusals.length > 0 ? { ...sized, fits: false, reason: refusals.join('; ') } : sized;
   const warnings = [...gpu.warnings, ...otherBuildDiffers(req, gpu)];
   return {
     request: req,
@@ -299,6 +300,14 @@ export function fit(req: FitRequest): FitResult {
     warnings,
     instances: req.acceleratorName ? cheapestOffers(req.acceleratorName, req.acceleratorCount, req.prices) : [],
   };
+}
+
+/** The engine's KV-cache dtypes (the capability data plan checks as IS2033): LMI 0.30.0 keeps its cache in the model dtype. */
+function kvCacheDtypeRefusal(req: FitRequest): string[] {
+  const allowed = ENGINE_CAPABILITIES[req.engineName].kvCacheDtypes;
+  const kv = req.sizing.kvCacheDtype;
+  if (kv === 'auto' || allowed.includes(kv)) return [];
+  return [`${message(Diagnostics.KvCacheDtypeUnsupported, { found: kv, engine: req.engineName }).replace('kvCacheDtype', '--kv-cache-dtype')} (allowed: ${allowed.join(', ')})`];
 }
 
 interface GpuRules {

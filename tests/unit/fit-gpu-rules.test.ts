@@ -71,6 +71,15 @@ describe('fit: fp8 KV cache per GPU (PAI-EAS vLLM 0.14.0)', () => {
   });
 });
 
+describe('fit: KV-cache dtypes the engine takes (plan: IS2033)', () => {
+  it('LMI 0.30.0 does not take an fp8 KV cache: does not fit, where plan errors', () => {
+    const r = run([...QWEN7B, '--engine', 'lmi', '--accelerator', 'nvidia-l4', '--context', '4k', '--kv-cache-dtype', 'fp8']);
+    expect(r.memory.fits).toBe(false);
+    expect(r.memory.reason).toBe('IS2033: --kv-cache-dtype fp8 is not supported by lmi (allowed: auto)');
+    expect(run([...QWEN7B, '--engine', 'lmi', '--lmi-backend', 'trtllm', '--accelerator', 'nvidia-l4', '--context', '4k', '--kv-cache-dtype', 'fp8']).memory.fits).toBe(true);
+  });
+});
+
 describe('fit: --gpu-memory and --compute-capability', () => {
   it('without a compute capability it says the GPU rules were not checked and sizes the stored dtype', () => {
     const r = run([...QWEN1_5B, '--gpu-memory', '14.58Gi', '--context', '4k']);
