@@ -160,7 +160,7 @@ export function servingDtype(input: ServingDtypeInput): ServingDtype {
   const cc = input.computeCapability ?? (input.accelerator ? acceleratorInfo(input.accelerator)?.computeCapability : undefined);
   const family = canonicalFamily(input.family);
   const noBf16 = cc !== undefined && cc < BF16_MIN_COMPUTE_CAPABILITY;
-  const gpu = `${input.accelerator ?? 'the GPU'} has compute capability ${cc}`;
+  const gpu = `${input.accelerator ?? 'the GPU'} has compute capability ${cc?.toFixed(1)}`;
   if (b.minComputeCapability && cc !== undefined && cc < b.minComputeCapability.value) {
     return { dtype: stored, refused: `${gpu}; ${b.engine} needs ${b.minComputeCapability.value} or more (${b.minComputeCapability.why})` };
   }

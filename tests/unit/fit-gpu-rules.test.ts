@@ -63,6 +63,7 @@ describe('fit: fp8 KV cache per GPU (PAI-EAS vLLM 0.14.0)', () => {
     const fp8 = run([...base, '--kv-cache-dtype', 'fp8']);
     expect(fp8.memory.fits).toBe(false);
     expect(fitJson(fp8).reason).toMatch(/^IS2260: --kv-cache-dtype fp8: vLLM 0\.14\.0 cannot store an fp8 KV cache on this GPU \(nvidia-v100, compute capability 7\.0\)/);
+    expect(fitJson(fp8).warnings[0]).toMatch(/^IS2101: --dtype bf16 is served as fp16 by vLLM 0\.14\.0: nvidia-v100 has compute capability 7\.0, below/);
   });
   it('is a warning on an A10 (IS2261), and fits', () => {
     const r = run([...QWEN7B, '--accelerator', 'nvidia-a10', '--context', '4k', '--kv-cache-dtype', 'fp8']);
