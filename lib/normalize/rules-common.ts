@@ -70,6 +70,9 @@ export function checkCommon(d: DeploymentSpec, ir: DeploymentIR, ctx: Deployment
     const count = d.pipeline.filter((s) => s === 'model').length;
     if (count !== 1) ctx.report(Diagnostics.PipelineNoModel, ['pipeline'], { found: count, hint: 'write "- model" once where the model runs' });
   }
+  if (d.multiModel && ir.mode !== 'multi-model') {
+    ctx.report(Diagnostics.SettingIgnored, ['multiModel'], { atKey: true, args: { setting: 'multiModel', reason: `mode is ${ir.mode}` }, hint: 'set mode: multi-model, or remove the block' });
+  }
   if (ir.mode === 'async' && !ir.async) {
     ctx.report(Diagnostics.AsyncNeedsOutput, ['async'], { atKey: true, hint: 'add async.output: s3://bucket/prefix/' });
   }
