@@ -73,7 +73,8 @@ export function checkCommon(d: DeploymentSpec, ir: DeploymentIR, ctx: Deployment
   if (d.multiModel && ir.mode !== 'multi-model') {
     ctx.report(Diagnostics.SettingIgnored, ['multiModel'], { atKey: true, args: { setting: 'multiModel', reason: `mode is ${ir.mode}` }, hint: 'set mode: multi-model, or remove the block' });
   }
-  if (ir.mode === 'async' && !ir.async) {
+  // SageMaker writes results to S3 (AsyncInferenceConfig.OutputConfig); a PAI-EAS async service keeps them in its output queue.
+  if (ir.mode === 'async' && !ir.async && ir.target === 'aws') {
     ctx.report(Diagnostics.AsyncNeedsOutput, ['async'], { atKey: true, hint: 'add async.output: s3://bucket/prefix/' });
   }
   if (ir.scaling.min > ir.scaling.max) {
