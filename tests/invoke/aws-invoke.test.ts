@@ -166,6 +166,23 @@ describe('invoke on SageMaker (aws-sdk-client-mock: SageMaker runtime, S3)', () 
     expect(runtime.commandCalls(InvokeEndpointCommand)).toHaveLength(1);
   });
 
+  it('an async endpoint: the wait for the output object ends at the timeout given', async () => {
+    const asyncSpec = specFile(`  gen:
+    model: { uri: "s3://models/sd/model.tar.gz", format: pytorch }
+    engine: framework
+    mode: async
+    async: { input: "s3://requests/in/", output: "s3://results/out/" }
+    resources: { instanceType: ml.g5.xlarge }
+    targets: { aws: { region: us-east-1 } }
+`);
+    s3.on(PutObjectCommand).resolves({});
+    runtime.on(InvokeEndpointAsyncCommand).resolves({ InferenceId: 'inf-2', OutputLocation: 's3://results/out/inf-2.out' });
+    s3.on(GetObjectCommand).rejects(Object.assign(new Error('The specified key does not exist.'), { name: 'NoSuchKey' }));
+    const late = await invoke(asyncSpec, { deployment: 'gen', body: encode('{}'), timeoutMs: 1000, pollIntervalMs: 1, providers: { aws: async () => new AwsInvokeProvider({ sleep: (ms) => new Promise((r) => setTimeout(r, ms)) }) } });
+    expect(late.ok).toBe(false);
+    expect(late.outcomes[0]!.error).toContain('no result at s3://results/out/inf-2.out within 1s');
+  });
+
   it('a framework container without --body is a usage diagnostic, and no call is made', async () => {
     const fw = `  tab:
     model: { uri: "s3://models/xgb/model.tar.gz", format: xgboost }

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { EasInvokeProvider, serviceUrl } from '../../providers/alibaba/invoke';
+import { decodeSinkEntry, EasInvokeProvider, isAsyncService, serviceUrl } from '../../providers/alibaba/invoke';
 import { EasAccess } from '../../providers/alibaba/status';
 import { buildRequest } from '../../lib/commands/invoke';
 import { compileOk, only } from '../helpers/compile';
@@ -192,6 +192,21 @@ describe('PAI-EAS invoke provider (in process)', () => {
     expect(serviceUrl('http://123.cn-hangzhou.pai-eas.aliyuncs.com/api/predict/svc', '/v1/chat/completions')).toBe('https://123.cn-hangzhou.pai-eas.aliyuncs.com/api/predict/svc/v1/chat/completions');
     expect(serviceUrl('http://127.0.0.1:8080/api/predict/svc', '')).toBe('http://127.0.0.1:8080/api/predict/svc');
     expect(serviceUrl('http://123.vpc.cn-hangzhou.pai-eas.aliyuncs.com/api/predict/svc', '', false)).toBe('http://123.vpc.cn-hangzhou.pai-eas.aliyuncs.com/api/predict/svc');
+  });
+
+  it('the running service decides whether it is asynchronous (ServiceConfig metadata.type); the spec only when that is unreadable', () => {
+    expect(isAsyncService(JSON.stringify({ metadata: { type: 'Async' } }), 'realtime')).toBe(true);
+    expect(isAsyncService(JSON.stringify({ metadata: { instance: 1 } }), 'async')).toBe(false);
+    expect(isAsyncService(undefined, 'async')).toBe(true);
+    expect(isAsyncService('not json', 'realtime')).toBe(false);
+  });
+
+  it('reads a sink entry: base64 data, the service status from tags.lastCode (200 when absent)', () => {
+    const data = Buffer.from('{"ok":true}').toString('base64');
+    expect(decodeSinkEntry(JSON.stringify([{ data, tags: {} }]))).toEqual({ status: 200, body: '{"ok":true}' });
+    expect(decodeSinkEntry(JSON.stringify([{ data, tags: { lastCode: '500' } }]))).toEqual({ status: 500, body: '{"ok":true}' });
+    expect(decodeSinkEntry('[]')).toEqual({ error: 'the answer has no base64 "data" entry' });
+    expect(decodeSinkEntry('<html>')).toEqual({ error: 'the answer is not the JSON list the queue service returns' });
   });
 
   it('gives up after the configured attempts when the gateway stays at 503', async () => {
