@@ -16,6 +16,8 @@ import type { DeploymentIR } from '../../lib/ir';
 import { awsErrorText, endpointNameFor, inferenceComponentNameFor } from './status';
 
 export interface AwsInvokeOptions {
+  /** How long a synchronous request may take (a call's `timeoutMs` wins). @default 120000 */
+  readonly timeoutMs?: number;
   /** How long to wait for an asynchronous result. @default 900000 (15 min) */
   readonly asyncTimeoutMs?: number;
   /** Polling interval for the async output object. @default 5000 */
@@ -58,8 +60,8 @@ export class AwsInvokeProvider implements InvokeProvider {
         ...(inferenceComponentNameFor(ir) ? { InferenceComponentName: inferenceComponentNameFor(ir) } : {}),
         ...(ir.mode === 'multi-model' ? { TargetModel: opts.targetModel } : {}),
       };
-      // --timeout bounds a synchronous call too (the SDK's abortSignal request option).
-      const bounded = opts.timeoutMs !== undefined ? { abortSignal: AbortSignal.timeout(opts.timeoutMs) } : {};
+      // --timeout bounds a synchronous call too (the SDK's abortSignal request option), streamed answers included.
+      const bounded = { abortSignal: AbortSignal.timeout(opts.timeoutMs ?? this.options.timeoutMs ?? 120_000) };
       if (request.stream) {
         const r = await this.runtime(region).send(new InvokeEndpointWithResponseStreamCommand({ ...common, Accept: 'text/event-stream' }), bounded);
         const parser = new StreamText();
