@@ -64,7 +64,6 @@ export function isAsyncService(serviceConfig: string | undefined, specMode: stri
   }
 }
 
-
 const LOOPBACK = /^http:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?(\/|$)/i;
 
 /** The URL to call: a public (internet) endpoint over https:// unless it is loopback; a VPC endpoint as given. */

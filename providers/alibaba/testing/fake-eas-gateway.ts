@@ -14,7 +14,8 @@
  *   input queue and answers 200 with the request id in `X-Eas-Queueservice-Request-Id` and the queue index as the
  *   body; the service's answer then lands in the output queue, read with GET `/sink?requestId=<id>`: 204 while it
  *   is not there (for `queueDelay` polls here), then a JSON list of one entry with the answer base64-encoded in
- *   `data` and, when the service did not answer 200, its status in `tags.lastCode`.
+ *   `data` and, when the service did not answer 200, its status in `tags.lastCode`. The queue's other operations
+ *   (GET with `_attrs_`, `_index_`, `requestId` on the input queue) are not modelled: they answer 405 here.
  */
 import { randomUUID } from 'node:crypto';
 import type * as http from 'node:http';
