@@ -208,6 +208,8 @@ export interface DeploymentIR {
     readonly notifyError?: string;
     readonly maxConcurrentPerInstance?: number;
   };
+  /** Multi-model endpoints: the model archives (relative to model.uri) callers may name as TargetModel. */
+  readonly multiModel?: { readonly models: readonly string[] };
   readonly pipeline?: readonly PipelineStepIR[];
   /** Environment variables of the model container read from a secret store (sorted by name). */
   readonly secrets?: readonly SecretIR[];

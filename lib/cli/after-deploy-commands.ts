@@ -34,9 +34,12 @@ export const invokeCommand: CommandDefinition<CliServices> = {
     { name: 'stream', type: 'boolean', description: 'stream the answer as it is generated' },
     { name: 'smoke', type: 'boolean', description: 'one minimal request per deployment; a table of results' },
     { name: 'input-location', type: 'string', placeholder: 's3://...', description: 'async SageMaker endpoints: where to upload the request' },
+    { name: 'model', type: 'string', placeholder: 'NAME', description: 'multi-model endpoints: the model to call (TargetModel), one of multiModel.models', defaultText: 'the first of multiModel.models' },
+    { name: 'timeout', type: 'string', placeholder: 'DURATION', description: 'how long to wait for the answer, an asynchronous result included', defaultText: '2m for a request, 15m for an asynchronous result' },
+    { name: 'poll-interval', type: 'string', placeholder: 'DURATION', description: 'asynchronous deployments: how often to look for the result', defaultText: '5s' },
     ENDPOINT,
   ],
-  examples: ['inferstack invoke inferstack.yaml --deployment qwen-chat --prompt "Hello"', 'inferstack invoke inferstack.yaml --smoke --output json'],
+  examples: ['inferstack invoke inferstack.yaml --deployment qwen-chat --prompt "Hello"', 'inferstack invoke inferstack.yaml --deployment fraud-mme --model customer-b.tar.gz --body row.csv', 'inferstack invoke inferstack.yaml --smoke --output json'],
   ownArguments: true,
   async run(ctx) {
     const { runAfterDeploy } = await import('../commands/after-deploy-cli');

@@ -10,7 +10,14 @@ import { parseArgsMessage } from '../cli/registry';
 import { runDiagnostic } from '../diagnostics/diagnostic';
 import { Diagnostics } from '../diagnostics/registry';
 import type { TargetName } from '../spec/schema';
-import { answerText, invoke, InvokeProvider } from './invoke';
+import { parseDurationSeconds } from '../spec/units';
+import { answerText, invoke, InvokeOutcome, InvokeProvider } from './invoke';
+
+/** Which model of a multi-model endpoint answered, and why that one. */
+function modelNote(o: InvokeOutcome): string {
+  if (o.targetModel === undefined) return '';
+  return o.targetModelFrom === 'spec-first' ? `, model ${o.targetModel} (the first of multiModel.models; another with --model NAME)` : `, model ${o.targetModel}`;
+}
 import { renderStatusText, status, StatusProvider } from './status';
 
 export interface AfterDeployProviders {
@@ -21,7 +28,7 @@ export interface AfterDeployProviders {
 }
 
 export const STATUS_USAGE = 'inferstack status SPEC [--target aws|alibaba|all] [--deployment NAME]... [--endpoint URL] [--output json]';
-export const INVOKE_USAGE = 'inferstack invoke SPEC --deployment NAME [--target aws|alibaba] [--prompt TEXT | --body FILE|-] [--stream] [--input-location s3://...] [--endpoint URL] [--output json]\n  inferstack invoke SPEC --smoke [--target aws|alibaba] [--body FILE] [--endpoint URL] [--output json]';
+export const INVOKE_USAGE = 'inferstack invoke SPEC --deployment NAME [--target aws|alibaba] [--prompt TEXT | --body FILE|-] [--stream] [--model NAME] [--input-location s3://...] [--timeout 15m] [--poll-interval 5s] [--endpoint URL] [--output json]\n  inferstack invoke SPEC --smoke [--target aws|alibaba] [--body FILE] [--timeout 15m] [--poll-interval 5s] [--endpoint URL] [--output json]';
 
 class UsageError extends Error {}
 
@@ -37,11 +44,26 @@ function bind<T>(loaders: Partial<Record<TargetName, (opts: { endpoint?: string 
   return out;
 }
 
+/** A positive duration flag (`90s`, `15m`, `500ms`) in milliseconds; undefined when not given. */
+function durationMs(flag: string, value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  let seconds: number;
+  try {
+    seconds = parseDurationSeconds(String(value));
+  } catch {
+    throw new UsageError(`--${flag} takes a duration such as 90s, 15m or 500ms; got "${String(value)}"`);
+  }
+  if (seconds <= 0) throw new UsageError(`--${flag} must be longer than 0; got "${String(value)}"`);
+  return Math.round(seconds * 1000);
+}
+
 export async function runAfterDeploy(command: 'status' | 'invoke', argv: string[], providers: AfterDeployProviders): Promise<number> {
   const usage = command === 'status' ? STATUS_USAGE : INVOKE_USAGE;
   let values;
   let spec: string;
   let targets: TargetName[] | undefined;
+  let timeoutMs: number | undefined;
+  let pollIntervalMs: number | undefined;
   try {
     const parsed = parseArgs({
       args: argv,
@@ -53,7 +75,7 @@ export async function runAfterDeploy(command: 'status' | 'invoke', argv: string[
         output: { type: 'string' },
         endpoint: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
-        ...(command === 'invoke' ? { prompt: { type: 'string' }, body: { type: 'string' }, stream: { type: 'boolean' }, smoke: { type: 'boolean' }, 'input-location': { type: 'string' } } : {}),
+        ...(command === 'invoke' ? { prompt: { type: 'string' }, body: { type: 'string' }, stream: { type: 'boolean' }, smoke: { type: 'boolean' }, 'input-location': { type: 'string' }, model: { type: 'string' }, timeout: { type: 'string' }, 'poll-interval': { type: 'string' } } : {}),
       } as const,
     });
     values = parsed.values as Record<string, string | string[] | boolean | undefined>;
@@ -70,6 +92,9 @@ export async function runAfterDeploy(command: 'status' | 'invoke', argv: string[
       if (!values.smoke && names.length !== 1) throw new UsageError('invoke needs exactly one --deployment NAME (or --smoke for every deployment)');
       if (values.prompt !== undefined && values.body !== undefined) throw new UsageError('give either --prompt or --body, not both');
       if (values.smoke && (values.stream || values.prompt !== undefined)) throw new UsageError('--smoke sends its own minimal request; --stream and --prompt do not apply');
+      if (values.smoke && values.model !== undefined) throw new UsageError('--smoke calls each multi-model endpoint with the first of its multiModel.models; drop --model, or drop --smoke');
+      timeoutMs = durationMs('timeout', values.timeout);
+      pollIntervalMs = durationMs('poll-interval', values['poll-interval']);
     }
     targets = targetsOf(values.target as string | undefined, command === 'status');
   } catch (err) {
@@ -117,6 +142,9 @@ export async function runAfterDeploy(command: 'status' | 'invoke', argv: string[
     stream: !!values.stream,
     smoke,
     ...(values['input-location'] ? { inputLocation: values['input-location'] as string } : {}),
+    ...(values.model !== undefined ? { model: values.model as string } : {}),
+    ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+    ...(pollIntervalMs !== undefined ? { pollIntervalMs } : {}),
     ...(streamed ? { onText: (_d: string, _t: TargetName, text: string) => void process.stdout.write(text) } : {}),
     providers: bind(providers.invoke, endpoint),
   });
@@ -127,7 +155,7 @@ export async function runAfterDeploy(command: 'status' | 'invoke', argv: string[
   }
   if (smoke) {
     if (r.outcomes.length > 0) {
-      io.out(table(['DEPLOYMENT', 'TARGET', 'RESULT', 'STATUS', 'LATENCY', 'EXCERPT'], r.outcomes.map((o) => [o.deployment, o.target, o.ok ? 'ok' : 'FAILED', o.httpStatus ? String(o.httpStatus) : '-', o.latencyMs !== undefined ? `${o.latencyMs} ms` : '-', o.ok ? (o.excerpt ?? '') : (o.error ?? '')])));
+      io.out(table(['DEPLOYMENT', 'TARGET', 'RESULT', 'STATUS', 'LATENCY', 'EXCERPT'], r.outcomes.map((o) => [o.targetModel !== undefined ? `${o.deployment} (model ${o.targetModel})` : o.deployment, o.target, o.ok ? 'ok' : 'FAILED', o.httpStatus ? String(o.httpStatus) : '-', o.latencyMs !== undefined ? `${o.latencyMs} ms` : '-', o.ok ? (o.excerpt ?? '') : (o.error ?? '')])));
     }
     io.info(`smoke: ${r.outcomes.filter((o) => o.ok).length} of ${r.outcomes.length} passed`);
     return r.ok ? 0 : 1;
@@ -135,7 +163,7 @@ export async function runAfterDeploy(command: 'status' | 'invoke', argv: string[
   for (const o of r.outcomes) {
     if (streamed && o.ok) process.stdout.write('\n');
     else if (o.ok && o.output !== undefined) io.out(answerText(o.kind ?? 'raw', o.output));
-    io.info(o.ok ? `${o.deployment} [${o.target}]: ${o.httpStatus ? `HTTP ${o.httpStatus}, ` : ''}${o.latencyMs} ms${o.outputLocation ? `, result at ${o.outputLocation}` : ''}` : `${io.paint('31', '✗')} ${o.deployment} [${o.target}]: ${o.error}`);
+    io.info(o.ok ? `${o.deployment} [${o.target}]: ${o.httpStatus ? `HTTP ${o.httpStatus}, ` : ''}${o.latencyMs} ms${o.outputLocation ? `, result at ${o.outputLocation}` : ''}${modelNote(o)}` : `${io.paint('31', '✗')} ${o.deployment} [${o.target}]: ${o.error}${modelNote(o)}`);
   }
   return r.ok ? 0 : 1;
 }

@@ -47,10 +47,27 @@ export interface InvokeOutcome {
   readonly error?: string;
   /** Where an asynchronous result was read from. */
   readonly outputLocation?: string;
+  /** The model a multi-model endpoint was asked for (InvokeEndpoint TargetModel). */
+  readonly targetModel?: string;
+  /** How the model was chosen: --model, or the first of multiModel.models. */
+  readonly targetModelFrom?: 'flag' | 'spec-first';
+}
+
+/** What a provider is told besides the request. */
+export interface InvokeCallOptions {
+  readonly onText?: (text: string) => void;
+  /** SageMaker async: where to upload the request (else async.input). */
+  readonly inputLocation?: string;
+  /** How long to wait for the answer, an asynchronous result included; the provider's default when unset. */
+  readonly timeoutMs?: number;
+  /** How often to look for an asynchronous result; the provider's default when unset. */
+  readonly pollIntervalMs?: number;
+  /** Multi-model endpoints: the model to call. */
+  readonly targetModel?: string;
 }
 
 export interface InvokeProvider {
-  invoke(ir: DeploymentIR, request: InvokeRequest, options: { readonly onText?: (text: string) => void; readonly inputLocation?: string }): Promise<InvokeOutcome>;
+  invoke(ir: DeploymentIR, request: InvokeRequest, options: InvokeCallOptions): Promise<InvokeOutcome>;
 }
 
 const CHAT_ENGINES = new Set(['vllm', 'sglang', 'bladellm', 'lmi', 'tgi', 'tensorrt-llm']);
@@ -147,6 +164,10 @@ export interface InvokeOptions {
   readonly stream?: boolean;
   readonly smoke?: boolean;
   readonly inputLocation?: string;
+  /** Multi-model endpoints: which of multiModel.models to call (default: the first). */
+  readonly model?: string;
+  readonly timeoutMs?: number;
+  readonly pollIntervalMs?: number;
   readonly onText?: (deployment: string, target: TargetName, text: string) => void;
   readonly providers: ProviderLoaders<InvokeProvider>;
 }
@@ -168,6 +189,37 @@ function needsInputLocation(spec: string, ir: DeploymentIR, inputLocation: strin
   return runDiagnostic(spec, Diagnostics.InvokeAsyncInput, { deployment: ir.name }, { hint: 'set async.input in the spec, or pass --input-location s3://bucket/prefix/ (the execution role must be able to read it)' });
 }
 
+type ModelChoice = { readonly targetModel?: string; readonly targetModelFrom?: 'flag' | 'spec-first' };
+
+/**
+ * The TargetModel of a multi-model endpoint: --model when it is one of multiModel.models (or when the spec lists
+ * none, as given), else the first listed model. InvokeEndpoint's TargetModel is the archive's path relative to the
+ * endpoint's S3 prefix (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_runtime_InvokeEndpoint.html).
+ */
+export function chooseTargetModel(spec: string, ir: DeploymentIR, requested: string | undefined): ModelChoice | Diagnostic {
+  if (ir.mode !== 'multi-model') {
+    if (requested === undefined) return {};
+    return runDiagnostic(spec, Diagnostics.InvokeModelNotMultiModel, { deployment: ir.name, mode: ir.mode, target: ir.target }, { hint: 'drop --model; it names one model of a multi-model endpoint (mode: multi-model)' });
+  }
+  const models = ir.multiModel?.models ?? [];
+  if (requested !== undefined) {
+    if (models.length > 0 && !models.includes(requested)) {
+      return runDiagnostic(spec, Diagnostics.InvokeUnknownModel, { deployment: ir.name, found: requested }, { allowed: models.join(', '), hint: `pass one of the listed models, or add "${requested}" to multiModel.models` });
+    }
+    return { targetModel: requested, targetModelFrom: 'flag' };
+  }
+  if (models.length === 0) {
+    return runDiagnostic(spec, Diagnostics.InvokeNeedsModel, { deployment: ir.name }, { hint: 'list the archives under multiModel.models (e.g. [customer-a.tar.gz]), or pass --model NAME (a path relative to model.uri)' });
+  }
+  return { targetModel: models[0]!, targetModelFrom: 'spec-first' };
+}
+
+/** An asynchronous deployment answers once, whole: --stream cannot be honoured (never dropped silently). */
+function streamOfAsync(spec: string, ir: DeploymentIR, request: InvokeRequest): Diagnostic | undefined {
+  if (!request.stream || ir.mode !== 'async') return undefined;
+  return runDiagnostic(spec, Diagnostics.InvokeStreamAsync, { deployment: ir.name, target: ir.target }, { hint: 'drop --stream; the whole answer is printed when the result arrives' });
+}
+
 /** Invokes one deployment (on each selected target), or every deployment with `smoke`. */
 export async function invoke(spec: string, options: InvokeOptions): Promise<InvokeResult> {
   const selection = selectDeployments(spec, options.target ? [options.target] : undefined, options.deployment ? [options.deployment] : []);
@@ -179,8 +231,9 @@ export async function invoke(spec: string, options: InvokeOptions): Promise<Invo
     // A smoke run's --body is for the containers whose format is not known; the others get their minimal request.
     const body = options.body && (!options.smoke || requestKind(ir) === 'raw') ? options.body : undefined;
     const request = buildRequest(ir, { ...(options.prompt !== undefined ? { prompt: options.prompt } : {}), ...(body ? { body } : {}), stream: !!options.stream && !options.smoke, ...(options.smoke ? { maxTokens: 8 } : {}) });
-    const problem = 'error' in request ? needsBody(spec, ir) : needsInputLocation(spec, ir, options.inputLocation);
-    if (problem || 'error' in request) {
+    const choice = chooseTargetModel(spec, ir, options.model);
+    const problem = 'error' in request ? needsBody(spec, ir) : 'code' in choice ? choice : (needsInputLocation(spec, ir, options.inputLocation) ?? streamOfAsync(spec, ir, request));
+    if (problem || 'error' in request || 'code' in choice) {
       // One request: stop with the diagnostic. A smoke run: a failed row, and the others still run.
       if (!options.smoke) return { file: spec, ok: false, diagnostics: [...diagnostics, ...(problem ? [problem] : [])], outcomes };
       outcomes.push({ deployment: ir.name, target: ir.target, ok: false, error: problem ? `${problem.code}: ${problem.message}` : 'no request' });
@@ -194,7 +247,14 @@ export async function invoke(spec: string, options: InvokeOptions): Promise<Invo
       providers.set(ir.target, provider);
     }
     const onText = options.onText;
-    outcomes.push({ kind: request.kind, ...(await provider.invoke(ir, request, { ...(onText && request.stream ? { onText: (t: string) => onText(ir.name, ir.target, t) } : {}), ...(options.inputLocation ? { inputLocation: options.inputLocation } : {}) })) });
+    const call: InvokeCallOptions = {
+      ...(onText && request.stream ? { onText: (t: string) => onText(ir.name, ir.target, t) } : {}),
+      ...(options.inputLocation ? { inputLocation: options.inputLocation } : {}),
+      ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+      ...(options.pollIntervalMs !== undefined ? { pollIntervalMs: options.pollIntervalMs } : {}),
+      ...(choice.targetModel !== undefined ? { targetModel: choice.targetModel } : {}),
+    };
+    outcomes.push({ kind: request.kind, ...choice, ...(await provider.invoke(ir, request, call)) });
   }
   return { file: spec, ok: outcomes.length > 0 && outcomes.every((o) => o.ok), diagnostics, outcomes };
 }

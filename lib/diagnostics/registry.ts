@@ -191,6 +191,10 @@ export const Diagnostics = {
   AfterDeployUnknownDeployment: def('IS5502', 'error', 'no deployment named {found} for {target} in the spec'),
   AfterDeployNoTarget: def('IS5503', 'error', 'no deployment of the spec targets {target}'),
   InvokeNeedsBody: def('IS5504', 'error', 'deployment {deployment} serves engine {engine}, which takes the request body as given: pass --body FILE'),
+  InvokeUnknownModel: def('IS5130', 'error', 'deployment {deployment} serves no model named {found} (multiModel.models)'),
+  InvokeNeedsModel: def('IS5131', 'error', 'deployment {deployment} is a multi-model endpoint that lists no models: InvokeEndpoint needs a TargetModel'),
+  InvokeModelNotMultiModel: def('IS5132', 'error', '--model applies to multi-model endpoints; deployment {deployment} is {mode} on {target}'),
+  InvokeStreamAsync: def('IS5133', 'error', 'deployment {deployment} is an asynchronous service on {target}: its result is read back whole, not streamed'),
   InvokeAsyncInput: def('IS5505', 'error', 'deployment {deployment} is asynchronous: its request must be uploaded to S3 first'),
 
   // --- review

@@ -90,6 +90,11 @@ export function asyncIR(d: DeploymentSpec): Pick<DeploymentIR, 'async'> {
   };
 }
 
+/** The models a multi-model endpoint serves (kept only in multi-model mode; rules-aws warns otherwise). */
+export function multiModelIR(d: DeploymentSpec): Pick<DeploymentIR, 'multiModel'> {
+  return d.multiModel && d.mode === 'multi-model' ? { multiModel: { models: [...d.multiModel.models] } } : {};
+}
+
 export function pipelineIR(d: DeploymentSpec, target: TargetName): Pick<DeploymentIR, 'pipeline'> {
   if (!d.pipeline) return {};
   return {

@@ -16,7 +16,7 @@ import { parseSizeBytes } from '../spec/units';
 import { TARGETS } from '../spec/constants';
 import { DeploymentContext } from './context';
 import { engineDevices, engineSettings, requestedEngine, resolveEngine } from './engine';
-import { asyncIR, batchingIR, compileIR, normalizeLlm, pipelineIR, serverlessIR, speculativeIR, timeoutsIR } from './features';
+import { asyncIR, batchingIR, compileIR, multiModelIR, normalizeLlm, pipelineIR, serverlessIR, speculativeIR, timeoutsIR } from './features';
 import { allAccept, checkSizing, chooseInstance, dtypeAccepts, engineAccepts, headsAccept, kvCacheAccepts, PlacementRequest, requestedAccelerator, sizingFunction } from './instance';
 import { normalizeModel, normalizeQuantization } from './model';
 import { normalizeTensorParallel } from './parallelism';
@@ -144,6 +144,7 @@ function normalizeForTarget(d: DeploymentSpec, ctx: DeploymentContext): Deployme
     ...speculativeIR(d),
     ...serverlessIR(d),
     ...asyncIR(d),
+    ...multiModelIR(d),
     ...pipelineIR(d, target),
     ...secretsIR(d, ctx, target === 'alibaba' && (engine.name === 'framework' || engine.name === 'triton')),
     scaling: normalizeScaling(d, model, llm, mode, ctx),

@@ -70,7 +70,11 @@ export function checkCommon(d: DeploymentSpec, ir: DeploymentIR, ctx: Deployment
     const count = d.pipeline.filter((s) => s === 'model').length;
     if (count !== 1) ctx.report(Diagnostics.PipelineNoModel, ['pipeline'], { found: count, hint: 'write "- model" once where the model runs' });
   }
-  if (ir.mode === 'async' && !ir.async) {
+  if (d.multiModel && ir.mode !== 'multi-model') {
+    ctx.report(Diagnostics.SettingIgnored, ['multiModel'], { atKey: true, args: { setting: 'multiModel', reason: `mode is ${ir.mode}` }, hint: 'set mode: multi-model, or remove the block' });
+  }
+  // SageMaker writes results to S3 (AsyncInferenceConfig.OutputConfig); a PAI-EAS async service keeps them in its output queue.
+  if (ir.mode === 'async' && !ir.async && ir.target === 'aws') {
     ctx.report(Diagnostics.AsyncNeedsOutput, ['async'], { atKey: true, hint: 'add async.output: s3://bucket/prefix/' });
   }
   if (ir.scaling.min > ir.scaling.max) {

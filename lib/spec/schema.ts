@@ -249,6 +249,21 @@ const Async = Type.Object(
   strict,
 );
 
+const MultiModel = Type.Object(
+  {
+    models: Type.Array(
+      Type.String({
+        minLength: 1,
+        maxLength: 1024,
+        pattern: '^(?!/)(?!.*(^|/)\\.\\.(/|$))[^\\s]+$',
+        'x-format-hint': 'a path relative to model.uri, e.g. customer-a.tar.gz (no leading /, no "..", no spaces)',
+      }),
+      { minItems: 1, uniqueItems: true, description: 'model archives under model.uri that this endpoint serves, as InvokeEndpoint TargetModel names them; the first is what `inferstack invoke` calls by default' },
+    ),
+  },
+  { ...strict, description: 'multi-model endpoints (mode: multi-model): the models callers may name' },
+);
+
 const PipelineStep = Type.Union(
   [
     Type.Literal('model'),
@@ -396,6 +411,7 @@ const deploymentProperties = {
   mode: Type.Optional(enumOf(MODES, 'endpoint mode')),
   serverless: Type.Optional(Serverless),
   async: Type.Optional(Async),
+  multiModel: Type.Optional(MultiModel),
   pipeline: Type.Optional(Type.Array(PipelineStep, { minItems: 1 })),
   scaling: Type.Optional(Scaling),
   rollout: Type.Optional(Rollout),

@@ -246,7 +246,7 @@ export function deploymentOutputs(ir: DeploymentIR, endpointNameAttr: string, en
   const invoke = ir.async
     ? `aws sagemaker-runtime invoke-endpoint-async --endpoint-name ${name} --input-location s3://... --region ${region}`
     : ir.mode === 'multi-model'
-      ? `aws sagemaker-runtime invoke-endpoint --endpoint-name ${name} --target-model model-a.tar.gz --body fileb://input --region ${region} out.json`
+      ? `aws sagemaker-runtime invoke-endpoint --endpoint-name ${name} --target-model ${ir.multiModel?.models[0] ?? 'model-a.tar.gz'} --body fileb://input --region ${region} out.json`
       : `aws sagemaker-runtime invoke-endpoint --endpoint-name ${name} --content-type application/json --body fileb://request.json --region ${region} out.json`;
   return [
     { id: 'EndpointName', value: endpointNameAttr, description: 'SageMaker endpoint name' },

@@ -2,19 +2,22 @@
  * `inferstack invoke` on SageMaker through the runtime API (@aws-sdk/client-sagemaker-runtime): InvokeEndpoint,
  * InvokeEndpointWithResponseStream for `--stream` (PayloadPart events), and for asynchronous endpoints an upload of
  * the request to S3, InvokeEndpointAsync, then a wait for the output (or failure) object it names. Scale-to-zero
- * deployments are invoked through their inference component (InferenceComponentName).
+ * deployments are invoked through their inference component (InferenceComponentName), multi-model endpoints with
+ * TargetModel (the archive's path relative to the endpoint's S3 prefix, header X-Amzn-SageMaker-Target-Model).
  * https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_runtime_InvokeEndpoint.html (and ..._InvokeEndpointAsync,
  * ..._InvokeEndpointWithResponseStream).
  */
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { InvokeEndpointAsyncCommand, InvokeEndpointCommand, InvokeEndpointWithResponseStreamCommand, SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import { randomUUID } from 'node:crypto';
-import type { InvokeOutcome, InvokeProvider, InvokeRequest } from '../../lib/commands/invoke';
+import type { InvokeCallOptions, InvokeOutcome, InvokeProvider, InvokeRequest } from '../../lib/commands/invoke';
 import { excerptOf, StreamText } from '../../lib/commands/invoke';
 import type { DeploymentIR } from '../../lib/ir';
 import { awsErrorText, endpointNameFor, inferenceComponentNameFor } from './status';
 
 export interface AwsInvokeOptions {
+  /** How long a synchronous request may take (a call's `timeoutMs` wins). @default 120000 */
+  readonly timeoutMs?: number;
   /** How long to wait for an asynchronous result. @default 900000 (15 min) */
   readonly asyncTimeoutMs?: number;
   /** Polling interval for the async output object. @default 5000 */
@@ -43,21 +46,24 @@ export class AwsInvokeProvider implements InvokeProvider {
     return this.s3s.get(region)!;
   }
 
-  async invoke(ir: DeploymentIR, request: InvokeRequest, opts: { readonly onText?: (text: string) => void; readonly inputLocation?: string }): Promise<InvokeOutcome> {
+  async invoke(ir: DeploymentIR, request: InvokeRequest, opts: InvokeCallOptions): Promise<InvokeOutcome> {
     const base = { deployment: ir.name, target: 'aws' as const };
-    if (ir.mode === 'multi-model') return { ...base, ok: false, error: 'a multi-model endpoint serves many models: call InvokeEndpoint with TargetModel set to the model archive (see the stack output InvokeCommand)' };
+    if (ir.mode === 'multi-model' && !opts.targetModel) return { ...base, ok: false, error: 'a multi-model endpoint serves many models: name one with --model (or list them under multiModel.models)' };
     const started = performance.now();
     try {
-      if (ir.async) return await this.invokeAsync(ir, request, opts.inputLocation ?? ir.async.input, started);
+      if (ir.async) return await this.invokeAsync(ir, request, opts, started);
       const region = ir.aws!.region;
       const common = {
         EndpointName: endpointNameFor(ir),
         ContentType: request.contentType,
         Body: request.body,
         ...(inferenceComponentNameFor(ir) ? { InferenceComponentName: inferenceComponentNameFor(ir) } : {}),
+        ...(ir.mode === 'multi-model' ? { TargetModel: opts.targetModel } : {}),
       };
+      // --timeout bounds a synchronous call too (the SDK's abortSignal request option), streamed answers included.
+      const bounded = { abortSignal: AbortSignal.timeout(opts.timeoutMs ?? this.options.timeoutMs ?? 120_000) };
       if (request.stream) {
-        const r = await this.runtime(region).send(new InvokeEndpointWithResponseStreamCommand({ ...common, Accept: 'text/event-stream' }));
+        const r = await this.runtime(region).send(new InvokeEndpointWithResponseStreamCommand({ ...common, Accept: 'text/event-stream' }), bounded);
         const parser = new StreamText();
         const decoder = new TextDecoder();
         let text = '';
@@ -77,7 +83,7 @@ export class AwsInvokeProvider implements InvokeProvider {
         }
         return { ...base, ok: true, httpStatus: 200, latencyMs: Math.round(performance.now() - started), excerpt: excerptOf('raw', text), output: text };
       }
-      const r = await this.runtime(region).send(new InvokeEndpointCommand({ ...common, Accept: 'application/json' }));
+      const r = await this.runtime(region).send(new InvokeEndpointCommand({ ...common, Accept: 'application/json' }), bounded);
       const text = new TextDecoder().decode(r.Body ?? new Uint8Array());
       return { ...base, ok: true, httpStatus: 200, latencyMs: Math.round(performance.now() - started), excerpt: excerptOf(request.kind, text), output: text };
     } catch (err) {
@@ -86,8 +92,9 @@ export class AwsInvokeProvider implements InvokeProvider {
     }
   }
 
-  private async invokeAsync(ir: DeploymentIR, request: InvokeRequest, inputPrefix: string | undefined, started: number): Promise<InvokeOutcome> {
+  private async invokeAsync(ir: DeploymentIR, request: InvokeRequest, opts: InvokeCallOptions, started: number): Promise<InvokeOutcome> {
     const base = { deployment: ir.name, target: 'aws' as const };
+    const inputPrefix = opts.inputLocation ?? ir.async?.input;
     const prefix = inputPrefix ? parseS3(inputPrefix) : undefined;
     if (!prefix) return { ...base, ok: false, error: 'an asynchronous endpoint reads its request from S3: set async.input in the spec or pass --input-location s3://bucket/prefix/ (the execution role must be able to read it)' };
     const region = ir.aws!.region;
@@ -98,14 +105,15 @@ export class AwsInvokeProvider implements InvokeProvider {
     const failure = r.FailureLocation ? parseS3(r.FailureLocation) : undefined;
     if (!output) return { ...base, ok: false, error: `InvokeEndpointAsync returned no OutputLocation (inference ${r.InferenceId ?? 'unknown'})` };
     const sleep = this.options.sleep ?? ((ms: number) => new Promise<void>((res) => setTimeout(res, ms)));
-    const deadline = Date.now() + (this.options.asyncTimeoutMs ?? 900_000);
+    const waitMs = opts.timeoutMs ?? this.options.asyncTimeoutMs ?? 900_000;
+    const deadline = Date.now() + waitMs;
     for (;;) {
       const result = await this.readIfPresent(region, output);
       if (result !== undefined) return { ...base, ok: true, latencyMs: Math.round(performance.now() - started), excerpt: excerptOf(request.kind, result), output: result, outputLocation: r.OutputLocation! };
       const failed = failure ? await this.readIfPresent(region, failure) : undefined;
       if (failed !== undefined) return { ...base, ok: false, latencyMs: Math.round(performance.now() - started), error: `the endpoint wrote a failure to ${r.FailureLocation}: ${excerptOf('raw', failed, 200)}`, outputLocation: r.FailureLocation! };
-      if (Date.now() >= deadline) return { ...base, ok: false, error: `no result at ${r.OutputLocation} within ${Math.round((this.options.asyncTimeoutMs ?? 900_000) / 1000)}s (inference ${r.InferenceId ?? 'unknown'}); it may still arrive` };
-      await sleep(this.options.pollIntervalMs ?? 5000);
+      if (Date.now() >= deadline) return { ...base, ok: false, error: `no result at ${r.OutputLocation} within ${Math.round(waitMs / 1000)}s (inference ${r.InferenceId ?? 'unknown'}); it may still arrive` };
+      await sleep(opts.pollIntervalMs ?? this.options.pollIntervalMs ?? 5000);
     }
   }
 

@@ -43,7 +43,7 @@ export interface FakeAwsState {
 }
 
 export class FakeAws extends LoopbackServer {
-  readonly calls: Array<{ service: string; action: string }> = [];
+  readonly calls: Array<{ service: string; action: string; targetModel?: string }> = [];
   /** S3 objects by "bucket/key". */
   readonly objects = new Map<string, string>();
 
@@ -68,7 +68,13 @@ export class FakeAws extends LoopbackServer {
     }
     const invocation = /^\/endpoints\/([^/]+)\/invocations$/.exec(req.url ?? '');
     if (invocation && service === 'sagemaker') {
-      this.calls.push({ service: 'sagemaker-runtime', action: 'InvokeEndpoint' });
+      // InvokeEndpoint's TargetModel travels as the X-Amzn-SageMaker-Target-Model header (API_runtime_InvokeEndpoint).
+      const targetModel = req.headers['x-amzn-sagemaker-target-model'] as string | undefined;
+      this.calls.push({ service: 'sagemaker-runtime', action: 'InvokeEndpoint', ...(targetModel !== undefined ? { targetModel } : {}) });
+      if (targetModel !== undefined) {
+        res.writeHead(200, { 'content-type': 'text/csv' });
+        return void res.end(`${this.state.reply} (${targetModel})`);
+      }
       const request = JSON.parse(body) as { messages?: unknown[] };
       if (!Array.isArray(request.messages)) return json(400, { message: 'messages required' });
       res.writeHead(200, { 'content-type': 'application/json', 'x-amzn-invoked-production-variant': 'AllTraffic' });

@@ -27,6 +27,14 @@ const CHAT = `  chat:
     targets: { aws: { region: us-east-1, endpointName: chat-endpoint } }
 `;
 
+const MME = `  fraud-mme:
+    model: { uri: "s3://acme-models/fraud/per-customer/", format: xgboost, frameworkVersion: "1.7-1" }
+    mode: multi-model
+    multiModel: { models: [customer-a.tar.gz, eu/customer-b.tar.gz] }
+    resources: { accelerator: cpu, cpu: 4, memory: 16Gi }
+    targets: { aws: { region: us-east-1 } }
+`;
+
 const provider = () => new AwsInvokeProvider({ pollIntervalMs: 1, sleep: async () => undefined });
 
 beforeEach(() => {
@@ -121,6 +129,58 @@ describe('invoke on SageMaker (aws-sdk-client-mock: SageMaker runtime, S3)', () 
     expect(decode(put.Body)).toBe('{"prompt":"a cat"}');
     expect(runtime.commandCalls(InvokeEndpointAsyncCommand)[0]!.args[0].input).toEqual({ EndpointName: 'gen', InputLocation: `s3://requests/${put.Key}`, ContentType: 'application/json' });
     expect(r.outcomes[0]).toMatchObject({ ok: true, outputLocation: 's3://results/out/inf-1.out', output: '{"image":"..."}' });
+  });
+
+  it('a multi-model endpoint: TargetModel is the first of multiModel.models by default, or --model; an unknown model lists the allowed ones', async () => {
+    runtime.on(InvokeEndpointCommand).resolves({ Body: encode('0.93') as never });
+    const file = specFile(MME);
+    const body = encode('1.0,2.0,3.0');
+    const first = await invoke(file, { deployment: 'fraud-mme', body, providers: { aws: async () => provider() } });
+    expect(first.ok, JSON.stringify(first)).toBe(true);
+    expect(runtime.commandCalls(InvokeEndpointCommand)[0]!.args[0].input).toMatchObject({ EndpointName: 'fraud-mme', TargetModel: 'customer-a.tar.gz' });
+    expect(first.outcomes[0]).toMatchObject({ ok: true, targetModel: 'customer-a.tar.gz', targetModelFrom: 'spec-first', output: '0.93' });
+
+    const chosen = await invoke(file, { deployment: 'fraud-mme', body, model: 'eu/customer-b.tar.gz', providers: { aws: async () => provider() } });
+    expect(chosen.ok).toBe(true);
+    expect(runtime.commandCalls(InvokeEndpointCommand)[1]!.args[0].input.TargetModel).toBe('eu/customer-b.tar.gz');
+    expect(chosen.outcomes[0]).toMatchObject({ targetModel: 'eu/customer-b.tar.gz', targetModelFrom: 'flag' });
+
+    const unknown = await invoke(file, { deployment: 'fraud-mme', body, model: 'customer-z.tar.gz', providers: { aws: async () => provider() } });
+    expect(unknown.ok).toBe(false);
+    expect(unknown.diagnostics[0]).toMatchObject({ code: 'IS5130', allowed: 'customer-a.tar.gz, eu/customer-b.tar.gz' });
+    expect(runtime.commandCalls(InvokeEndpointCommand)).toHaveLength(2);
+  });
+
+  it('a multi-model endpoint that lists no models needs --model; --model on another mode is an error', async () => {
+    runtime.on(InvokeEndpointCommand).resolves({ Body: encode('0.5') as never });
+    const bare = specFile(MME.replace('    multiModel: { models: [customer-a.tar.gz, eu/customer-b.tar.gz] }\n', ''));
+    const none = await invoke(bare, { deployment: 'fraud-mme', body: encode('1'), providers: { aws: async () => provider() } });
+    expect(none.diagnostics.map((d) => d.code)).toEqual(['IS5131']);
+    expect(runtime.commandCalls(InvokeEndpointCommand)).toHaveLength(0);
+    const named = await invoke(bare, { deployment: 'fraud-mme', body: encode('1'), model: 'any/path.tar.gz', providers: { aws: async () => provider() } });
+    expect(named.ok).toBe(true);
+    expect(runtime.commandCalls(InvokeEndpointCommand)[0]!.args[0].input.TargetModel).toBe('any/path.tar.gz');
+
+    const single = await invoke(specFile(CHAT), { deployment: 'chat', model: 'x.tar.gz', providers: { aws: async () => provider() } });
+    expect(single.diagnostics.map((d) => d.code)).toEqual(['IS5132']);
+    expect(runtime.commandCalls(InvokeEndpointCommand)).toHaveLength(1);
+  });
+
+  it('an async endpoint: the wait for the output object ends at the timeout given', async () => {
+    const asyncSpec = specFile(`  gen:
+    model: { uri: "s3://models/sd/model.tar.gz", format: pytorch }
+    engine: framework
+    mode: async
+    async: { input: "s3://requests/in/", output: "s3://results/out/" }
+    resources: { instanceType: ml.g5.xlarge }
+    targets: { aws: { region: us-east-1 } }
+`);
+    s3.on(PutObjectCommand).resolves({});
+    runtime.on(InvokeEndpointAsyncCommand).resolves({ InferenceId: 'inf-2', OutputLocation: 's3://results/out/inf-2.out' });
+    s3.on(GetObjectCommand).rejects(Object.assign(new Error('The specified key does not exist.'), { name: 'NoSuchKey' }));
+    const late = await invoke(asyncSpec, { deployment: 'gen', body: encode('{}'), timeoutMs: 1000, pollIntervalMs: 1, providers: { aws: async () => new AwsInvokeProvider({ sleep: (ms) => new Promise((r) => setTimeout(r, ms)) }) } });
+    expect(late.ok).toBe(false);
+    expect(late.outcomes[0]!.error).toContain('no result at s3://results/out/inf-2.out within 1s');
   });
 
   it('a framework container without --body is a usage diagnostic, and no call is made', async () => {

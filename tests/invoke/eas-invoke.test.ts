@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { EasInvokeProvider, serviceUrl } from '../../providers/alibaba/invoke';
+import { decodeSinkEntry, EasInvokeProvider, isAsyncService, serviceUrl } from '../../providers/alibaba/invoke';
 import { EasAccess } from '../../providers/alibaba/status';
 import { buildRequest } from '../../lib/commands/invoke';
 import { compileOk, only } from '../helpers/compile';
@@ -25,6 +25,10 @@ deployments:
     resources: { instanceType: ecs.c7.xlarge }
     targets: { alibaba: { region: cn-hangzhou } }
 `;
+}
+
+function asyncChat(name: string): string {
+  return spec(name, '    mode: async\n', 'scaling: { min: 1, max: 3, metric: backlog, target: 5 }');
 }
 
 describe('inferstack invoke on PAI-EAS (built binary, fake control plane + fake gateway)', () => {
@@ -115,10 +119,71 @@ describe('inferstack invoke on PAI-EAS (built binary, fake control plane + fake 
     });
   });
 
+  it('an asynchronous service: the request goes into the input queue and the answer is read from /sink (pai-python-sdk AsyncPredictor)', async () => {
+    await withEasWorld(async ({ control, controlUrl, gateway }) => {
+      const file = specFile(asyncChat('chat-async'));
+      expect((await deployEas([file, '--endpoint', controlUrl, ...FAST])).code).toBe(0);
+      expect(JSON.parse(JSON.stringify(control.services.get('chat_async')!.config)).metadata.type).toBe('Async');
+      gateway.queueDelay.set('chat_async', 2);
+      const sinceDeploy = gateway.calls.length;
+      const r = await inferstack(['invoke', file, '--deployment', 'chat-async', '--prompt', 'Queue me', '--poll-interval', '20ms', '--endpoint', controlUrl]);
+      expect(r.code, r.stderr).toBe(0);
+      // The answer is the service's, from the output queue, not the input queue's index.
+      expect(r.stdout.trim()).toBe('OK from the fake gateway');
+      expect(r.stderr).toMatch(/chat-async \[alibaba\]: HTTP 200, \d+ ms, result at \/sink\?requestId=[0-9a-f-]+/);
+      const calls = gateway.calls.slice(sinceDeploy);
+      expect(calls.map((x) => [x.method, x.path, x.status])).toEqual([
+        ['POST', '/v1/chat/completions', 200],
+        ['GET', '/sink', 204],
+        ['GET', '/sink', 204],
+        ['GET', '/sink', 200],
+      ]);
+      expect(JSON.parse(calls[0]!.body)).toMatchObject({ messages: [{ role: 'user', content: 'Queue me' }], stream: false });
+      const query = new URLSearchParams(calls[1]!.query);
+      expect(query.get('_raw_')).toBe('false');
+      expect(query.get('requestId')).toMatch(/^[0-9a-f-]{36}$/);
+      expect(calls.every((x) => x.authorized)).toBe(true);
+      expect(r.stdout + r.stderr).not.toContain(control.services.get('chat_async')!.token);
+    });
+  });
+
+  it('an asynchronous service: --timeout ends the wait, a failed answer (tags.lastCode) fails, --stream is refused, --smoke waits for the result', async () => {
+    await withEasWorld(async ({ control, controlUrl, gateway }) => {
+      const file = specFile(asyncChat('chat-slow'));
+      expect((await deployEas([file, '--endpoint', controlUrl, ...FAST])).code).toBe(0);
+      gateway.queueDelay.set('chat_slow', 1_000_000);
+      const late = await inferstack(['invoke', file, '--deployment', 'chat-slow', '--timeout', '300ms', '--poll-interval', '20ms', '--endpoint', controlUrl]);
+      expect(late.code).toBe(1);
+      expect(late.stderr).toMatch(/no result in the output queue \(\/sink, request [0-9a-f-]+\) before the timeout; it may still arrive/);
+
+      gateway.queueDelay.set('chat_slow', 0);
+      gateway.queueAnswerStatus.set('chat_slow', 500);
+      const failed = await inferstack(['invoke', file, '--deployment', 'chat-slow', '--poll-interval', '20ms', '--endpoint', controlUrl]);
+      expect(failed.code).toBe(1);
+      expect(failed.stderr).toContain("HTTP 500 (the service's answer, from the output queue)");
+      expect(failed.stdout + failed.stderr).not.toContain(control.services.get('chat_slow')!.token);
+
+      const before = gateway.calls.length;
+      const streamed = await inferstack(['invoke', file, '--deployment', 'chat-slow', '--stream', '--endpoint', controlUrl]);
+      expect(streamed.code).toBe(1);
+      expect(streamed.stderr).toContain('IS5133');
+      expect(gateway.calls.length).toBe(before);
+
+      gateway.queueAnswerStatus.delete('chat_slow');
+      gateway.queueDelay.set('chat_slow', 1);
+      const smoke = await inferstack(['invoke', file, '--smoke', '--poll-interval', '20ms', '--endpoint', controlUrl]);
+      expect(smoke.code, smoke.stdout + smoke.stderr).toBe(0);
+      expect(smoke.stdout).toMatch(/chat-slow\s+alibaba\s+ok\s+200\s+\d+ ms\s+OK from the fake gateway/);
+      expect(gateway.calls.at(-1)).toMatchObject({ service: 'chat_slow', method: 'GET', path: '/sink', status: 200 });
+    });
+  });
+
   it('usage: exactly one --deployment, or --smoke', async () => {
     expect((await inferstack(['invoke', 'x.yaml'])).code).toBe(2);
     expect((await inferstack(['invoke', 'x.yaml', '--smoke', '--deployment', 'a'])).code).toBe(2);
     expect((await inferstack(['invoke', 'x.yaml', '--deployment', 'a', '--prompt', 'p', '--body', 'f'])).code).toBe(2);
+    expect((await inferstack(['invoke', 'x.yaml', '--deployment', 'a', '--timeout', '15 minutes'])).stderr).toContain('--timeout takes a duration such as 90s, 15m or 500ms');
+    expect((await inferstack(['invoke', 'x.yaml', '--smoke', '--model', 'm.tar.gz'])).code).toBe(2);
   });
 });
 
@@ -127,6 +192,21 @@ describe('PAI-EAS invoke provider (in process)', () => {
     expect(serviceUrl('http://123.cn-hangzhou.pai-eas.aliyuncs.com/api/predict/svc', '/v1/chat/completions')).toBe('https://123.cn-hangzhou.pai-eas.aliyuncs.com/api/predict/svc/v1/chat/completions');
     expect(serviceUrl('http://127.0.0.1:8080/api/predict/svc', '')).toBe('http://127.0.0.1:8080/api/predict/svc');
     expect(serviceUrl('http://123.vpc.cn-hangzhou.pai-eas.aliyuncs.com/api/predict/svc', '', false)).toBe('http://123.vpc.cn-hangzhou.pai-eas.aliyuncs.com/api/predict/svc');
+  });
+
+  it('the running service decides whether it is asynchronous (ServiceConfig metadata.type); the spec only when that is unreadable', () => {
+    expect(isAsyncService(JSON.stringify({ metadata: { type: 'Async' } }), 'realtime')).toBe(true);
+    expect(isAsyncService(JSON.stringify({ metadata: { instance: 1 } }), 'async')).toBe(false);
+    expect(isAsyncService(undefined, 'async')).toBe(true);
+    expect(isAsyncService('not json', 'realtime')).toBe(false);
+  });
+
+  it('reads a sink entry: base64 data, the service status from tags.lastCode (200 when absent)', () => {
+    const data = Buffer.from('{"ok":true}').toString('base64');
+    expect(decodeSinkEntry(JSON.stringify([{ data, tags: {} }]))).toEqual({ status: 200, body: '{"ok":true}' });
+    expect(decodeSinkEntry(JSON.stringify([{ data, tags: { lastCode: '500' } }]))).toEqual({ status: 500, body: '{"ok":true}' });
+    expect(decodeSinkEntry('[]')).toEqual({ error: 'the answer has no base64 "data" entry' });
+    expect(decodeSinkEntry('<html>')).toEqual({ error: 'the answer is not the JSON list the queue service returns' });
   });
 
   it('gives up after the configured attempts when the gateway stays at 503', async () => {

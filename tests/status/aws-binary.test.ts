@@ -108,4 +108,32 @@ deployments:
       expect(aws.calls.map((c) => c.action)).toEqual(expect.arrayContaining(['PutObject', 'InvokeEndpointAsync', 'GetObject']));
     });
   });
+
+  it('invoke on a multi-model endpoint: TargetModel is the first listed model unless --model names another; the output says which', async () => {
+    const file = writeSpec(`version: 1
+deployments:
+  fraud-mme:
+    model: { uri: "s3://acme-models/fraud/per-customer/", format: xgboost, frameworkVersion: "1.7-1" }
+    mode: multi-model
+    multiModel: { models: [customer-a.tar.gz, customer-b.tar.gz] }
+    resources: { accelerator: cpu, cpu: 4, memory: 16Gi }
+    targets: { aws: { region: us-east-1 } }
+`);
+    await withAws({ reply: '0.93' }, async (aws, url) => {
+      const row = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mme-')), 'row.csv');
+      fs.writeFileSync(row, '1.0,2.0,3.0');
+      const first = await inferstack(['invoke', file, '--deployment', 'fraud-mme', '--body', row], awsEnv(url));
+      expect(first.code, first.stderr).toBe(0);
+      expect(first.stdout.trim()).toBe('0.93 (customer-a.tar.gz)');
+      expect(first.stderr).toContain('model customer-a.tar.gz (the first of multiModel.models; another with --model NAME)');
+      const second = await inferstack(['invoke', file, '--deployment', 'fraud-mme', '--body', row, '--model', 'customer-b.tar.gz'], awsEnv(url));
+      expect(second.code, second.stderr).toBe(0);
+      expect(aws.calls.filter((c) => c.action === 'InvokeEndpoint').map((c) => c.targetModel)).toEqual(['customer-a.tar.gz', 'customer-b.tar.gz']);
+      const unknown = await inferstack(['invoke', file, '--deployment', 'fraud-mme', '--body', row, '--model', 'customer-c.tar.gz'], awsEnv(url));
+      expect(unknown.code).toBe(1);
+      expect(unknown.stderr).toContain('IS5130');
+      expect(unknown.stderr).toContain('customer-a.tar.gz, customer-b.tar.gz');
+      expect(aws.calls.filter((c) => c.action === 'InvokeEndpoint')).toHaveLength(2);
+    });
+  });
 });

@@ -9,7 +9,15 @@
  *   the gateway answers 503 "no healthy upstream" for a while: the two answers `_wait_for_gateway_ready` waits out.
  * - Then it forwards: here an OpenAI-compatible chat route (JSON, or server-sent events with `stream`), a TEI-style
  *   `/embed`, and an echo of the body on any other path.
+ * - An asynchronous service (`metadata.type: "Async"`) is its queue service (pai/predictor.py AsyncPredictor, and
+ *   https://www.alibabacloud.com/help/en/pai/user-guide/access-queue-service): a POST puts the request into the
+ *   input queue and answers 200 with the request id in `X-Eas-Queueservice-Request-Id` and the queue index as the
+ *   body; the service's answer then lands in the output queue, read with GET `/sink?requestId=<id>`: 204 while it
+ *   is not there (for `queueDelay` polls here), then a JSON list of one entry with the answer base64-encoded in
+ *   `data` and, when the service did not answer 200, its status in `tags.lastCode`. The queue's other operations
+ *   (GET with `_attrs_`, `_index_`, `requestId` on the input queue) are not modelled: they answer 405 here.
  */
+import { randomUUID } from 'node:crypto';
 import type * as http from 'node:http';
 
 export interface GatewayService {
@@ -19,6 +27,16 @@ export interface GatewayService {
   readonly runningSince?: number;
   /** How long after Running the gateway keeps answering 503 (default 0). */
   readonly warmupMs: number;
+  /** An asynchronous inference service (ServiceConfig `metadata.type: "Async"`): requests go through its queue. */
+  readonly async?: boolean;
+}
+
+interface QueuedResult {
+  readonly index: number;
+  readonly status: number;
+  readonly payload: string;
+  /** Sink polls still answered 204 before the result is in the output queue. */
+  pollsLeft: number;
 }
 
 export interface GatewayCall {
@@ -26,6 +44,9 @@ export interface GatewayCall {
   /** What follows `/api/predict/<service>` ("" for the service root). */
   readonly path: string;
   readonly status: number;
+  readonly method: string;
+  /** The query string ("" when none). */
+  readonly query: string;
   readonly at: number;
   readonly body: string;
   /** The request carried the token the gateway accepts. */
@@ -49,6 +70,12 @@ export class FakeEasGateway {
   readonly tokenOverride = new Map<string, string>();
   /** Per service, how many more requests answer 503 "no healthy upstream" (a warm-up window counted in requests). */
   readonly unavailable = new Map<string, number>();
+  /** Per asynchronous service, how many sink polls answer 204 before a queued request's result is there. @default 1 */
+  readonly queueDelay = new Map<string, number>();
+  /** Per asynchronous service, the status its inference sub-service answers with (default: the route's own). */
+  readonly queueAnswerStatus = new Map<string, number>();
+  private readonly queued = new Map<string, QueuedResult>();
+  private nextIndex = 1;
 
   constructor(
     private readonly lookup: (name: string) => GatewayService | undefined,
@@ -56,17 +83,18 @@ export class FakeEasGateway {
   ) {}
 
   handle(req: http.IncomingMessage, res: http.ServerResponse, raw: Buffer, now = Date.now()): GatewayCall {
-    const rest = (req.url ?? '/').split('?')[0]!.slice(PREDICT_PREFIX.length);
+    const [pathPart, query = ''] = (req.url ?? '/').split('?') as [string, string?];
+    const rest = pathPart.slice(PREDICT_PREFIX.length);
     const service = decodeURIComponent(rest.split('/')[0] ?? '');
     const path = rest.slice(service.length);
     const body = raw.toString('utf8');
     const svc = this.lookup(service);
     const token = this.tokenOverride.get(service) ?? svc?.token;
     const authorized = !!token && req.headers.authorization === token;
-    const reply = (status: number, payload: string, type = 'application/json'): GatewayCall => {
-      res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(payload) });
+    const reply = (status: number, payload: string, type = 'application/json', headers: Record<string, string> = {}): GatewayCall => {
+      res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(payload), ...headers });
       res.end(payload);
-      const call = { service, path, status, at: now, body, authorized };
+      const call = { service, path, status, method: req.method ?? 'GET', query, at: now, body, authorized };
       this.calls.push(call);
       return call;
     };
@@ -78,24 +106,47 @@ export class FakeEasGateway {
       return reply(503, 'no healthy upstream', 'text/plain');
     }
     if (!authorized) return reply(401, JSON.stringify({ code: 'Unauthorized', message: 'Invalid token' }));
-    return this.forward(path, body, reply);
+    if (svc.async) return this.queue(service, req.method ?? 'GET', path, query, body, reply);
+    const answer = this.forward(path, body);
+    return reply(answer.status, answer.payload, answer.type);
   }
 
-  private forward(path: string, body: string, reply: (status: number, payload: string, type?: string) => GatewayCall): GatewayCall {
-    if (path === '/embed') return reply(200, JSON.stringify([[0.1, 0.2, 0.3, 0.4]]));
-    if (path !== '/v1/chat/completions') return reply(200, body, 'application/octet-stream');
+  /** An asynchronous service's queue: POST enqueues (the answer is computed at once), GET /sink reads it back. */
+  private queue(service: string, method: string, path: string, query: string, body: string, reply: (status: number, payload: string, type?: string, headers?: Record<string, string>) => GatewayCall): GatewayCall {
+    if (method === 'GET' && path === '/sink') {
+      const requestId = new URLSearchParams(query).get('requestId') ?? '';
+      const entry = this.queued.get(requestId);
+      if (!entry || entry.pollsLeft > 0) {
+        if (entry) entry.pollsLeft--;
+        return reply(204, '');
+      }
+      const tags = entry.status === 200 ? {} : { lastCode: String(entry.status) };
+      return reply(200, JSON.stringify([{ data: Buffer.from(entry.payload, 'utf8').toString('base64'), tags }]));
+    }
+    if (method !== 'POST') return reply(405, JSON.stringify({ error: `${method} ${path} is not a queue operation of this fake` }));
+    const answer = this.forward(path, body);
+    const requestId = randomUUID();
+    const index = this.nextIndex++;
+    this.queued.set(requestId, { index, status: this.queueAnswerStatus.get(service) ?? answer.status, payload: answer.payload, pollsLeft: this.queueDelay.get(service) ?? 1 });
+    return reply(200, String(index), 'text/plain', { 'X-Eas-Queueservice-Request-Id': requestId });
+  }
+
+  private forward(path: string, body: string): { status: number; payload: string; type: string } {
+    const json = (status: number, doc: unknown) => ({ status, payload: JSON.stringify(doc), type: 'application/json' });
+    if (path === '/embed') return json(200, [[0.1, 0.2, 0.3, 0.4]]);
+    if (path !== '/v1/chat/completions') return { status: 200, payload: body, type: 'application/octet-stream' };
     let request: { stream?: boolean; model?: string; messages?: unknown[] };
     try {
       request = JSON.parse(body) as typeof request;
     } catch {
-      return reply(400, JSON.stringify({ error: 'invalid JSON' }));
+      return json(400, { error: 'invalid JSON' });
     }
-    if (!Array.isArray(request.messages)) return reply(400, JSON.stringify({ error: 'messages is required' }));
+    if (!Array.isArray(request.messages)) return json(400, { error: 'messages is required' });
     const text = this.options.reply ?? 'OK';
     if (!request.stream) {
-      return reply(200, JSON.stringify({ object: 'chat.completion', model: request.model, choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop' }] }));
+      return json(200, { object: 'chat.completion', model: request.model, choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop' }] });
     }
     const events = text.split(/(?<= )/).map((w) => `data: ${JSON.stringify({ object: 'chat.completion.chunk', model: request.model, choices: [{ index: 0, delta: { content: w } }] })}\n\n`);
-    return reply(200, `${events.join('')}data: [DONE]\n\n`, 'text/event-stream');
+    return { status: 200, payload: `${events.join('')}data: [DONE]\n\n`, type: 'text/event-stream' };
   }
 }

@@ -397,7 +397,8 @@ export class FakeEasServer {
     const s = this.services.get(name);
     if (!s || s.deleting) return undefined;
     this.tick(s, Date.now());
-    return { name, token: s.token, ...(s.phase === 'Running' && s.runningSince !== undefined ? { runningSince: s.runningSince } : {}), warmupMs: this.behaviorOf(name).gatewayWarmupMs ?? 0 };
+    const async = (s.config.metadata as { type?: unknown } | undefined)?.type === 'Async';
+    return { name, token: s.token, ...(s.phase === 'Running' && s.runningSince !== undefined ? { runningSince: s.runningSince } : {}), warmupMs: this.behaviorOf(name).gatewayWarmupMs ?? 0, async };
   }
 
   private view(s: StoredService, cluster: string) {
