@@ -35,7 +35,7 @@ export const invokeCommand: CommandDefinition<CliServices> = {
     { name: 'smoke', type: 'boolean', description: 'one minimal request per deployment; a table of results' },
     { name: 'input-location', type: 'string', placeholder: 's3://...', description: 'async SageMaker endpoints: where to upload the request' },
     { name: 'model', type: 'string', placeholder: 'NAME', description: 'multi-model endpoints: the model to call (TargetModel), one of multiModel.models', defaultText: 'the first of multiModel.models' },
-    { name: 'timeout', type: 'string', placeholder: 'DURATION', description: 'how long to wait for the answer, an asynchronous result included', defaultText: '2m for a request, 15m for an asynchronous result' },
+    { name: 'timeout', type: 'string', placeholder: 'DURATION', description: 'how long to wait for the answer, an asynchronous result included', defaultText: '2m for a request, 15m for a streamed answer or an asynchronous result' },
     { name: 'poll-interval', type: 'string', placeholder: 'DURATION', description: 'asynchronous deployments: how often to look for the result', defaultText: '5s' },
     ENDPOINT,
   ],

@@ -28,7 +28,7 @@ export interface EasInvokeOptions {
   readonly gatewayAttempts?: number;
   /** First backoff delay; doubles per attempt. @default 1000 */
   readonly gatewayDelayMs?: number;
-  /** Per-request timeout (a call's `timeoutMs` wins). @default 120000 */
+  /** Per-request timeout (a call's `timeoutMs` wins). @default 120000 (900000 for a streamed answer, which may run long) */
   readonly timeoutMs?: number;
   /** How long to wait for an asynchronous service's result (a call's `timeoutMs` wins). @default 900000 */
   readonly asyncTimeoutMs?: number;
@@ -98,7 +98,7 @@ export class EasInvokeProvider implements InvokeProvider {
     if (!endpoint) return { ...base, ok: false, error: `service ${service} has no endpoint yet (is it still being created?)` };
     const called: Called = { base, url: serviceUrl(endpoint, request.path, internet), endpoint, internet, ...(token ? { token } : {}), started: performance.now() };
     if (asyncService && request.stream) return { ...base, ok: false, error: `service ${service} is asynchronous: its result is read back whole from the output queue, not streamed; drop --stream` };
-    const deadline = Date.now() + (opts.timeoutMs ?? (asyncService ? (this.options.asyncTimeoutMs ?? 900_000) : (this.options.timeoutMs ?? 120_000)));
+    const deadline = Date.now() + (opts.timeoutMs ?? (asyncService ? (this.options.asyncTimeoutMs ?? 900_000) : (this.options.timeoutMs ?? (request.stream ? 900_000 : 120_000))));
     const sent = await this.post(called, request, deadline);
     if ('outcome' in sent) return sent.outcome;
     const { response } = sent;

@@ -16,7 +16,12 @@ import type { DeploymentIR } from '../../lib/ir';
 import { awsErrorText, endpointNameFor, inferenceComponentNameFor } from './status';
 
 export interface AwsInvokeOptions {
-  /** How long a synchronous request may take (a call's `timeoutMs` wins). @default 120000 */
+  /**
+   * How long a synchronous request may take (a call's `timeoutMs` wins). InvokeEndpoint answers within 60 s or fails
+   * (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_runtime_InvokeEndpoint.html), so 2 min never cuts
+   * an answer short; a streamed answer ends when SageMaker says so (ModelInvocationTimeExceeded), hence 15 min.
+   * @default 120000 (900000 for a streamed answer)
+   */
   readonly timeoutMs?: number;
   /** How long to wait for an asynchronous result. @default 900000 (15 min) */
   readonly asyncTimeoutMs?: number;
@@ -61,7 +66,7 @@ export class AwsInvokeProvider implements InvokeProvider {
         ...(ir.mode === 'multi-model' ? { TargetModel: opts.targetModel } : {}),
       };
       // --timeout bounds a synchronous call too (the SDK's abortSignal request option), streamed answers included.
-      const bounded = { abortSignal: AbortSignal.timeout(opts.timeoutMs ?? this.options.timeoutMs ?? 120_000) };
+      const bounded = { abortSignal: AbortSignal.timeout(opts.timeoutMs ?? this.options.timeoutMs ?? (request.stream ? 900_000 : 120_000)) };
       if (request.stream) {
         const r = await this.runtime(region).send(new InvokeEndpointWithResponseStreamCommand({ ...common, Accept: 'text/event-stream' }), bounded);
         const parser = new StreamText();
