@@ -3,7 +3,7 @@
  * aws-cdk-lib for seconds (--validate, --via cdk) and every other command keep it.
  */
 import { describe, expect, it } from 'vitest';
-import { prefersBaselineCode } from '../lib/cli/compiler-tiers';
+import { prefersBaselineCode } from '../../lib/cli/compiler-tiers';
 
 describe('prefersBaselineCode', () => {
   it('is chosen for synth through the direct writer (default or --via auto)', () => {
