@@ -22,7 +22,23 @@ function withoutDuplicates(components: readonly string[]): string[] {
   return out;
 }
 
+/**
+ * Logical ids by path below the stack: every stack of a spec has the same construct paths below it, so each id is
+ * hashed once per synthesis, not once per stack.
+ */
+const byPath = new Map<string, string>();
+
 export function logicalIdOf(pathBelowStack: readonly string[]): string {
+  const key = pathBelowStack.join('\u0000');
+  let id = byPath.get(key);
+  if (id === undefined) {
+    id = computeLogicalId(pathBelowStack);
+    byPath.set(key, id);
+  }
+  return id;
+}
+
+function computeLogicalId(pathBelowStack: readonly string[]): string {
   const components = pathBelowStack.filter((c) => c !== HIDDEN_ID);
   if (components.length === 0) throw new Error('a logical id needs at least one path component');
   if (components.length === 1 && alphanumeric(components[0]!).length <= MAX_ID_LEN) return alphanumeric(components[0]!);
