@@ -9,6 +9,7 @@ import { invokeCommand, statusCommand } from '../lib/cli/after-deploy-commands';
 import { AwsEmitterChoice, BUILTIN_COMMANDS, CliServices } from '../lib/cli/builtin-commands';
 import { fitCommand } from '../lib/cli/fit-command';
 import { checkPositionals, commandHelp, CommandRegistry, generalHelp, parseCommandArgs, UsageError } from '../lib/cli/registry';
+import { prefersBaselineCode, useBaselineCodeOnly } from '../lib/cli/compiler-tiers';
 import type { Emitter } from '../lib/commands/synth';
 
 const VERSION = '0.1.0';
@@ -54,7 +55,11 @@ function usageError(err: UsageError): number {
   return 2;
 }
 
-export async function main(argv: string[]): Promise<number> {
+/**
+ * @param ownProcess the CLI owns this process (run as `inferstack`), so it may tune V8 for it (lib/cli/compiler-tiers.ts);
+ *   not when main is called from another program. @default false
+ */
+export async function main(argv: string[], ownProcess = false): Promise<number> {
   const [first, ...rest] = argv;
   if (first === undefined) {
     process.stderr.write(generalHelp(registry, VERSION));
@@ -92,6 +97,7 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     }
     checkPositionals(command, args.positionals);
+    if (ownProcess && prefersBaselineCode(command.name, args.values)) useBaselineCodeOnly();
     const output = (args.values.output ?? 'text') as OutputFormat;
     return await command.run({ args, argv: rest, io: IoHost.fromProcess(output), output, services });
   } catch (err) {
@@ -106,7 +112,7 @@ if (require.main === module) {
     if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
     throw err;
   });
-  main(process.argv.slice(2)).then(
+  main(process.argv.slice(2), true).then(
     (code) => {
       process.exitCode = code;
     },

@@ -3,7 +3,7 @@
  * what is left of the budget is the KV cache; the engine starts when it holds one sequence of
  * `maxContextLength`; concurrency at full context is KV tokens / maxContextLength.
  */
-import { formatBytes } from '../spec/units';
+import { formatBytes, formatCount } from '../spec/units';
 import { kvBytesPerElement, kvBytesPerToken, kvTokens } from './kv';
 import type { SizingEngine, SizingInput, SizingResult } from './types';
 import { weightBytes, weightBytesPerDevice } from './weights';
@@ -72,7 +72,7 @@ export function pagedResult(input: SizingInput, plan: PagedPlan): SizingResult {
     kvChecked: true,
     concurrencyLimited: fits && maxConcurrency < input.maxConcurrentSequences,
     reason: fits
-      ? `the KV cache holds ${tokens.toLocaleString('en-US')} tokens: ${maxConcurrency} sequences of ${input.maxContextLength} tokens at once`
-      : `one sequence of ${input.maxContextLength} tokens needs ${formatBytes(needed)} of KV cache per device, but only ${formatBytes(kvCacheBytes)} is left (${tokens.toLocaleString('en-US')} tokens)`,
+      ? `the KV cache holds ${formatCount(tokens)} tokens: ${maxConcurrency} sequences of ${input.maxContextLength} tokens at once`
+      : `one sequence of ${input.maxContextLength} tokens needs ${formatBytes(needed)} of KV cache per device, but only ${formatBytes(kvCacheBytes)} is left (${formatCount(tokens)} tokens)`,
   };
 }

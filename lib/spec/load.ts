@@ -91,14 +91,20 @@ export function loadSpecText(file: string, input: string | Uint8Array): LoadResu
     return fail(fileDiagnostic(file, Diagnostics.TooDeep, { limit: MAX_DEPTH }, { hint: 'flatten the structure; a spec needs only a few levels' }));
   }
 
-  const lineCounter = new LineCounter();
+  let lineCounter = new LineCounter();
   let docs: Document.Parsed[];
   try {
-    docs = parseAllDocuments(source, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true }) as Document.Parsed[];
+    // yaml's duplicate-key check compares each key with every earlier key of its mapping (quadratic in the number
+    // of deployments); the documents are the same without it. So: parse without it, look for a duplicate in linear
+    // time, and only when there is one parse again with it, for yaml's own errors and positions.
+    docs = parseDocuments(source, lineCounter, false);
+    if (docs.some(hasDuplicateKey)) {
+      lineCounter = new LineCounter();
+      docs = parseDocuments(source, lineCounter, true);
+    }
   } catch (err) {
     return fail(fileDiagnostic(file, Diagnostics.YamlSyntax, { detail: oneLine((err as Error).message) }, { hint: 'fix the YAML syntax' }));
   }
-  if (!Array.isArray(docs)) docs = [docs as unknown as Document.Parsed];
   const position = (offset: number): SourcePosition => {
     const p = lineCounter.linePos(offset);
     return { line: p.line, column: p.col };
@@ -154,6 +160,35 @@ export function loadSpecText(file: string, input: string | Uint8Array): LoadResu
     },
   };
   return { ok: true, spec: { file, source, data, locator } };
+}
+
+function parseDocuments(source: string, lineCounter: LineCounter, uniqueKeys: boolean): Document.Parsed[] {
+  const docs = parseAllDocuments(source, { lineCounter, uniqueKeys, prettyErrors: false, strict: true }) as Document.Parsed[];
+  return Array.isArray(docs) ? docs : [docs as unknown as Document.Parsed];
+}
+
+/**
+ * Whether a mapping of the document repeats a key as yaml's `uniqueKeys` check sees it: two scalar keys with
+ * identical (===) values in the same mapping (collection keys and aliases never compare equal there).
+ */
+function hasDuplicateKey(doc: Document.Parsed): boolean {
+  const visit = (n: unknown): boolean => {
+    if (isMap(n)) {
+      const seen = new Set<unknown>();
+      for (const pair of n.items) {
+        if (isScalar(pair.key)) {
+          const value = pair.key.value;
+          if (seen.has(value) && !Number.isNaN(value)) return true;
+          seen.add(value);
+        }
+        if (visit(pair.key) || visit(pair.value)) return true;
+      }
+      return false;
+    }
+    if (isSeq(n)) return n.items.some(visit);
+    return false;
+  };
+  return visit(doc.contents);
 }
 
 /** Explicit tags that only restate a core type; every other tag (`!Ref`, `!!js/function`, `!!binary`) is refused. */

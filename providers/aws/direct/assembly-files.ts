@@ -12,7 +12,7 @@
  *    and minimumCliVersion (@aws-cdk/cloud-assembly-api CloudAssemblyBuilder.buildAssembly and
  *    @aws-cdk/cloud-assembly-schema Manifest.saveAssemblyManifest), indentation 2; and cdk.out with the version only.
  */
-import { createHash } from 'node:crypto';
+import { hexDigest } from './hex-digest';
 import { BOOTSTRAP_VERSION_PARAMETER, LOOKUP_ROLE_BOOTSTRAP_VERSION, QUALIFIER, REQUIRED_BOOTSTRAP_VERSION } from './bootstrap';
 import type { InstalledVersions } from './installed-versions';
 
@@ -26,7 +26,7 @@ export interface StackFacts {
 }
 
 function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
+  return hexDigest('sha256', text);
 }
 
 /** A default-synthesizer placeholder string with what is known filled in (partition stays a placeholder). */

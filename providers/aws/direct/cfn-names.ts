@@ -14,16 +14,29 @@ const SPELLED_OTHERWISE: Readonly<Record<string, string>> = {
 /** Properties whose values are passed through as they are (Json or map types in the CloudFormation spec). */
 const VERBATIM = new Set(['environment', 'policyDocument', 'assumeRolePolicyDocument', 'keyPolicy']);
 
+const NAMES = new Map<string, string>();
+
 export function cloudFormationName(camel: string): string {
-  return SPELLED_OTHERWISE[camel] ?? camel.charAt(0).toUpperCase() + camel.slice(1);
+  let name = NAMES.get(camel);
+  if (name === undefined) {
+    name = SPELLED_OTHERWISE[camel] ?? camel.charAt(0).toUpperCase() + camel.slice(1);
+    NAMES.set(camel, name);
+  }
+  return name;
 }
 
+const byCodeUnit = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
 export function toCloudFormation(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(toCloudFormation);
   if (value === null || typeof value !== 'object') return value;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .map(([k, v]): [string, unknown] => [cloudFormationName(k), VERBATIM.has(k) ? v : toCloudFormation(v)]);
-  entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return Object.fromEntries(entries);
+  if (Array.isArray(value)) return value.map(toCloudFormation);
+  const source = value as Record<string, unknown>;
+  const converted = new Map<string, unknown>();
+  for (const k of Object.keys(source)) {
+    const v = source[k];
+    if (v !== undefined) converted.set(cloudFormationName(k), VERBATIM.has(k) ? v : toCloudFormation(v));
+  }
+  const out: Record<string, unknown> = {};
+  for (const name of [...converted.keys()].sort(byCodeUnit)) out[name] = converted.get(name);
+  return out;
 }

@@ -19,7 +19,7 @@ import { installedVersions } from './installed-versions';
 import { Intrinsics } from './intrinsics';
 import { metadataFile } from './metadata-file';
 import { stackTemplate, Tag } from './template';
-import { MAX_TREE_NODES, treeFile, treeNodeCount } from './tree-file';
+import { MAX_TREE_NODES, stackTreeJson, treeFile } from './tree-file';
 
 /** aws-cdk-lib annotates (and so changes the metadata of) a stack whose template passes 80% of 1,000,000 characters. */
 const TEMPLATE_SIZE_NOTICE = 0.8 * 1_000_000;
@@ -65,32 +65,36 @@ export interface RenderedAssembly {
   readonly stacks: readonly RenderedStack[];
 }
 
-function countResources(stack: ConstructNode): number {
-  let n = 0;
-  for (const node of stack.descendants()) if (node.resource) n++;
-  return n;
-}
-
-/** The cloud assembly in memory, or `undefined` when the result would not match the CDK app's. */
+/**
+ * The cloud assembly in memory, or `undefined` when the result would not match the CDK app's. Stack by stack: each
+ * stack's construct tree is built under a root of its own and rendered into its files and its part of tree.json,
+ * then dropped, so the trees of all stacks never sit in memory together (less garbage collection).
+ */
 export function renderCloudAssembly(deployments: readonly DeploymentIR[]): RenderedAssembly | undefined {
   const x = new Intrinsics();
-  const app = new ConstructNode('', CONSTRUCT_TYPES.app);
-  const stacks = deployments.filter((d) => d.target === 'aws').map((ir) => ({ ir, node: addDeploymentStack(app, ir, x), tags: tagsOf(ir), facts: factsOf(ir) }));
-  if (treeNodeCount(app) >= MAX_TREE_NODES) return undefined;
   const versions = installedVersions();
   const files = new Map<string, string>();
   const artifacts: Record<string, unknown> = {};
   const rendered: RenderedStack[] = [];
-  for (const s of stacks) {
-    const templateText = JSON.stringify(stackTemplate(s.node, stackDescription(s.ir), s.tags, x), undefined, 1);
+  const stackTrees: Array<[string, string]> = [];
+  let treeNodes = 2; // the app and its "Tree" child
+  for (const ir of deployments) {
+    if (ir.target !== 'aws') continue;
+    const node = addDeploymentStack(new ConstructNode('', CONSTRUCT_TYPES.app), ir, x);
+    const nodes = node.descendants();
+    treeNodes += nodes.length;
+    if (treeNodes >= MAX_TREE_NODES) return undefined;
+    const tags = tagsOf(ir);
+    const facts = factsOf(ir);
+    const templateText = JSON.stringify(stackTemplate(node, stackDescription(ir), tags, x), undefined, 1);
     if (templateText.length > TEMPLATE_SIZE_NOTICE) return undefined;
-    const assets = assetManifest(s.facts, templateText, versions);
-    files.set(templateFileOf(s.facts), templateText).set(assets.file, assets.text).set(metadataFileOf(s.facts), metadataFile(s.node, templateFileOf(s.facts)));
-    Object.assign(artifacts, stackArtifacts(s.facts, assets.objectUrl));
-    rendered.push({ deployment: s.ir, templateFile: templateFileOf(s.facts), resources: countResources(s.node) });
+    const assets = assetManifest(facts, templateText, versions);
+    files.set(templateFileOf(facts), templateText).set(assets.file, assets.text).set(metadataFileOf(facts), metadataFile(node, templateFileOf(facts)));
+    Object.assign(artifacts, stackArtifacts(facts, assets.objectUrl));
+    rendered.push({ deployment: ir, templateFile: templateFileOf(facts), resources: nodes.filter((n) => n.resource).length });
+    stackTrees.push([node.id, stackTreeJson({ stack: node, tags, intrinsics: x, versions })]);
   }
-  const tagsByStack = new Map(stacks.map((s) => [s.node, s.tags]));
-  files.set('tree.json', treeFile({ app, tagsOf: (n) => tagsByStack.get(n) ?? [], intrinsics: x, versions }));
+  files.set('tree.json', treeFile(stackTrees, versions));
   artifacts.Tree = { type: 'cdk:tree', properties: { file: 'tree.json' } };
   artifacts['aws-cdk-lib/feature-flag-report'] = featureFlagReport(FEATURE_FLAGS);
   files.set('manifest.json', assemblyManifest(artifacts, versions)).set('cdk.out', cdkOutFile(versions));

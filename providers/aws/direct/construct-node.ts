@@ -84,10 +84,15 @@ export class ConstructNode {
     return this.element?.kind === 'resource' ? this.element.resource : undefined;
   }
 
-  /** This node and every node below it, depth first, in creation order. */
-  *descendants(): Generator<ConstructNode> {
-    yield this;
-    for (const c of this.children) yield* c.descendants();
+  /** This node and every node below it, depth first, in creation order (an array: a recursive generator is slow). */
+  descendants(): ConstructNode[] {
+    const out: ConstructNode[] = [];
+    const stack: ConstructNode[] = [this];
+    for (let node = stack.pop(); node; node = stack.pop()) {
+      out.push(node);
+      for (let i = node.children.length - 1; i >= 0; i--) stack.push(node.children[i]!);
+    }
+    return out;
   }
 }
 

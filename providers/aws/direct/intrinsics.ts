@@ -33,13 +33,15 @@ export class Intrinsics {
   /** A deep copy of `value` with every marker replaced by its intrinsic. */
   resolve(value: unknown): unknown {
     if (typeof value === 'string') return value.includes('\u0000') ? this.resolveString(value) : value;
+    if (value === null || typeof value !== 'object') return value;
     if (Array.isArray(value)) return value.map((v) => this.resolve(v));
-    if (value !== null && typeof value === 'object') {
-      const out: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = this.resolve(v);
-      return out;
+    const source = value as Record<string, unknown>;
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(source)) {
+      const v = source[k];
+      if (v !== undefined) out[k] = this.resolve(v);
     }
-    return value;
+    return out;
   }
 
   private resolveString(s: string): unknown {

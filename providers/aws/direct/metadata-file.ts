@@ -13,20 +13,21 @@ import type { ConstructNode } from './construct-node';
 const EMPTY_TRACE = ['    (no user code in 0 frames, use --stack-trace-limit to capture more)'];
 
 function entriesOf(node: ConstructNode, templateFile: string, isStack: boolean): unknown[] {
-  return [
-    ...(isStack ? [{ type: 'aws:cdk:templateFile', data: templateFile }] : []),
-    ...(node.element ? [{ type: 'aws:cdk:logicalId', data: node.logicalId }] : []),
-    ...node.acknowledgements.map((a) => ({ type: 'aws:cdk:acknowledged-rules', data: { [`Annotation::${a.id}`]: a.reason }, trace: EMPTY_TRACE })),
-  ];
+  const entries: unknown[] = [];
+  if (isStack) entries.push({ type: 'aws:cdk:templateFile', data: templateFile });
+  if (node.element) entries.push({ type: 'aws:cdk:logicalId', data: node.logicalId });
+  for (const a of node.acknowledgements) entries.push({ type: 'aws:cdk:acknowledged-rules', data: { [`Annotation::${a.id}`]: a.reason }, trace: EMPTY_TRACE });
+  return entries;
 }
 
 export function metadataFile(stack: ConstructNode, templateFile: string): string {
   const out: Record<string, unknown[]> = {};
   const queue = [stack];
-  for (let next = queue.shift(); next; next = queue.shift()) {
+  for (let i = 0; i < queue.length; i++) {
+    const next = queue[i]!;
     const entries = entriesOf(next, templateFile, next === stack);
     if (entries.length > 0) out[`/${next.path}`] = entries;
-    queue.push(...next.children);
+    for (const c of next.children) queue.push(c);
   }
   return JSON.stringify(out, undefined, 2);
 }

@@ -22,38 +22,53 @@ interface TreeNode {
   children?: Record<string, TreeNode>;
 }
 
-export interface TreeInput {
-  readonly app: ConstructNode;
-  readonly tagsOf: (stack: ConstructNode) => readonly Tag[];
+export interface StackTreeInput {
+  readonly stack: ConstructNode;
+  readonly tags: readonly Tag[];
   readonly intrinsics: Intrinsics;
   readonly versions: InstalledVersions;
 }
 
-function treeNode(node: ConstructNode, tags: readonly Tag[] | undefined, input: TreeInput): TreeNode {
+function treeNode(node: ConstructNode, input: StackTreeInput): TreeNode {
   const out: TreeNode = { id: node.id || 'App', path: node.path, constructInfo: { fqn: node.type.fqn, version: input.versions[node.type.library] } };
   if (node.resource) {
     out.attributes = {
       'aws:cdk:cloudformation:type': node.resource.type,
       'aws:cdk:cloudformation:logicalId': node.logicalId,
-      'aws:cdk:cloudformation:props': inL1Order(node.resource.type, synthesizedProperties(node, tags ?? [], input.intrinsics)),
+      'aws:cdk:cloudformation:props': inL1Order(node.resource.type, synthesizedProperties(node, input.tags, input.intrinsics)),
     };
   }
   if (node.children.length > 0) {
     out.children = {};
-    for (const c of node.children) out.children[c.id] = treeNode(c, tags ?? (c.type === CONSTRUCT_TYPES.stack ? input.tagsOf(c) : undefined), input);
+    for (const c of node.children) out.children[c.id] = treeNode(c, input);
   }
   return out;
 }
 
-/** The file's text, with the app's "Tree" child added; counts nodes so callers can refuse what aws-cdk-lib would split. */
-export function treeFile(input: TreeInput): string {
-  const root = treeNode(input.app, undefined, input);
-  root.children = { ...root.children, Tree: { id: 'Tree', path: 'Tree', constructInfo: { fqn: CONSTRUCT_TYPES.construct.fqn, version: input.versions.constructs } } };
-  return JSON.stringify({ version: 'tree-0.1', tree: root });
+/**
+ * One stack's node of tree.json as JSON text: rendered as soon as the stack is, so its construct tree and
+ * properties need not stay in memory until the whole file is written.
+ */
+export function stackTreeJson(input: StackTreeInput): string {
+  return JSON.stringify(treeNode(input.stack, input));
 }
 
-export function treeNodeCount(app: ConstructNode): number {
-  let n = 1; // the Tree node
-  for (const _ of app.descendants()) n++;
-  return n;
+/** Whether JavaScript orders this object key before the others (an array index: "0" to "4294967294"). */
+function isArrayIndex(key: string): boolean {
+  return /^(0|[1-9]\d{0,9})$/.test(key) && Number(key) < 2 ** 32 - 1;
+}
+
+/**
+ * The file's text: the app, its stacks (JSON text from stackTreeJson, by construct id) and the app's "Tree" child,
+ * joined as JSON.stringify would write the app's node holding them (no indentation; keys in JavaScript object order:
+ * array indexes ascending first, a repeated key keeps its first place and its last value).
+ */
+export function treeFile(stacks: ReadonlyArray<readonly [id: string, json: string]>, versions: InstalledVersions): string {
+  const children = new Map<string, string>(stacks);
+  children.set('Tree', JSON.stringify({ id: 'Tree', path: 'Tree', constructInfo: { fqn: CONSTRUCT_TYPES.construct.fqn, version: versions.constructs } }));
+  const keys = [...children.keys()];
+  const ordered = [...keys.filter(isArrayIndex).sort((a, b) => Number(a) - Number(b)), ...keys.filter((k) => !isArrayIndex(k))];
+  const app = JSON.stringify({ id: 'App', path: '', constructInfo: { fqn: CONSTRUCT_TYPES.app.fqn, version: versions[CONSTRUCT_TYPES.app.library] } });
+  const members = ordered.map((k) => `${JSON.stringify(k)}:${children.get(k)!}`).join(',');
+  return `{"version":"tree-0.1","tree":${app.slice(0, -1)},"children":{${members}}}}`;
 }
