@@ -55,11 +55,7 @@ function usageError(err: UsageError): number {
   return 2;
 }
 
-/**
- * @param ownProcess the CLI owns this process (run as `inferstack`), so it may tune V8 for it (lib/cli/compiler-tiers.ts);
- *   not when main is called from another program. @default false
- */
-export async function main(argv: string[], ownProcess = false): Promise<number> {
+export async function main(argv: string[]): Promise<number> {
   const [first, ...rest] = argv;
   if (first === undefined) {
     process.stderr.write(generalHelp(registry, VERSION));
@@ -97,7 +93,7 @@ export async function main(argv: string[], ownProcess = false): Promise<number> 
       return 0;
     }
     checkPositionals(command, args.positionals);
-    if (ownProcess && prefersBaselineCode(command.name, args.values)) useBaselineCodeOnly();
+    if (prefersBaselineCode(command.name, args.values)) useBaselineCodeOnly();
     const output = (args.values.output ?? 'text') as OutputFormat;
     return await command.run({ args, argv: rest, io: IoHost.fromProcess(output), output, services });
   } catch (err) {
@@ -112,7 +108,7 @@ if (require.main === module) {
     if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
     throw err;
   });
-  main(process.argv.slice(2), true).then(
+  main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;
     },
