@@ -9,7 +9,6 @@ import { invokeCommand, statusCommand } from '../lib/cli/after-deploy-commands';
 import { AwsEmitterChoice, BUILTIN_COMMANDS, CliServices } from '../lib/cli/builtin-commands';
 import { fitCommand } from '../lib/cli/fit-command';
 import { checkPositionals, commandHelp, CommandRegistry, generalHelp, parseCommandArgs, UsageError } from '../lib/cli/registry';
-import { prefersBaselineCode, useBaselineCodeOnly } from '../lib/cli/compiler-tiers';
 import type { Emitter } from '../lib/commands/synth';
 
 const VERSION = '0.1.0';
@@ -93,7 +92,6 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     }
     checkPositionals(command, args.positionals);
-    if (prefersBaselineCode(command.name, args.values)) useBaselineCodeOnly();
     const output = (args.values.output ?? 'text') as OutputFormat;
     return await command.run({ args, argv: rest, io: IoHost.fromProcess(output), output, services });
   } catch (err) {
