@@ -204,6 +204,23 @@ describe('fallback to the CDK app', () => {
     expect(directSupport(awsDeployments('qwen-chat.yaml'), {}).ok).toBe(true);
   });
 
+  it('a deployment named "tree" (stack id Tree, which the CDK app keeps for its tree file) goes through the CDK app', async () => {
+    const yaml = fs.readFileSync(path.join(EXAMPLES, 'serverless-sklearn.yaml'), 'utf8').replace(/^deployments:\n {2}[a-z][a-z0-9-]*:\n/m, 'deployments:\n  tree:\n');
+    const r = compileSpecText('tree.yaml', yaml);
+    expect(r.ok).toBe(true);
+    const deployments = r.deployments.filter((d) => d.target === 'aws');
+    expect(deployments.map((d) => d.name)).toEqual(['tree']);
+    expect(directSupport(deployments, {})).toMatchObject({ ok: false, reason: expect.stringContaining('"Tree"') });
+    const viaDirect = freshDir();
+    const viaCdk = freshDir();
+    const files = await new DirectAwsEmitter().emit(deployments, viaDirect, 'spec.yaml');
+    await new AwsEmitter().emit(deployments, viaCdk, 'spec.yaml');
+    expect(files.map((f) => f.via)).toEqual(['cdk']);
+    expect(differences(viaCdk, viaDirect)).toEqual([]);
+    const manifest = JSON.parse(fs.readFileSync(path.join(viaDirect, 'manifest.json'), 'utf8'));
+    expect(manifest.artifacts.Tree.type).toBe('aws:cloudformation:stack');
+  });
+
   it('CDK_* variables (context, debug traces, output folder) configure the CDK app, so they send the run through it', () => {
     for (const variable of ['CDK_CONTEXT_JSON', 'CDK_DEBUG', 'CDK_OUTDIR']) {
       expect(directSupport(awsDeployments('qwen-chat.yaml'), { [variable]: 'x' })).toEqual({ ok: false, reason: `${variable} is set (it configures the CDK app)` });

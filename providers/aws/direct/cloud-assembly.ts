@@ -31,6 +31,9 @@ export type DirectSupport = { readonly ok: true } | { readonly ok: false; readon
  * resource with Lambda assets), nor when the environment configures the CDK app (CDK_* variables: context, debug
  * traces, output folder, CLI version).
  */
+/** The construct id aws-cdk-lib gives its tree metadata (core/lib/private/tree-metadata.js). */
+const TREE_ID = 'Tree';
+
 export function directSupport(deployments: readonly DeploymentIR[], env: NodeJS.ProcessEnv = process.env): DirectSupport {
   const cdkVariable = Object.keys(env).find((k) => k.startsWith('CDK_') || k === 'CONTEXT_OVERFLOW_LOCATION_ENV');
   if (cdkVariable) return { ok: false, reason: `${cdkVariable} is set (it configures the CDK app)` };
@@ -38,6 +41,10 @@ export function directSupport(deployments: readonly DeploymentIR[], env: NodeJS.
   if (withJob) return { ok: false, reason: `deployment "${withJob.name}" needs an ahead-of-time job (a custom resource with Lambda assets)` };
   const imageless = deployments.find((d) => !d.engine.image);
   if (imageless) return { ok: false, reason: `deployment "${imageless.name}" has no serving image` };
+  // aws-cdk-lib writes no tree.json (and no "Tree" artifact) when the app has a child of that id
+  // (core/lib/private/synthesis.js, injectTreeMetadata, v2.276.0): a deployment named "tree" is left to it.
+  const treeNamed = deployments.find((d) => d.target === 'aws' && stackConstructId(d.name) === TREE_ID);
+  if (treeNamed) return { ok: false, reason: `deployment "${treeNamed.name}" has the stack id "${TREE_ID}", which the CDK app's construct tree file reserves` };
   return { ok: true };
 }
 
