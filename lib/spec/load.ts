@@ -221,11 +221,20 @@ function checkValues(node: unknown, at: (string | number)[], file: string, posit
       return;
     }
     if (isMap(n)) {
+      // Keys of different YAML types that become one property (`true` and "true", `1` and "1", `~` and "null"):
+      // yaml's own duplicate check compares values, so it lets them through and the last one would silently win.
+      const byText = new Map<string, unknown>();
       for (const pair of n.items) {
         const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
         if (RESERVED_KEYS.has(key)) {
           out.push(fileDiagnostic(file, Diagnostics.ReservedKey, { key }, { ...where(pair.key), allowed: 'any other key', hint: `rename "${key}"; it has a special meaning for JavaScript objects` }));
           continue;
+        }
+        if (isScalar(pair.key)) {
+          if (byText.has(key) && byText.get(key) !== pair.key.value) {
+            out.push(fileDiagnostic(file, Diagnostics.DuplicateKey, { key }, { ...where(pair.key), hint: 'remove or rename one of the entries (a quoted and an unquoted key of the same text are one key); YAML keeps only one' }));
+          }
+          byText.set(key, pair.key.value);
         }
         visit(pair.key, p);
         visit(pair.value, [...p, key]);
