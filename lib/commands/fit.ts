@@ -20,7 +20,7 @@ import { matchingAccelerators, priceFor, RankedInstance, rankByCost } from '../n
 import { TARGETS } from '../spec/constants';
 import { ENGINE_CAPABILITIES, type DeviceKind, type EngineName } from '../catalog/engines';
 import { dtypeBehaviour, servingDtype } from '../engines/dtype';
-import { fp8KvCacheOnGpu, fp8KvRule } from '../engines/kv-cache';
+import { awsKvCacheDtypeBlock, fp8KvCacheOnGpu, fp8KvRule } from '../engines/kv-cache';
 import { Diagnostics, type DiagnosticDefinition } from '../diagnostics/registry';
 import { formatTemplate } from '../diagnostics/diagnostic';
 import type { TargetName } from '../spec/schema';
@@ -306,8 +306,10 @@ export function fit(req: FitRequest): FitResult {
 function kvCacheDtypeRefusal(req: FitRequest): string[] {
   const allowed = ENGINE_CAPABILITIES[req.engineName].kvCacheDtypes;
   const kv = req.sizing.kvCacheDtype;
-  if (kv === 'auto' || allowed.includes(kv)) return [];
-  return [`${message(Diagnostics.KvCacheDtypeUnsupported, { found: kv, engine: req.engineName }).replace('kvCacheDtype', '--kv-cache-dtype')} (allowed: ${allowed.join(', ')})`];
+  if (kv === 'auto') return [];
+  if (!allowed.includes(kv)) return [`${message(Diagnostics.KvCacheDtypeUnsupported, { found: kv, engine: req.engineName }).replace('kvCacheDtype', '--kv-cache-dtype')} (allowed: ${allowed.join(', ')})`];
+  const block = req.target === 'aws' ? awsKvCacheDtypeBlock(req.engineName, req.deviceKind, kv) : undefined;
+  return block ? [`${Diagnostics.AwsEngineOptionUnsupported.code}: --kv-cache-dtype ${kv} is not supported by ${req.engineName} on SageMaker: ${block.reason}`] : [];
 }
 
 interface GpuRules {
@@ -354,8 +356,9 @@ function otherBuildDiffers(req: FitRequest, chosen: GpuRules): string[] {
   if (req.targetGiven) return [];
   const others = TARGETS.filter((t) => t !== req.target && ENGINE_CAPABILITIES[req.engineName].targets[t]);
   return others.flatMap((t) => {
-    const other = gpuRules(req, t);
-    if (other.dtype === chosen.dtype && other.refusals.join() === chosen.refusals.join()) return [];
+    const gpu = gpuRules(req, t);
+    const other = { ...gpu, refusals: [...kvCacheDtypeRefusal({ ...req, target: t }), ...gpu.refusals] };
+    if (other.dtype === chosen.dtype && other.refusals.join() === [...kvCacheDtypeRefusal(req), ...chosen.refusals].join()) return [];
     const verdict = other.refusals.length > 0 ? `refuses: ${other.refusals.join('; ')}` : `starts on this GPU (no recorded rule refuses it) and serves the weights in ${other.dtype}`;
     return [`with --target ${t}, ${other.build ?? req.engineName} ${verdict}; run fit with --target ${t} for that build's numbers`];
   });

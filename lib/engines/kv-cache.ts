@@ -21,7 +21,7 @@
  * FlashInfer path is there unless the image leaves it out; what PAI's image holds is not published, hence a warning.
  */
 import { accelerator as acceleratorInfo } from '../catalog/accelerators';
-import type { EngineName } from '../catalog/engines';
+import type { DeviceKind, EngineName } from '../catalog/engines';
 import type { KvDtype } from '../sizing/types';
 import type { TargetName } from '../spec/constants';
 
@@ -77,4 +77,22 @@ export function fp8KvCacheOnGpu(target: TargetName, engine: EngineName | 'auto',
   if (!rule || cc === undefined || cc >= rule.nativeComputeCapability) return undefined;
   if (cc < rule.minComputeCapability) return { computeCapability: cc, rule, refused: rule.whyNone };
   return { computeCapability: cc, rule, caveat: rule.whyFlashInferOnly };
+}
+
+/** Why a pinned SageMaker container cannot take a KV-cache dtype the engine's capability table allows. */
+export interface KvCacheDtypeBlock {
+  readonly reason: string;
+  readonly hint: string;
+}
+
+/**
+ * The SageMaker containers' own limits on `acceleration.kvCacheDtype` (beyond the engine capability table, which
+ * describes PAI-EAS's vLLM for `vllm`): plan (IS3106) and fit apply the same rule.
+ */
+export function awsKvCacheDtypeBlock(engine: EngineName, device: DeviceKind, kvCacheDtype: KvDtype): KvCacheDtypeBlock | undefined {
+  if (kvCacheDtype === 'auto') return undefined;
+  if (device === 'neuron') return { reason: 'the Neuron containers have no KV-cache dtype option', hint: 'remove acceleration.kvCacheDtype' };
+  // Engine vllm on SageMaker is LMI's vLLM backend.
+  if (engine === 'vllm') return { reason: 'LMI 0.30 does not pass kv_cache_dtype to vLLM', hint: 'remove acceleration.kvCacheDtype on aws, or use engine tgi or tensorrt-llm' };
+  return undefined;
 }

@@ -7,6 +7,7 @@
  */
 import { Diagnostics } from '../diagnostics/registry';
 import { needsBf16GpuHint } from '../engines/dtype';
+import { awsKvCacheDtypeBlock } from '../engines/kv-cache';
 import { awsContainerOptions, awsServingDtype, needsOptimizationJob, overriddenOptions, quantizedByJob } from '../engines/aws-options';
 import type { DeploymentIR } from '../ir';
 import type { DeploymentSpec } from '../spec/schema';
@@ -216,13 +217,8 @@ function checkLlmServing(ir: DeploymentIR, ctx: DeploymentContext): void {
   if (neuron && ir.quantization.method !== 'none') {
     unsupported(['acceleration', 'quantization'], `quantization ${ir.quantization.method}`, engine === 'tgi' ? 'the neuron backend compiles the checkpoint as it is' : 'transformers-neuronx quantizes only static_int8', 'serve the full-precision checkpoint on Inferentia/Trainium, or use an NVIDIA instance');
   }
-  if (neuron && ir.kvCacheDtype !== 'auto') {
-    unsupported(['acceleration', 'kvCacheDtype'], `kvCacheDtype ${ir.kvCacheDtype}`, 'the Neuron containers have no KV-cache dtype option', 'remove acceleration.kvCacheDtype');
-  }
-  // Engine vllm on SageMaker is LMI's vLLM backend (the capability table's vllm entry describes PAI-EAS's vLLM).
-  if (engine === 'vllm' && !neuron && ir.kvCacheDtype !== 'auto') {
-    unsupported(['acceleration', 'kvCacheDtype'], `kvCacheDtype ${ir.kvCacheDtype}`, 'LMI 0.30 does not pass kv_cache_dtype to vLLM', 'remove acceleration.kvCacheDtype on aws, or use engine tgi or tensorrt-llm');
-  }
+  const kvBlock = awsKvCacheDtypeBlock(engine, neuron ? 'neuron' : 'nvidia', ir.kvCacheDtype);
+  if (kvBlock) unsupported(['acceleration', 'kvCacheDtype'], `kvCacheDtype ${ir.kvCacheDtype}`, kvBlock.reason, kvBlock.hint);
   if (vllmBackend && ir.speculative?.draftModel?.startsWith('s3://')) {
     unsupported(['acceleration', 'speculativeDecoding', 'draftModel'], 'an S3 draft model', 'LMI downloads only the main model from S3; speculative_model goes to vLLM as a hub id or local path', 'give the draft model as a Hugging Face hub id (e.g. meta-llama/Llama-3.2-1B-Instruct)');
   }

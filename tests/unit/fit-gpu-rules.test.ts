@@ -68,7 +68,10 @@ describe('fit: fp8 KV cache per GPU (PAI-EAS vLLM 0.14.0)', () => {
   it('is a warning on an A10 (IS2261), and fits', () => {
     const r = run([...QWEN7B, '--accelerator', 'nvidia-a10', '--context', '4k', '--kv-cache-dtype', 'fp8']);
     expect(r.memory.fits).toBe(true);
-    expect(fitJson(r).warnings).toEqual([expect.stringMatching(/^IS2261: --kv-cache-dtype fp8 on this GPU \(nvidia-a10, compute capability 8\.6\): vLLM 0\.14\.0 stores an fp8 KV cache only through its FlashInfer/)]);
+    expect(fitJson(r).warnings).toEqual([
+      expect.stringMatching(/^IS2261: --kv-cache-dtype fp8 on this GPU \(nvidia-a10, compute capability 8\.6\): vLLM 0\.14\.0 stores an fp8 KV cache only through its FlashInfer/),
+      expect.stringMatching(/^with --target aws, LMI 0\.30\.0 \(vLLM 0\.6\.2\) refuses: IS3106: /),
+    ]);
   });
 });
 
@@ -78,6 +81,23 @@ describe('fit: KV-cache dtypes the engine takes (plan: IS2033)', () => {
     expect(r.memory.fits).toBe(false);
     expect(r.memory.reason).toBe('IS2033: --kv-cache-dtype fp8 is not supported by lmi (allowed: auto)');
     expect(run([...QWEN7B, '--engine', 'lmi', '--lmi-backend', 'trtllm', '--accelerator', 'nvidia-l4', '--context', '4k', '--kv-cache-dtype', 'fp8']).memory.fits).toBe(true);
+  });
+
+  it('vLLM on SageMaker (LMI 0.30) and the Neuron containers take no KV-cache dtype: fit refuses as plan does (IS3106)', () => {
+    const aws = run([...QWEN7B, '--engine', 'vllm', '--target', 'aws', '--accelerator', 'nvidia-a10g', '--context', '8k', '--kv-cache-dtype', 'fp8']);
+    expect(aws.memory.fits).toBe(false);
+    expect(aws.memory.reason).toBe('IS3106: --kv-cache-dtype fp8 is not supported by vllm on SageMaker: LMI 0.30 does not pass kv_cache_dtype to vLLM');
+    const neuron = run([...QWEN7B, '--engine', 'tgi', '--accelerator', 'aws-inferentia2', '--count', '2', '--tensor-parallel', '2', '--context', '4k', '--kv-cache-dtype', 'fp8']);
+    expect(neuron.memory.fits).toBe(false);
+    expect(neuron.memory.reason).toMatch(/^IS3106: .*Neuron containers have no KV-cache dtype option/);
+    // PAI-EAS vLLM 0.14.0 takes it; without --target the AWS build's refusal is a warning.
+    const pai = run([...QWEN7B, '--engine', 'vllm', '--accelerator', 'nvidia-a10', '--context', '8k', '--kv-cache-dtype', 'fp8']);
+    expect(pai.memory.fits).toBe(true);
+    expect(fitJson(pai).warnings.some((w) => w.startsWith('with --target aws') && w.includes('IS3106'))).toBe(true);
+
+    const spec = (engine: string, accel: string) => `version: 1\ndeployments:\n  kv:\n    model: { uri: "s3://b/qwen/", task: text-generation, family: qwen2.5, parameters: 7.6B }\n    engine: ${engine}\n    llm: { maxContextLength: 8192 }\n    acceleration: { kvCacheDtype: fp8 }\n    resources: { instanceType: { aws: ${accel} } }\n    targets: { aws: { region: us-east-1 } }\n`;
+    const planned = compileSpecText('kv.yaml', spec('vllm', 'ml.g5.2xlarge'));
+    expect(planned.diagnostics.map((d) => d.code)).toContain('IS3106');
   });
 });
 
