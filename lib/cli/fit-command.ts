@@ -28,6 +28,8 @@ export const fitCommand: CommandDefinition<CliServices> = {
     option('count', 'N', 'accelerators', '1'),
     option('gpu-memory-utilization', 'F', 'the engine\'s memory fraction (vLLM gpu_memory_utilization)', 'the engine\'s default'),
     option('context', 'N', 'context length in tokens: 16384 or 16k (required)'),
+    option('max-batched-tokens', 'N', 'tokens per scheduler step (vLLM max_num_batched_tokens): the profiling pass', 'the engine\'s default'),
+    option('max-num-seqs', 'N', 'sequences per step (vLLM max_num_seqs; plan passes llm.maxConcurrentSequences): the start-up sampler pass', 'vLLM\'s default (256 on most GPUs)'),
     option('prices', 'FILE', 'your own price table'),
   ],
   examples: ['inferstack fit --parameters 7.6B --family qwen2 --accelerator nvidia-a10g --context 8192', 'inferstack fit --parameters 70B --family llama3 --gpu-memory 79.1Gi --count 4 --context 32k --output json'],

@@ -34,12 +34,15 @@ export const FIT_USAGE = `Usage:
                  [--quantization none|awq|gptq|fp8|int8|int4] [--kv-cache-dtype auto|fp8|int8]
                  [--engine vllm|sglang|tgi|lmi|bladellm] [--lmi-backend vllm|trtllm|neuron] [--tensor-parallel N]
                  (--accelerator NAME | --gpu-memory SIZE [--compute-capability X.Y]) [--count N]
-                 [--gpu-memory-utilization F] --context N [--max-batched-tokens N] [--target aws|alibaba]
+                 [--gpu-memory-utilization F] --context N [--max-batched-tokens N] [--max-num-seqs N]
+                 [--target aws|alibaba]
                  [--prices FILE] [--output json]
   --gpu-memory is per device as the driver reports it (e.g. 23.58Gi); --context takes 16384 or 16k.
   --target picks the cloud's engine build whose dtype and fp8 KV-cache rules apply (as plan applies them): by
   default the only cloud that runs the engine, and alibaba (PAI-EAS vLLM 0.14.0) for vllm, which runs on both
-  (aws: LMI 0.30.0's vLLM 0.6.2). --compute-capability (e.g. 7.5) lets --gpu-memory be checked the same way.`;
+  (aws: LMI 0.30.0's vLLM 0.6.2). --compute-capability (e.g. 7.5) lets --gpu-memory be checked the same way.
+  --max-num-seqs is vLLM's max_num_seqs (plan passes llm.maxConcurrentSequences): its start-up sampler pass takes
+  memory for that many rows (default: vLLM's own, 256 on most GPUs).`;
 
 /** The `memory` object of `fit --output json` and of each `plan --output json` deployment. */
 export interface FitMemory {
@@ -167,6 +170,7 @@ export function parseFitArgs(argv: readonly string[]): FitRequest {
         'gpu-memory-utilization': { type: 'string' },
         context: { type: 'string' },
         'max-batched-tokens': { type: 'string' },
+        'max-num-seqs': { type: 'string' },
         output: { type: 'string' },
         prices: { type: 'string' },
         target: { type: 'string' },
@@ -211,6 +215,7 @@ export function parseFitArgs(argv: readonly string[]): FitRequest {
   if (output !== 'text' && output !== 'json') throw new FitUsageError(`--output must be text or json; got "${output}"`);
   const engine = oneOf('engine', v.engine, ENGINES, 'vllm');
   const maxBatchedTokens = v['max-batched-tokens'] !== undefined ? parseTokens('max-batched-tokens', v['max-batched-tokens']) : undefined;
+  const maxNumSeqs = positiveInt('max-num-seqs', v['max-num-seqs']);
   const lmiBackend = engine === 'lmi' ? oneOf('lmi-backend', v['lmi-backend'], LMI_BACKENDS, 'vllm') : undefined;
   const engineName: EngineName = lmiBackend === 'trtllm' ? 'tensorrt-llm' : engine;
   const computeCapability = parseComputeCapability(v['compute-capability'], acceleratorName);
@@ -231,6 +236,7 @@ export function parseFitArgs(argv: readonly string[]): FitRequest {
       tensorParallel,
       ...(utilization !== undefined ? { gpuMemoryUtilization: utilization } : {}),
       ...(maxBatchedTokens !== undefined ? { maxBatchedTokens } : {}),
+      ...(maxNumSeqs !== undefined ? { maxNumSeqs } : {}),
     },
     architectureSource: source,
     ...(acceleratorName ? { acceleratorName } : {}),

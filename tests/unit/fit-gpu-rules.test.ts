@@ -207,3 +207,15 @@ describe('fit and plan agree (same model, engine and GPU)', () => {
     expect(fitted.reason).toMatch(/^IS2260: /);
   });
 });
+
+describe('fit: --max-num-seqs (plan passes llm.maxConcurrentSequences to vLLM as max_num_seqs)', () => {
+  it('gives the KV tokens plan gives for the same maxConcurrentSequences', () => {
+    const spec = `version: 1\ndeployments:\n  chat:\n    model: { uri: "oss://m/g/", task: text-generation, family: gemma2, parameters: 2.61B, dtype: bf16 }\n    engine: vllm\n    llm: { maxContextLength: 4096, maxConcurrentSequences: 4, gpuMemoryUtilization: 0.9 }\n    resources: { instanceType: { alibaba: ecs.gn6i-c4g1.xlarge } }\n    targets: { alibaba: { region: cn-hangzhou } }\n`;
+    const planned = compileSpecText('seqs.yaml', spec, {});
+    expect(planned.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const memory = fitMemory(planned.deployments[0]!.sizing!);
+    const args = [...GEMMA2_2B, '--accelerator', 'nvidia-t4', '--context', '4k', '--gpu-memory-utilization', '0.9'];
+    expect(run([...args, '--max-num-seqs', '4']).memory.kvCacheTokens).toBe(memory.kvCacheTokens);
+    expect(run(args).memory.kvCacheTokens).toBeLessThan(memory.kvCacheTokens);
+  });
+});
