@@ -185,7 +185,9 @@ export class Deployer {
       if (err.conflict) return { mark: await this.convergeExisting(name, desired, ir), converged: true };
       if (!err.retryable) throw err;
       // Not throttled (the client sends those again itself): the request may have been processed.
-      if (await this.lookForLostCreate(name)) return created();
+      const found = await this.lookForLostCreate(name);
+      // Ours only if it carries this spec's labels (a create sends them); someone else's is a conflict.
+      if (found) return ownershipOf(found, this.options.specName, ir?.name).ours ? created() : { mark: await this.convergeExisting(name, desired, ir), converged: true };
       await create();
       return created();
     }

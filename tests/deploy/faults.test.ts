@@ -58,6 +58,17 @@ describe('faults during deploy-eas', () => {
     });
   }, 60_000);
 
+  it('a service of that name created by someone else while our create failed is not taken for ours', async () => {
+    await withFake({ faults: { createRaceLostFor: ['race_svc'] } }, async (server, url) => {
+      const file = specFile(spec('race-svc'));
+      const r = await deployEas([file, '--endpoint', url, ...FAST]);
+      expect(r.code).toBe(1);
+      expect(r.stderr + r.stdout).toMatch(/service race_svc already exists and is not this spec's/);
+      expect(server.services.get('race_svc')!.labels['managed-by']).toBe('someone-else');
+      expect(server.calls.filter((c) => ['UpdateService', 'UpdateServiceLabel', 'CreateServiceAutoScaler'].includes(c.action) && c.service === 'race_svc')).toEqual([]);
+    });
+  }, 60_000);
+
   it('a deploy-eas killed with SIGKILL in the middle converges when run again', async () => {
     await withFake({ behavior: () => ({ readyAfterMs: 1500 }) }, async (server, url) => {
       const file = specFile(spec('killed-svc'));

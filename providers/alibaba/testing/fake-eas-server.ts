@@ -40,6 +40,11 @@ export interface FaultOptions {
   readonly latencyMs?: number | ((action: string) => number);
   /** Service names whose CreateService is processed, then the connection is dropped (response lost). */
   readonly loseCreateResponseFor?: readonly string[];
+  /**
+   * Service names whose CreateService answers 503 unprocessed while someone else creates a service of that name
+   * (labelled `managed-by: someone-else`): a race between plan and create.
+   */
+  readonly createRaceLostFor?: readonly string[];
   /** Requests per second the whole server accepts; excess answers 400 Throttling.Api. */
   readonly rateLimitPerSecond?: number;
   /** Error messages carry this text (a hostile or broken server: control sequences, echoed headers). */
@@ -468,6 +473,10 @@ export class FakeEasServer {
       const name = String((config.metadata as { name?: string } | undefined)?.name ?? config.name ?? '');
       if (!/^[a-z][a-z0-9_]{2,62}$/.test(name)) return { status: this.error(res, 400, 'InvalidParameter', `service name [${name}] is invalid`) };
       for (const s of this.services.values()) this.tick(s, now);
+      if (!this.services.has(name) && this.faults.createRaceLostFor?.includes(name)) {
+        this.seedService(name, { labels: { 'managed-by': 'someone-else' } });
+        return { status: this.error(res, 503, 'ServiceUnavailable', 'The request has failed due to a temporary failure of the server.'), service: name };
+      }
       if (this.services.has(name)) return { status: this.error(res, 409, 'Conflict', `service [${name}] already exists`), service: name };
       const behavior = this.behaviorOf(name);
       const labels = query.get('Labels') ? (JSON.parse(query.get('Labels')!) as Record<string, string>) : {};
