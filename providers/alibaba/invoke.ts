@@ -15,7 +15,9 @@
  *   204 = no result yet (poll again, every 5 s by default as `WaitConfig.interval`); 2xx = a JSON list whose first
  *   entry has the result base64-encoded in `data` and, when the service did not answer 200, its status in
  *   `tags.lastCode` (`_parse_encapsulated_response`).
- * The SDK waits forever by default; here the wait ends at --timeout.
+ * The SDK waits forever by default; here the wait ends at --timeout. A sink GET answered 5xx or failed on the network
+ * is polled again (it is idempotent), and when less than one interval is left the poll runs once more at the deadline.
+ * A body that stalls past the deadline or a connection closed mid-body is a failed outcome, never a throw.
  */
 import type { InvokeCallOptions, InvokeOutcome, InvokeProvider, InvokeRequest } from '../../lib/commands/invoke';
 import { excerptOf, StreamText } from '../../lib/commands/invoke';
