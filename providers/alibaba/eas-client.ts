@@ -199,11 +199,11 @@ export class EasClient {
       this.calls.push({ action, attempt });
       try {
         const response = await this.send<T>(action, method, pathname, opts);
-        this.pacer.succeeded();
+        this.pacer.observe();
         return response;
       } catch (err) {
         const e = toApiError(action, err, this.secrets);
-        if (e.throttled) this.pacer.throttled();
+        this.pacer.observe(e);
         // A throttled request was not processed: sending it again cannot create a duplicate.
         const mayRepeat = e.retryable && (idempotent || e.throttled);
         const delay = backoffDelay(attempt, this.retry);

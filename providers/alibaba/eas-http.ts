@@ -34,7 +34,8 @@ export function backoffDelay(attempt: number, policy: RetryPolicy, random: () =>
  * Client-side pacing shared by every call of a client. The rate is a number of calls per interval, enforced over
  * any interval (a sliding window) and spread by a token bucket; callers are served first come, first served, with
  * one timer for the caller at the head of the queue rather than one per caller. When the API throttles, the rate
- * falls to a little below what the server accepted during the last interval, and the sliding window holds further
+ * falls to a little below what the server accepted (answered with any status but a throttle) during the last
+ * interval, but at most to half the current rate, and the sliding window holds further
  * calls until the calls already sent in that interval age out, instead of sending the rest of the interval into a
  * limit that is already used up. It grows back by a tenth per interval without throttling (per interval, not per
  * call), so a large rollout does not climb back within a few calls and burst past the limit, and a low limit is
@@ -46,7 +47,7 @@ export class Pacer {
   private last: number;
   private lastChange: number;
   private lastThrottle = Number.NEGATIVE_INFINITY;
-  /** Send times, and accepted (not throttled) answer times, during the last interval, oldest first. */
+  /** Send times, and accepted answer times (any HTTP status but a throttle), during the last interval, oldest first. */
   private sent: number[] = [];
   private accepted: number[] = [];
   private queue: Promise<void> = Promise.resolve();
@@ -95,13 +96,26 @@ export class Pacer {
     if (t - this.lastThrottle < this.intervalMs) return;
     this.accepted = within(this.accepted, t - this.intervalMs);
     const acceptedRate = (this.accepted.length * 1000) / this.intervalMs;
-    this.rate = Math.max(this.minRate, Math.min(this.rate, 0.9 * acceptedRate));
+    // At most halved per signal: a throttle right after a quiet or failing spell (few answers counted) would
+    // otherwise drop to the minimum and take many intervals, at a tenth per interval, to climb back.
+    this.rate = Math.max(this.minRate, Math.min(this.rate, Math.max(this.rate / 2, 0.9 * acceptedRate)));
     this.tokens = Math.min(this.tokens, 1);
     this.lastThrottle = t;
     this.lastChange = t;
   }
 
-  /** Grows the rate by a tenth once a full interval has passed without throttling or growth. */
+  /**
+   * Records how a call ended (`error` undefined: it succeeded). A throttle lowers the rate. Any other answer that
+   * carries an HTTP status (a success, a 404 from DescribeService while planning, a 409) is a call the server
+   * accepted and processed, and counts as such; a network failure without a status tells nothing about the limit.
+   */
+  observe(error?: { readonly statusCode: number | undefined; readonly throttled: boolean }): void {
+    if (!error) this.succeeded();
+    else if (error.throttled) this.throttled();
+    else if (error.statusCode !== undefined) this.succeeded();
+  }
+
+  /** An accepted answer; grows the rate by a tenth once a full interval has passed without throttling or growth. */
   succeeded(): void {
     const t = this.now();
     this.accepted.push(t);

@@ -15,7 +15,9 @@
  *   204 = no result yet (poll again, every 5 s by default as `WaitConfig.interval`); 2xx = a JSON list whose first
  *   entry has the result base64-encoded in `data` and, when the service did not answer 200, its status in
  *   `tags.lastCode` (`_parse_encapsulated_response`).
- * The SDK waits forever by default; here the wait ends at --timeout.
+ * The SDK waits forever by default; here the wait ends at --timeout. A sink GET answered 5xx or failed on the network
+ * is polled again (it is idempotent), and when less than one interval is left the poll runs once more at the deadline.
+ * A body that stalls past the deadline or a connection closed mid-body is a failed outcome, never a throw.
  */
 import type { InvokeCallOptions, InvokeOutcome, InvokeProvider, InvokeRequest } from '../../lib/commands/invoke';
 import { excerptOf, StreamText } from '../../lib/commands/invoke';
@@ -103,8 +105,10 @@ export class EasInvokeProvider implements InvokeProvider {
     if ('outcome' in sent) return sent.outcome;
     const { response } = sent;
     if (asyncService && response.ok) return this.awaitQueuedResult(called, request, response, deadline, opts);
-    const text = request.stream && response.ok && response.body ? await readStream(response.body, opts.onText) : await response.text();
+    const read = await readBody(() => (request.stream && response.ok && response.body ? readStream(response.body, opts.onText) : response.text()), deadline);
     const latencyMs = Math.round(performance.now() - called.started);
+    if ('failure' in read) return { ...base, ok: false, httpStatus: response.status, latencyMs, error: `HTTP ${response.status}, then ${read.failure}` };
+    const { text } = read;
     if (!response.ok) return this.failed(called, response.status, text, latencyMs);
     return { ...base, ok: true, httpStatus: response.status, latencyMs, excerpt: request.stream ? excerptOf('raw', text) : excerptOf(request.kind, text), output: text };
   }
@@ -131,7 +135,8 @@ export class EasInvokeProvider implements InvokeProvider {
         continue;
       }
       if (response.status === 503) {
-        const text = await response.text();
+        const read = await readBody(() => response.text(), deadline);
+        const text = 'text' in read ? read.text : `(${read.failure})`;
         return { outcome: this.failed(called, 503, text, Math.round(performance.now() - called.started), ` (the gateway was still not routing to the service after ${attempts} attempts)`) };
       }
       return { response };
@@ -149,21 +154,21 @@ export class EasInvokeProvider implements InvokeProvider {
     const where = `the output queue (${QUEUE_SINK_PATH}, request ${requestId})`;
     const sleep = this.sleeper();
     const interval = opts.pollIntervalMs ?? this.options.pollIntervalMs ?? 5000;
+    // The GET is idempotent: a 5xx or a network failure is retried until the deadline, not the end of a long wait.
+    let lastProblem = '';
     for (;;) {
-      let response: Response;
-      try {
-        response = await fetch(sinkUrl, { method: 'GET', headers: called.token ? { authorization: called.token } : {}, signal: AbortSignal.timeout(Math.max(1, deadline - Date.now())) });
-      } catch (err) {
-        const timedOut = Date.now() >= deadline;
-        return { ...base, ok: false, error: timedOut ? `no result in ${where} before the timeout; it may still arrive` : `GET ${QUEUE_SINK_PATH} failed: ${causeOf(err)}` };
-      }
-      const text = await response.text();
+      const polled = await pollOnce(sinkUrl, called.token, deadline);
       const latencyMs = Math.round(performance.now() - called.started);
-      if (response.status === 204) {
-        if (Date.now() + interval >= deadline) return { ...base, ok: false, latencyMs, error: `no result in ${where} before the timeout; it may still arrive` };
-        await sleep(interval);
+      const transient = 'failure' in polled || polled.status === 204 || polled.status >= 500;
+      if (transient) {
+        lastProblem = 'failure' in polled ? polled.failure : polled.status === 204 ? '' : `HTTP ${polled.status}: ${excerptOf('raw', this.redacted(called, polled.text), 200)}`;
+        const remaining = deadline - Date.now();
+        if (remaining <= 0) return { ...base, ok: false, latencyMs, error: `no result in ${where} before the timeout; it may still arrive${lastProblem ? ` (last poll: ${lastProblem})` : ''}` };
+        // Less than one interval left: wait out what remains and poll once more rather than give up early.
+        await sleep(Math.min(interval, remaining));
         continue;
       }
+      const { response, text } = polled;
       if (!response.ok) return this.failed(called, response.status, text, latencyMs, ` (reading ${where})`);
       const result = decodeSinkEntry(text);
       if ('error' in result) return { ...base, ok: false, httpStatus: response.status, latencyMs, error: `${where}: ${result.error}` };
@@ -173,15 +178,55 @@ export class EasInvokeProvider implements InvokeProvider {
     }
   }
 
+  private redacted(called: Called, text: string): string {
+    return called.token ? text.split(called.token).join('<token>') : text;
+  }
+
   private failed(called: Called, status: number, text: string, latencyMs: number, why?: string): InvokeOutcome {
     const hint = why ?? (status === 401 || status === 403 ? ' (the gateway rejected the service token)' : '');
-    const shown = called.token ? text.split(called.token).join('<token>') : text;
+    const shown = this.redacted(called, text);
     return { ...called.base, ok: false, httpStatus: status, latencyMs, error: `HTTP ${status}${hint}: ${excerptOf('raw', shown, 200)}` };
   }
 
   private sleeper(): (ms: number) => Promise<void> {
     return this.options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   }
+}
+
+/**
+ * The last poll runs at the deadline; it still gets this long to answer. Node's fetch (undici) aborts the body read
+ * too when the request's AbortSignal fires, so a poll with ~0 ms left could never succeed.
+ */
+const LAST_POLL_GRACE_MS = 2000;
+
+/** One GET of the output queue, body included; a failed exchange or body read is a `failure`, never a throw. */
+async function pollOnce(sinkUrl: string, token: string | undefined, deadline: number): Promise<{ response: Response; status: number; text: string } | { failure: string }> {
+  const signal = AbortSignal.timeout(Math.max(LAST_POLL_GRACE_MS, deadline - Date.now()));
+  let response: Response;
+  try {
+    response = await fetch(sinkUrl, { method: 'GET', headers: token ? { authorization: token } : {}, signal });
+  } catch (err) {
+    return { failure: isTimeout(err) ? 'no answer before the timeout' : `GET ${QUEUE_SINK_PATH} failed: ${causeOf(err)}` };
+  }
+  const read = await readBody(() => response.text(), Number.POSITIVE_INFINITY);
+  return 'failure' in read ? read : { response, status: response.status, text: read.text };
+}
+
+/**
+ * Reads a body whose request carries an AbortSignal.timeout: the signal also aborts the body read (undici), and a
+ * connection can close mid-body (undici's `TypeError: terminated`). Either is a failure to report, not a throw.
+ */
+async function readBody(read: () => Promise<string>, deadline: number): Promise<{ text: string } | { failure: string }> {
+  try {
+    return { text: await read() };
+  } catch (err) {
+    return { failure: isTimeout(err) || Date.now() >= deadline ? 'no answer before the timeout' : `the connection was closed while reading the answer (${causeOf(err)})` };
+  }
+}
+
+function isTimeout(err: unknown): boolean {
+  const name = (err as { name?: string } | undefined)?.name;
+  return name === 'TimeoutError' || name === 'AbortError';
 }
 
 function causeOf(err: unknown): string {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelay, isRetryable, Pacer } from '../../providers/alibaba/eas-client';
+import { backoffDelay, EasApiError, isRetryable, Pacer } from '../../providers/alibaba/eas-client';
 
 describe('retry classification and pacing', () => {
   it('retries throttling, ServiceUnavailable, 5xx and network errors; never client errors', () => {
@@ -41,5 +41,22 @@ describe('retry classification and pacing', () => {
     t += 1000;
     pacer.succeeded();
     expect(pacer.currentRate).toBeCloseTo(59.4); // a tenth more per interval, not a fixed step
+  });
+  it('counts processed error answers (404, 409) as accepted, a network failure not; a throttle at most halves the rate', () => {
+    let t = 0;
+    const pacer = new Pacer(100, 2, 2, 400, () => t, 1000);
+    // 20 successes and 40 answers the server processed but refused (DescribeService 404 while planning, a 409).
+    for (let i = 0; i < 20; i++) pacer.observe();
+    for (let i = 0; i < 30; i++) pacer.observe(new EasApiError('DescribeService', 404, 'InvalidService.NotFound', 'not found', undefined, false));
+    for (let i = 0; i < 10; i++) pacer.observe(new EasApiError('CreateService', 409, 'Conflict', 'exists', undefined, false));
+    for (let i = 0; i < 30; i++) pacer.observe(new EasApiError('DescribeService', undefined, 'ECONNRESET', 'socket hang up', undefined, true));
+    t += 500;
+    pacer.observe(new EasApiError('DescribeService', 400, 'Throttling.User', 'flow control', undefined, true));
+    expect(pacer.currentRate).toBe(54); // 0.9 of the 60 answers with a status; counting successes only gave 18
+
+    // A throttle after a spell with almost nothing accepted: half the current rate, not the minimum of 2.
+    t += 5000;
+    pacer.observe(new EasApiError('DescribeService', 400, 'Throttling.User', 'flow control', undefined, true));
+    expect(pacer.currentRate).toBe(27);
   });
 });

@@ -178,6 +178,64 @@ describe('inferstack invoke on PAI-EAS (built binary, fake control plane + fake 
     });
   });
 
+  it('an answer whose body stalls past --timeout, or whose connection closes mid-body: exit 1, a clear message, no stack trace; --smoke keeps the other results', async () => {
+    await withEasWorld(async ({ control, controlUrl, gateway }) => {
+      const file = specFile(twoDeployments());
+      expect((await deployEas([file, '--endpoint', controlUrl, ...FAST])).code).toBe(0);
+      const token = control.services.get('chat_one')!.token;
+      gateway.bodyFault.set('chat_one', 'stall');
+      const stalled = await inferstack(['invoke', file, '--deployment', 'chat-one', '--timeout', '500ms', '--endpoint', controlUrl]);
+      expect(stalled.code, stalled.stderr).toBe(1);
+      expect(stalled.stderr).toContain('chat-one [alibaba]: HTTP 200, then no answer before the timeout');
+      expect(stalled.stderr).not.toMatch(/internal error|This is a bug|\n\s+at /);
+      expect(stalled.stdout + stalled.stderr).not.toContain(token);
+
+      gateway.bodyFault.set('chat_one', 'reset');
+      const reset = await inferstack(['invoke', file, '--deployment', 'chat-one', '--endpoint', controlUrl]);
+      expect(reset.code, reset.stderr).toBe(1);
+      expect(reset.stderr).toContain('HTTP 200, then the connection was closed while reading the answer');
+      expect(reset.stderr).not.toMatch(/internal error|This is a bug|\n\s+at /);
+
+      gateway.bodyFault.set('chat_one', 'stall');
+      const smoke = await inferstack(['invoke', file, '--smoke', '--body', '-', '--timeout', '500ms', '--endpoint', controlUrl], credentialsEnv(), '{"ping":1}');
+      expect(smoke.code, smoke.stderr).toBe(1);
+      expect(smoke.stdout).toMatch(/chat-one\s+alibaba\s+FAILED/);
+      expect(smoke.stdout).toMatch(/echo-two\s+alibaba\s+ok\s+200/);
+      expect(smoke.stderr).toContain('smoke: 1 of 2 passed');
+    });
+  });
+
+  it('an asynchronous service: a 5xx or a reset connection on a sink poll is retried; with less than one interval left it polls once more at the deadline', async () => {
+    await withEasWorld(async ({ controlUrl, gateway }) => {
+      const file = specFile(asyncChat('chat-flaky'));
+      expect((await deployEas([file, '--endpoint', controlUrl, ...FAST])).code).toBe(0);
+      gateway.queueDelay.set('chat_flaky', 1);
+      gateway.sinkFaults.set('chat_flaky', [502, 'reset', 503]);
+      const since = gateway.calls.length;
+      const r = await inferstack(['invoke', file, '--deployment', 'chat-flaky', '--poll-interval', '20ms', '--endpoint', controlUrl]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout.trim()).toBe('OK from the fake gateway');
+      expect(gateway.calls.slice(since).map((x) => [x.method, x.status])).toEqual([
+        ['POST', 200],
+        ['GET', 502],
+        ['GET', 200],
+        ['GET', 503],
+        ['GET', 204],
+        ['GET', 200],
+      ]);
+
+      // --timeout shorter than --poll-interval: the first 204 no longer ends the wait; one more poll at the deadline.
+      const again = gateway.calls.length;
+      const short = await inferstack(['invoke', file, '--deployment', 'chat-flaky', '--timeout', '1s', '--poll-interval', '1m', '--endpoint', controlUrl]);
+      expect(short.code, short.stderr).toBe(0);
+      expect(gateway.calls.slice(again).map((x) => [x.method, x.status])).toEqual([
+        ['POST', 200],
+        ['GET', 204],
+        ['GET', 200],
+      ]);
+    });
+  });
+
   it('usage: exactly one --deployment, or --smoke', async () => {
     expect((await inferstack(['invoke', 'x.yaml'])).code).toBe(2);
     expect((await inferstack(['invoke', 'x.yaml', '--smoke', '--deployment', 'a'])).code).toBe(2);

@@ -16,6 +16,8 @@
  *   is not there (for `queueDelay` polls here), then a JSON list of one entry with the answer base64-encoded in
  *   `data` and, when the service did not answer 200, its status in `tags.lastCode`. The queue's other operations
  *   (GET with `_attrs_`, `_index_`, `requestId` on the input queue) are not modelled: they answer 405 here.
+ * Faults for tests: an answer whose body stalls after the headers or whose connection is reset mid-body
+ * (`bodyFault`), and sink polls that answer a 5xx or are reset (`sinkFaults`).
  */
 import { randomUUID } from 'node:crypto';
 import type * as http from 'node:http';
@@ -74,6 +76,10 @@ export class FakeEasGateway {
   readonly queueDelay = new Map<string, number>();
   /** Per asynchronous service, the status its inference sub-service answers with (default: the route's own). */
   readonly queueAnswerStatus = new Map<string, number>();
+  /** Per service, every answer except sink polls sends its headers and half its body, then stalls or resets the connection. */
+  readonly bodyFault = new Map<string, 'stall' | 'reset'>();
+  /** Per asynchronous service, what the next sink polls get instead of the queue's answer: a status, or a reset mid-body. */
+  readonly sinkFaults = new Map<string, Array<number | 'reset'>>();
   private readonly queued = new Map<string, QueuedResult>();
   private nextIndex = 1;
 
@@ -91,9 +97,19 @@ export class FakeEasGateway {
     const svc = this.lookup(service);
     const token = this.tokenOverride.get(service) ?? svc?.token;
     const authorized = !!token && req.headers.authorization === token;
+    const sinkPoll = req.method === 'GET' && path === '/sink';
+    const sinkFault = sinkPoll ? this.sinkFaults.get(service)?.shift() : undefined;
+    const fault = sinkFault === 'reset' ? 'reset' : sinkPoll ? undefined : this.bodyFault.get(service);
     const reply = (status: number, payload: string, type = 'application/json', headers: Record<string, string> = {}): GatewayCall => {
-      res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(payload), ...headers });
-      res.end(payload);
+      const length = Buffer.byteLength(payload);
+      res.writeHead(status, { 'content-type': type, 'content-length': fault ? Math.max(2, length) : length, ...headers });
+      if (!fault) res.end(payload);
+      else {
+        // Headers and half the body, then nothing (stall) or a closed connection (reset).
+        res.write(payload.slice(0, Math.max(1, Math.floor(payload.length / 2))) || ' ', () => {
+          if (fault === 'reset') res.socket?.destroy();
+        });
+      }
       const call = { service, path, status, method: req.method ?? 'GET', query, at: now, body, authorized };
       this.calls.push(call);
       return call;
@@ -106,6 +122,7 @@ export class FakeEasGateway {
       return reply(503, 'no healthy upstream', 'text/plain');
     }
     if (!authorized) return reply(401, JSON.stringify({ code: 'Unauthorized', message: 'Invalid token' }));
+    if (sinkFault !== undefined) return reply(sinkFault === 'reset' ? 200 : sinkFault, JSON.stringify({ error: `injected fault ${sinkFault}` }));
     if (svc.async) return this.queue(service, req.method ?? 'GET', path, query, body, reply);
     const answer = this.forward(path, body);
     return reply(answer.status, answer.payload, answer.type);
