@@ -35,7 +35,7 @@ export function backoffDelay(attempt: number, policy: RetryPolicy, random: () =>
  * any interval (a sliding window) and spread by a token bucket; callers are served first come, first served, with
  * one timer for the caller at the head of the queue rather than one per caller. When the API throttles, the rate
  * falls to a little below what the server accepted (answered with any status but a throttle) during the last
- * interval, but at most to half the current rate, and the sliding window holds further
+ * interval (to half the current rate when it accepted nothing then), and the sliding window holds further
  * calls until the calls already sent in that interval age out, instead of sending the rest of the interval into a
  * limit that is already used up. It grows back by a tenth per interval without throttling (per interval, not per
  * call), so a large rollout does not climb back within a few calls and burst past the limit, and a low limit is
@@ -96,9 +96,11 @@ export class Pacer {
     if (t - this.lastThrottle < this.intervalMs) return;
     this.accepted = within(this.accepted, t - this.intervalMs);
     const acceptedRate = (this.accepted.length * 1000) / this.intervalMs;
-    // At most halved per signal: a throttle right after a quiet or failing spell (few answers counted) would
-    // otherwise drop to the minimum and take many intervals, at a tenth per interval, to climb back.
-    this.rate = Math.max(this.minRate, Math.min(this.rate, Math.max(this.rate / 2, 0.9 * acceptedRate)));
+    // What the server accepted tells its limit; with nothing accepted in the interval (a throttle right after a
+    // quiet spell) there is no such figure, and the rate is halved instead of dropping to the minimum, from which
+    // it would take many intervals, at a tenth per interval, to climb back.
+    const target = this.accepted.length > 0 ? 0.9 * acceptedRate : this.rate / 2;
+    this.rate = Math.max(this.minRate, Math.min(this.rate, target));
     this.tokens = Math.min(this.tokens, 1);
     this.lastThrottle = t;
     this.lastChange = t;

@@ -42,7 +42,7 @@ describe('retry classification and pacing', () => {
     pacer.succeeded();
     expect(pacer.currentRate).toBeCloseTo(59.4); // a tenth more per interval, not a fixed step
   });
-  it('counts processed error answers (404, 409) as accepted, a network failure not; a throttle at most halves the rate', () => {
+  it('counts processed error answers (404, 409) as accepted, a network failure not; a throttle with nothing accepted halves the rate', () => {
     let t = 0;
     const pacer = new Pacer(100, 2, 2, 400, () => t, 1000);
     // 20 successes and 40 answers the server processed but refused (DescribeService 404 while planning, a 409).
@@ -54,7 +54,7 @@ describe('retry classification and pacing', () => {
     pacer.observe(new EasApiError('DescribeService', 400, 'Throttling.User', 'flow control', undefined, true));
     expect(pacer.currentRate).toBe(54); // 0.9 of the 60 answers with a status; counting successes only gave 18
 
-    // A throttle after a spell with almost nothing accepted: half the current rate, not the minimum of 2.
+    // A throttle after a quiet spell, nothing accepted in the interval: half the current rate, not the minimum of 2.
     t += 5000;
     pacer.observe(new EasApiError('DescribeService', 400, 'Throttling.User', 'flow control', undefined, true));
     expect(pacer.currentRate).toBe(27);
