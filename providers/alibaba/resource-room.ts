@@ -110,7 +110,8 @@ export function judgeRoom(rooms: readonly NodeRoom[], request: InstanceRequest, 
   if (!current) {
     return placeable(rooms, request) >= 1 ? { kind: 'ok' } : { kind: 'noRoom', detail: `one instance needs ${need}; the group has ${largestFree(rooms, request)}` };
   }
-  if (placeable(rooms, request) >= 1) return { kind: 'ok' };
+  // A service stopped or scaled to zero places nothing: an update only changes its configuration.
+  if (current.instances <= 0 || placeable(rooms, request) >= 1) return { kind: 'ok' };
   // Without surge room, the old instance stopped first frees its own request on its node: a new instance that asks
   // for no more than the old one fits there. (Where a larger one could go depends on which node that is: not known.)
   if (current.instances >= 1 && fits(current.request, request)) {

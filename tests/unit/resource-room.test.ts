@@ -30,4 +30,10 @@ describe('room in a dedicated resource group', () => {
     expect(judgeRoom(full, request, { request, instances: 3 })).toMatchObject({ kind: 'noSurge', alone: false });
     expect(judgeRoom(full, { ...request, cpu: 12 }, { request, instances: 2 }).kind).toBe('noRoom');
   });
+
+  it('an update of a service with no instance (stopped or scaled to zero) places nothing: ok on a full group', () => {
+    const full = [{ name: 'n', cpu: 0, memoryMb: 0, gpu: 0 }];
+    expect(judgeRoom(full, request, { request, instances: 0 })).toEqual({ kind: 'ok' });
+    expect(judgeRoom(full, { ...request, cpu: 12 }, { request, instances: 0 })).toEqual({ kind: 'ok' });
+  });
 });
