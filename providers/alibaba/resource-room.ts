@@ -101,6 +101,38 @@ export type RoomVerdict =
   | { readonly kind: 'noSurge'; readonly alone: boolean; readonly detail: string }
   | { readonly kind: 'noRoom'; readonly detail: string };
 
+/** Places `count` instances first-fit, each on the first node with room for it; the room left and how many were placed. */
+export function place(rooms: readonly NodeRoom[], request: InstanceRequest, count: number): { readonly rooms: NodeRoom[]; readonly placed: number } {
+  const left = rooms.map((r) => ({ ...r }));
+  let placed = 0;
+  for (; placed < count; placed++) {
+    const node = left.find((r) => fits(r, request));
+    if (!node) break;
+    node.cpu -= request.cpu;
+    node.memoryMb -= request.memoryMb;
+    node.gpu -= request.gpu;
+  }
+  return { rooms: left, placed };
+}
+
+/**
+ * Judges one rollout against the room left by the ones before it in the plan (`judgeRoom`) and takes what it places:
+ * a create its instances (`instances`), an update its surge instance and the instances it adds beyond those running.
+ * An update without surge room takes only the added instances (each new instance takes the room of an old one).
+ */
+export function claimRoom(
+  rooms: readonly NodeRoom[],
+  request: InstanceRequest,
+  instances: number,
+  current?: { readonly request: InstanceRequest; readonly instances: number },
+): { readonly verdict: RoomVerdict; readonly left: NodeRoom[] } {
+  const verdict = judgeRoom(rooms, request, current);
+  if (verdict.kind === 'noRoom' || (current && current.instances <= 0)) return { verdict, left: [...rooms] };
+  const added = Math.max(0, instances - (current?.instances ?? 0));
+  const taken = !current ? instances : verdict.kind === 'ok' ? 1 + added : added;
+  return { verdict, left: place(rooms, request, taken).rooms };
+}
+
 /**
  * A create needs room for its instances; an update needs room for one surge instance, or at least for one new
  * instance in the room an old one leaves (`current`: what each running instance requests now, and how many run).

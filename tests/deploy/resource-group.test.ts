@@ -80,4 +80,18 @@ describe('dedicated resource groups', () => {
       expect((server.services.get('rg_c')!.config.metadata as Meta).rolling_strategy).toEqual({ max_surge: 1, max_unavailable: 0 });
     });
   }, 60_000);
+
+  it('a create and an update in one run share the room: with one free node the create takes it and the update replaces one instance at a time', async () => {
+    await withFake({ resourceGroups: { 'eas-r-grp1': [A10_NODE, A10_NODE] } }, async (server, url) => {
+      expect((await deployEas([specFile(groupSpec('rg-old')), '--endpoint', url, ...FAST])).code).toBe(0);
+      // rg-new comes first in the plan: it takes the only free node, so rg-old's surge instance has none left.
+      const both = groupSpec('rg-new') + groupSpec('rg-old', 6).split('deployments:\n')[1];
+      const r = await deployEas([specFile(both), '--endpoint', url, ...FAST]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toContain('warning IS5117');
+      expect(r.stderr).toMatch(/IS5117[^\n]*rg_old/);
+      expect((server.services.get('rg_old')!.config.metadata as Meta).rolling_strategy).toEqual({ max_surge: 0, max_unavailable: 1 });
+      expect((server.services.get('rg_new')!.config.metadata as Meta).rolling_strategy).toEqual({ max_surge: 1, max_unavailable: 0 });
+    });
+  }, 60_000);
 });
