@@ -168,9 +168,10 @@ async function judgeRooms(ctx: PlanContext, deployments: readonly DeploymentIR[]
 }
 
 function withRoom(entry: PlanEntry, room: PlanEntry['room']): PlanEntry {
-  if (room?.kind !== 'noSurge' && !(room?.kind === 'unknown' && entry.action !== 'create')) return { ...entry, room };
-  // No node can take a surge instance, or the room is unknown: replace one instance at a time, which the group can
-  // honour whatever its room (a warning either way).
+  // Unknown room keeps the surge strategy: at worst the surge instance stays Pending and the old version keeps serving,
+  // where replacing one instance at a time would take a service of one instance down.
+  if (room?.kind !== 'noSurge') return { ...entry, room };
+  // No node can take a surge instance: replace one instance at a time, which the group can honour (a warning).
   return { ...entry, room, desired: withoutSurge(entry.desired!), ...(entry.shown ? { shown: withoutSurge(entry.shown) } : {}) };
 }
 

@@ -93,7 +93,7 @@ function largestFree(rooms: readonly NodeRoom[], request: InstanceRequest): stri
  * `ok`: the run can proceed as planned. `noSurge`: an update proceeds only by stopping an old instance first (a
  * warning; `alone`: the service has one instance and is down meanwhile). `noRoom`: the new instances cannot be placed
  * at all (they would stay Pending): an error before anything is written. `unknown`: the group's nodes could not be
- * read (a warning; an update then replaces one instance at a time).
+ * read (a warning; an update keeps its surge strategy).
  */
 export type RoomVerdict =
   | { readonly kind: 'ok' }

@@ -58,16 +58,18 @@ describe('dedicated resource groups', () => {
     });
   }, 60_000);
 
-  it('a group whose nodes cannot be read: a warning (IS5118), and updates replace one instance at a time', async () => {
-    await withFake({}, async (server, url) => {
+  it('a group whose nodes cannot be read: a warning (IS5118), and updates keep their surge strategy (a service of one instance stays up)', async () => {
+    await withFake({ resourceGroups: { 'eas-r-grp1': [A10_NODE, A10_NODE] }, resourceGroupsUnlistable: true }, async (server, url) => {
       const created = await deployEas([specFile(groupSpec('rg-d')), '--endpoint', url, ...FAST]);
       expect(created.code, created.stderr).toBe(0);
       expect(created.stderr).toContain('warning IS5118');
       expect(created.stderr).toContain('its room is not checked');
       const r = await deployEas([specFile(groupSpec('rg-d', 6)), '--endpoint', url, ...FAST]);
       expect(r.code, r.stderr).toBe(0);
-      expect(r.stderr).toContain('the update replaces one instance at a time');
-      expect((server.services.get('rg_d')!.config.metadata as Meta).rolling_strategy).toEqual({ max_surge: 0, max_unavailable: 1 });
+      expect(r.stderr).toContain('warning IS5118');
+      expect(r.stderr).toContain('the update keeps its surge strategy');
+      expect(r.stderr).toContain('the old version keeps serving');
+      expect((server.services.get('rg_d')!.config.metadata as Meta).rolling_strategy).toEqual({ max_surge: 1, max_unavailable: 0 });
     });
   }, 60_000);
 

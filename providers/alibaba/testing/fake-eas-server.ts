@@ -73,6 +73,8 @@ export interface FakeEasOptions {
    * request is placed on its nodes first-fit; `used*` is what other workloads take.
    */
   readonly resourceGroups?: Readonly<Record<string, readonly FakeGroupNode[]>>;
+  /** ListResourceInstances is refused (HTTP 403 Forbidden.RAM, credentials without eas:ListResourceInstances); nodes still place instances. */
+  readonly resourceGroupsUnlistable?: boolean;
 }
 
 export interface FakeGroupNode {
@@ -514,6 +516,7 @@ export class FakeEasServer {
     }
     const group = /^\/api\/v2\/resources\/([^/]+)\/([^/]+)\/instances$/.exec(path);
     if (group && method === 'GET') {
+      if (this.options.resourceGroupsUnlistable) return { status: this.error(res, 403, 'Forbidden.RAM', 'the user is not authorized to operate eas:ListResourceInstances') };
       const nodes = this.groupNodes(decodeURIComponent(group[2]!));
       if (!nodes) return { status: this.error(res, 404, 'InvalidResource.NotFound', `resource [${decodeURIComponent(group[2]!)}] not found`) };
       const Instances = nodes.map((n, i) => ({ InstanceName: `node-${i + 1}`, InstanceStatus: 'Ready', ResourceId: decodeURIComponent(group[2]!), InstanceCpuCount: n.cpu, InstanceUsedCpu: n.usedCpu, InstanceMemory: `${n.memoryMb}M`, InstanceUsedMemory: `${n.usedMemoryMb}M`, InstanceGpuCount: n.gpu, InstanceUsedGpu: n.usedGpu }));
