@@ -157,7 +157,9 @@ async function judgeRooms(ctx: PlanContext, deployments: readonly DeploymentIR[]
     if ('unreadable' in rooms) {
       room = { group, kind: 'unknown', detail: rooms.unreadable };
     } else {
-      const current = entry.action === 'create' ? undefined : entry.current;
+      // An old instance frees room in this group only if it runs here: one moving from another group is placed anew.
+      const live = entry.action === 'create' ? undefined : entry.current;
+      const current = live && liveMetadata(live)?.resource === group ? live : undefined;
       const running = current ? { request: requestOf(liveMetadata(current)), instances: current.TotalInstance ?? 1 } : undefined;
       const claimed = claimRoom(rooms, requestOf(entry.desired.service.metadata), Number(entry.desired.service.metadata?.instance ?? 1), running);
       left.set(group, claimed.left);

@@ -96,4 +96,18 @@ describe('dedicated resource groups', () => {
       expect((server.services.get('rg_new')!.config.metadata as Meta).rolling_strategy).toEqual({ max_surge: 1, max_unavailable: 0 });
     });
   }, 60_000);
+
+  it('a service moved to a full group is refused (IS5116): its running instance frees room only in the group it runs in', async () => {
+    const groups = { 'eas-r-grp0': [A10_NODE], 'eas-r-grp1': [{ ...A10_NODE, usedGpu: 1 }] };
+    await withFake({ resourceGroups: groups }, async (server, url) => {
+      expect((await deployEas([specFile(groupSpec('rg-m').replace('eas-r-grp1', 'eas-r-grp0')), '--endpoint', url, ...FAST])).code).toBe(0);
+      const writes = server.writeCalls().length;
+      const r = await deployEas([specFile(groupSpec('rg-m')), '--endpoint', url, ...FAST]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain('IS5116');
+      expect(r.stderr).toContain('one instance needs 8 vCPU, 30 GiB, 1 GPU');
+      expect(server.writeCalls().length).toBe(writes);
+      expect((server.services.get('rg_m')!.config.metadata as { resource?: string }).resource).toBe('eas-r-grp0');
+    });
+  }, 60_000);
 });
