@@ -6,7 +6,7 @@ import type { DeploymentIR } from '../../lib/ir';
 import { EasApiError, EasAutoScalerState, EasClient, EasCronScalerState, EasService } from './eas-client';
 import { DEPLOYMENT_LABEL, labelsOf, ownershipOf, redactCurrent, specLabelFilter } from './ownership';
 import { autoscalerChanges, cronscalerChanges, DesiredService, FieldChange, serviceChanges, splitConfig } from './reconcile';
-import { claimRoom, freeRoom, NodeRoom, requestOf, RoomVerdict } from './resource-room';
+import { claimRoom, freeRoom, NodeRoom, unreadableNode, requestOf, RoomVerdict } from './resource-room';
 import { SecretResolver } from './secrets';
 import { buildServiceConfig } from './service-config';
 
@@ -133,7 +133,8 @@ function groupRoom(ctx: PlanContext, group: string): Promise<GroupRoom> {
         if (err instanceof EasApiError && !err.auth && !err.retryable) return { unreadable: `${err.code}${err.statusCode ? ` (HTTP ${err.statusCode})` : ''}: ${err.message}` };
         throw err;
       }
-      return freeRoom(nodes);
+      const unreadable = unreadableNode(nodes);
+      return unreadable ? { unreadable } : freeRoom(nodes);
     })();
     groups.set(group, room);
   }

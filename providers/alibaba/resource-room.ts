@@ -36,18 +36,47 @@ export interface NodeRoom extends InstanceRequest {
   readonly name: string;
 }
 
-/** "8192M", "30Gi", "64G", "1000M", "512Mi" or a bare number of MB, in MB. */
-export function memoryMb(text: string | undefined): number {
-  const m = /^\s*([\d.]+)\s*([KMGT]?)i?B?\s*$/i.exec(text ?? '');
-  if (!m) return 0;
+/** "8192M", "30Gi", "64G", "1000M", "512Mi" or a bare number of MB, in MB; undefined when not such a size. */
+export function parseMemoryMb(text: string | undefined): number | undefined {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([KMGT]?)i?B?\s*$/i.exec(text ?? '');
+  if (!m) return undefined;
   const scale: Record<string, number> = { '': 1, K: 1 / 1024, M: 1, G: 1024, T: 1024 * 1024 };
   return Number(m[1]) * scale[m[2]!.toUpperCase()]!;
 }
 
+/** As parseMemoryMb, 0 when absent or unreadable. */
+export function memoryMb(text: string | undefined): number {
+  return parseMemoryMb(text) ?? 0;
+}
+
+function readyNodes(nodes: readonly EasResourceInstance[]): EasResourceInstance[] {
+  return nodes.filter((n) => (n.InstanceStatus ?? 'Ready') === 'Ready');
+}
+
+const isCount = (v: unknown): boolean => typeof v === 'number' && Number.isFinite(v) && v >= 0;
+
+/**
+ * Why the room of a Ready node cannot be judged, if so: a CPU or memory total that is missing or no number / size, or
+ * a GPU count or used amount that is present but unreadable (read as 0, such a node would refuse every instance).
+ */
+export function unreadableNode(nodes: readonly EasResourceInstance[]): string | undefined {
+  for (const n of readyNodes(nodes)) {
+    const bad = [
+      !isCount(n.InstanceCpuCount) && `InstanceCpuCount ${JSON.stringify(n.InstanceCpuCount ?? null)}`,
+      parseMemoryMb(n.InstanceMemory) === undefined && `InstanceMemory ${JSON.stringify(n.InstanceMemory ?? null)}`,
+      n.InstanceGpuCount !== undefined && !isCount(n.InstanceGpuCount) && `InstanceGpuCount ${JSON.stringify(n.InstanceGpuCount)}`,
+      n.InstanceUsedCpu !== undefined && !isCount(n.InstanceUsedCpu) && `InstanceUsedCpu ${JSON.stringify(n.InstanceUsedCpu)}`,
+      n.InstanceUsedMemory !== undefined && parseMemoryMb(n.InstanceUsedMemory) === undefined && `InstanceUsedMemory ${JSON.stringify(n.InstanceUsedMemory)}`,
+      n.InstanceUsedGpu !== undefined && !isCount(n.InstanceUsedGpu) && `InstanceUsedGpu ${JSON.stringify(n.InstanceUsedGpu)}`,
+    ].filter(Boolean);
+    if (bad.length > 0) return `node ${n.InstanceName ?? '?'} reports ${bad.join(', ')}, not a number or size`;
+  }
+  return undefined;
+}
+
 /** Free CPU, memory and GPUs of each Ready node. */
 export function freeRoom(nodes: readonly EasResourceInstance[]): NodeRoom[] {
-  return nodes
-    .filter((n) => (n.InstanceStatus ?? 'Ready') === 'Ready')
+  return readyNodes(nodes)
     .map((n) => ({
       name: n.InstanceName ?? '?',
       cpu: (n.InstanceCpuCount ?? 0) - (n.InstanceUsedCpu ?? 0),

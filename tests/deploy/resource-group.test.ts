@@ -110,4 +110,15 @@ describe('dedicated resource groups', () => {
       expect((server.services.get('rg_m')!.config.metadata as { resource?: string }).resource).toBe('eas-r-grp0');
     });
   }, 60_000);
+
+  it('a node whose memory total cannot be read makes the room unknown (IS5118), not zero (IS5116 refusing the run)', async () => {
+    await withFake({ resourceGroups: { 'eas-r-grp1': [{ ...A10_NODE, memoryText: '60 gigs' }] } }, async (server, url) => {
+      const r = await deployEas([specFile(groupSpec('rg-u')), '--endpoint', url, ...FAST]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).not.toContain('IS5116');
+      expect(r.stderr).toContain('warning IS5118');
+      expect(r.stderr).toContain('InstanceMemory "60 gigs"');
+      expect(server.services.has('rg_u')).toBe(true);
+    });
+  }, 60_000);
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { claimRoom, freeRoom, judgeRoom, memoryMb, placeable } from '../../providers/alibaba/resource-room';
+import { claimRoom, freeRoom, judgeRoom, memoryMb, placeable, unreadableNode } from '../../providers/alibaba/resource-room';
 
 const request = { cpu: 8, memoryMb: 30_720, gpu: 1 };
 
@@ -56,5 +56,14 @@ describe('room in a dedicated resource group', () => {
     expect(updated.left.map((r) => r.gpu)).toEqual([0, 1]); // surge on n1, the added instance on n2
     expect(claimRoom(updated.left, request, 2).verdict).toEqual({ kind: 'ok' }); // one of two fits: a create needs one
     expect(claimRoom(claimRoom(updated.left, request, 1).left, request, 1).verdict.kind).toBe('noRoom');
+  });
+
+  it('a Ready node whose totals cannot be read makes the room unknown, not 0 (which would refuse every instance)', () => {
+    const node = { InstanceName: 'a', InstanceStatus: 'Ready', InstanceCpuCount: 16, InstanceMemory: '61440M', InstanceGpuCount: 1 };
+    expect(unreadableNode([node])).toBeUndefined();
+    expect(unreadableNode([{ ...node, InstanceMemory: '60 gigs' }])).toBe('node a reports InstanceMemory "60 gigs", not a number or size');
+    expect(unreadableNode([{ ...node, InstanceCpuCount: undefined }])).toContain('InstanceCpuCount null');
+    expect(unreadableNode([{ ...node, InstanceUsedMemory: 'n/a' }])).toContain('InstanceUsedMemory "n/a"');
+    expect(unreadableNode([{ ...node, InstanceStatus: 'NotReady', InstanceMemory: '?' }])).toBeUndefined();
   });
 });
