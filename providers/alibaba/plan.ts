@@ -126,7 +126,8 @@ function groupRoom(ctx: PlanContext, group: string): Promise<GroupRoom> {
         for (let page = 1; page <= 20; page++) {
           const r = await ctx.client.listResourceInstances(group, page);
           nodes.push(...(r.Instances ?? []));
-          if ((r.Instances ?? []).length < 100 || nodes.length >= (r.TotalCount ?? 0)) break;
+          // Without TotalCount only a short page ends the list.
+          if ((r.Instances ?? []).length < 100 || (r.TotalCount !== undefined && nodes.length >= r.TotalCount)) break;
         }
       } catch (err) {
         // Credentials that may deploy but not list the group's nodes (eas:ListResourceInstances): decide without it.

@@ -121,4 +121,14 @@ describe('dedicated resource groups', () => {
       expect(server.services.has('rg_u')).toBe(true);
     });
   }, 60_000);
+
+  it('reads every page of the group\'s nodes when ListResourceInstances gives no TotalCount', async () => {
+    const nodes = [...Array.from({ length: 100 }, () => ({ ...A10_NODE, usedGpu: 1 })), A10_NODE]; // the free node is on page 2
+    await withFake({ resourceGroups: { 'eas-r-grp1': nodes }, resourceGroupsWithoutTotalCount: true }, async (server, url) => {
+      const r = await deployEas([specFile(groupSpec('rg-p')), '--endpoint', url, ...FAST]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).not.toContain('IS5116');
+      expect(server.calls.filter((c) => c.action === 'ListResourceInstances').length).toBe(2);
+    });
+  }, 60_000);
 });

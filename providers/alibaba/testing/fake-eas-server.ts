@@ -75,6 +75,8 @@ export interface FakeEasOptions {
   readonly resourceGroups?: Readonly<Record<string, readonly FakeGroupNode[]>>;
   /** ListResourceInstances is refused (HTTP 403 Forbidden.RAM, credentials without eas:ListResourceInstances); nodes still place instances. */
   readonly resourceGroupsUnlistable?: boolean;
+  /** ListResourceInstances pages its answer (PageNumber, PageSize) without TotalCount. */
+  readonly resourceGroupsWithoutTotalCount?: boolean;
 }
 
 export interface FakeGroupNode {
@@ -522,6 +524,11 @@ export class FakeEasServer {
       const nodes = this.groupNodes(decodeURIComponent(group[2]!));
       if (!nodes) return { status: this.error(res, 404, 'InvalidResource.NotFound', `resource [${decodeURIComponent(group[2]!)}] not found`) };
       const Instances = nodes.map((n, i) => ({ InstanceName: `node-${i + 1}`, InstanceStatus: 'Ready', ResourceId: decodeURIComponent(group[2]!), InstanceCpuCount: n.cpu, InstanceUsedCpu: n.usedCpu, InstanceMemory: n.memoryText ?? `${n.memoryMb}M`, InstanceUsedMemory: `${n.usedMemoryMb}M`, InstanceGpuCount: n.gpu, InstanceUsedGpu: n.usedGpu }));
+      if (this.options.resourceGroupsWithoutTotalCount) {
+        const pageNumber = Number(query.get('PageNumber') ?? 1);
+        const pageSize = Number(query.get('PageSize') ?? 100);
+        return { status: this.send(res, 200, { Instances: Instances.slice((pageNumber - 1) * pageSize, pageNumber * pageSize), PageNumber: pageNumber, PageSize: pageSize }) };
+      }
       return { status: this.send(res, 200, { Instances, TotalCount: Instances.length, PageNumber: 1, PageSize: 100 }) };
     }
     const m = /^\/api\/v2\/services\/([^/]+)\/([^/]+)(\/(autoscaler|cronscaler|events|label|diagnosis))?$/.exec(path);
