@@ -145,7 +145,7 @@ function groupRoom(ctx: PlanContext, group: string): Promise<GroupRoom> {
 /**
  * Each create, or update that rolls instances, on a dedicated resource group: is there room for it? The plan's
  * rollouts of one group are judged in plan order, each against the room the ones before it leave (a create takes its
- * instances, an update its surge instance), so that two of them never count on the same free node.
+ * instances, an update its surge instance and those it adds), so that two of them never count on the same free node.
  */
 async function judgeRooms(ctx: PlanContext, deployments: readonly DeploymentIR[], entries: PlanEntry[]): Promise<void> {
   const left = new Map<string, NodeRoom[]>();
