@@ -348,7 +348,7 @@ function roomWarnings(spec: string, p: PlanEntry): Diagnostic[] {
     return [cliDiagnostic(spec, Diagnostics.DeployGroupNoSurge, { group: room.group, ...who, detail: room.detail, stopped }, 'add a node or leave room for one more instance in the group, or run two or more instances')];
   }
   if (room?.kind === 'unknown') {
-    const consequence = p.action === 'create' ? 'its room is not checked' : 'the update replaces one instance at a time (max_surge 0, max_unavailable 1)';
+    const consequence = p.action === 'create' ? 'its room is not checked' : 'the update keeps its surge strategy (a new instance before an old one stops): if no node has room for it, the rollout stalls until the timeout and the old version keeps serving';
     return [cliDiagnostic(spec, Diagnostics.DeployGroupUnreadable, { group: room.group, ...who, detail: room.detail, consequence }, 'allow eas:ListResourceInstances on the resource group')];
   }
   return [];

@@ -6,7 +6,7 @@ import type { DeploymentIR } from '../../lib/ir';
 import { EasApiError, EasAutoScalerState, EasClient, EasCronScalerState, EasService } from './eas-client';
 import { DEPLOYMENT_LABEL, labelsOf, ownershipOf, redactCurrent, specLabelFilter } from './ownership';
 import { autoscalerChanges, cronscalerChanges, DesiredService, FieldChange, serviceChanges, splitConfig } from './reconcile';
-import { freeRoom, judgeRoom, NodeRoom, requestOf, RoomVerdict } from './resource-room';
+import { claimRoom, freeRoom, NodeRoom, unreadableNode, requestOf, RoomVerdict } from './resource-room';
 import { SecretResolver } from './secrets';
 import { buildServiceConfig } from './service-config';
 
@@ -101,8 +101,9 @@ export async function planRegion(ctx: PlanContext, deployments: readonly Deploym
   const entries = await mapLimit(deployments, ctx.concurrency, async (ir) => {
     const service = ir.alibaba!.serviceName;
     const current = existing && !existing.has(service) ? undefined : await undefinedIfNotFound(() => ctx.client.describeService(service));
-    return mode.destroy ? planDestroy(ctx, ir, current, mode) : planDeployment(ctx, ir, current, mode);
+    return mode.destroy ? planDestroy(ctx, ir, current, mode) : planChanges(ctx, ir, current, mode);
   });
+  if (!mode.destroy) await judgeRooms(ctx, deployments, entries);
   if (mode.partial) return entries;
   const inSpec = new Set(deployments.map((d) => d.alibaba!.serviceName));
   const orphans = ours.filter((s) => !inSpec.has(s.ServiceName)).map((s) => planOrphan(s, mode));
@@ -125,28 +126,57 @@ function groupRoom(ctx: PlanContext, group: string): Promise<GroupRoom> {
         for (let page = 1; page <= 20; page++) {
           const r = await ctx.client.listResourceInstances(group, page);
           nodes.push(...(r.Instances ?? []));
-          if ((r.Instances ?? []).length < 100 || nodes.length >= (r.TotalCount ?? 0)) break;
+          // Without TotalCount only a short page ends the list.
+          if ((r.Instances ?? []).length < 100 || (r.TotalCount !== undefined && nodes.length >= r.TotalCount)) break;
         }
       } catch (err) {
         // Credentials that may deploy but not list the group's nodes (eas:ListResourceInstances): decide without it.
         if (err instanceof EasApiError && !err.auth && !err.retryable) return { unreadable: `${err.code}${err.statusCode ? ` (HTTP ${err.statusCode})` : ''}: ${err.message}` };
         throw err;
       }
-      return freeRoom(nodes);
+      const unreadable = unreadableNode(nodes);
+      return unreadable ? { unreadable } : freeRoom(nodes);
     })();
     groups.set(group, room);
   }
   return room;
 }
 
-/** A create, or an update that rolls instances, on a dedicated resource group: is there room for it? */
-async function judgeGroupRoom(ctx: PlanContext, ir: DeploymentIR, desired: DesiredService, current: EasService | undefined): Promise<PlanEntry['room']> {
-  const group = ir.alibaba!.resourceGroup!;
-  const rooms = await groupRoom(ctx, group);
-  if ('unreadable' in rooms) return { group, kind: 'unknown', detail: rooms.unreadable };
-  const request = requestOf(desired.service.metadata);
-  const running = current ? { request: requestOf(liveMetadata(current)), instances: current.TotalInstance ?? 1 } : undefined;
-  return { group, ...judgeRoom(rooms, request, running) };
+/**
+ * Each create, or update that rolls instances, on a dedicated resource group: is there room for it? The plan's
+ * rollouts of one group are judged in plan order, each against the room the ones before it leave (a create takes its
+ * instances, an update its surge instance and those it adds), so that two of them never count on the same free node.
+ */
+async function judgeRooms(ctx: PlanContext, deployments: readonly DeploymentIR[], entries: PlanEntry[]): Promise<void> {
+  const left = new Map<string, NodeRoom[]>();
+  for (const [i, entry] of entries.entries()) {
+    const ir = deployments[i]!;
+    const group = ir.alibaba!.resourceGroup;
+    const rolls = entry.action === 'create' || ((entry.action === 'update' || entry.action === 'unhealthy') && entry.serviceChanged);
+    if (!group || !rolls || !entry.desired) continue;
+    const rooms = left.get(group) ?? (await groupRoom(ctx, group));
+    let room: PlanEntry['room'];
+    if ('unreadable' in rooms) {
+      room = { group, kind: 'unknown', detail: rooms.unreadable };
+    } else {
+      // An old instance frees room in this group only if it runs here: one moving from another group is placed anew.
+      const live = entry.action === 'create' ? undefined : entry.current;
+      const current = live && liveMetadata(live)?.resource === group ? live : undefined;
+      const running = current ? { request: requestOf(liveMetadata(current)), instances: current.TotalInstance ?? 1 } : undefined;
+      const claimed = claimRoom(rooms, requestOf(entry.desired.service.metadata), Number(entry.desired.service.metadata?.instance ?? 1), running);
+      left.set(group, claimed.left);
+      room = { group, ...claimed.verdict };
+    }
+    entries[i] = withRoom(entry, room);
+  }
+}
+
+function withRoom(entry: PlanEntry, room: PlanEntry['room']): PlanEntry {
+  // Unknown room keeps the surge strategy: at worst the surge instance stays Pending and the old version keeps serving,
+  // where replacing one instance at a time would take a service of one instance down.
+  if (room?.kind !== 'noSurge') return { ...entry, room };
+  // No node can take a surge instance: replace one instance at a time, which the group can honour (a warning).
+  return { ...entry, room, desired: withoutSurge(entry.desired!), ...(entry.shown ? { shown: withoutSurge(entry.shown) } : {}) };
 }
 
 function liveMetadata(current: EasService): Record<string, unknown> | undefined {
@@ -192,17 +222,6 @@ function planDestroy(ctx: PlanContext, ir: DeploymentIR, current: EasService | u
   return { ...base, action: 'delete', current, serviceChanged: true, ...(owner.ours ? {} : { owner: owner.owner, adopting: true }) };
 }
 
-async function planDeployment(ctx: PlanContext, ir: DeploymentIR, current: EasService | undefined, mode: PlanMode): Promise<PlanEntry> {
-  const entry = await planChanges(ctx, ir, current, mode);
-  const rolls = entry.action === 'create' || ((entry.action === 'update' || entry.action === 'unhealthy') && entry.serviceChanged);
-  if (!rolls || !ir.alibaba!.resourceGroup || !entry.desired) return entry;
-  const room = await judgeGroupRoom(ctx, ir, entry.desired, entry.action === 'create' ? undefined : current);
-  if (room?.kind !== 'noSurge' && !(room?.kind === 'unknown' && entry.action !== 'create')) return { ...entry, room };
-  // No node can take a surge instance, or the room is unknown: replace one instance at a time, which the group can
-  // honour whatever its room (a warning either way).
-  return { ...entry, room, desired: withoutSurge(entry.desired), ...(entry.shown ? { shown: withoutSurge(entry.shown) } : {}) };
-}
-
 /** rolling_strategy max_surge 0 / max_unavailable 1: an old instance stops first and its room takes the new one. */
 export const NO_SURGE = { max_surge: 0, max_unavailable: 1 } as const;
 
@@ -221,7 +240,7 @@ async function planChanges(ctx: PlanContext, ir: DeploymentIR, current: EasServi
     undefinedIfNotFound<EasCronScalerState>(() => ctx.client.describeServiceCronScaler(service)),
   ]);
   const compared = secrets ? serviceChanges(secrets.forComparison(desired), secrets.currentForComparison(current), { autoscaled: !!desired.autoscaler }) : serviceChanges(desired, current, { autoscaled: !!desired.autoscaler });
-  // On a dedicated group each rollout's strategy follows the group's room (judgeGroupRoom): it is no change of its own.
+  // On a dedicated group each rollout's strategy follows the group's room (judgeRooms): it is no change of its own.
   const svc = ir.alibaba!.resourceGroup ? compared.filter((c) => !c.path.startsWith('metadata.rolling_strategy')) : compared;
   const as = autoscalerChanges(desired.autoscaler, autoscaler);
   const cs = cronscalerChanges(desired.cronscaler, cron);

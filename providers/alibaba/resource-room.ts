@@ -36,18 +36,47 @@ export interface NodeRoom extends InstanceRequest {
   readonly name: string;
 }
 
-/** "8192M", "30Gi", "64G", "1000M", "512Mi" or a bare number of MB, in MB. */
-export function memoryMb(text: string | undefined): number {
-  const m = /^\s*([\d.]+)\s*([KMGT]?)i?B?\s*$/i.exec(text ?? '');
-  if (!m) return 0;
+/** "8192M", "30Gi", "64G", "1000M", "512Mi" or a bare number of MB, in MB; undefined when not such a size. */
+export function parseMemoryMb(text: string | undefined): number | undefined {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([KMGT]?)i?B?\s*$/i.exec(text ?? '');
+  if (!m) return undefined;
   const scale: Record<string, number> = { '': 1, K: 1 / 1024, M: 1, G: 1024, T: 1024 * 1024 };
   return Number(m[1]) * scale[m[2]!.toUpperCase()]!;
 }
 
+/** As parseMemoryMb, 0 when absent or unreadable. */
+export function memoryMb(text: string | undefined): number {
+  return parseMemoryMb(text) ?? 0;
+}
+
+function readyNodes(nodes: readonly EasResourceInstance[]): EasResourceInstance[] {
+  return nodes.filter((n) => (n.InstanceStatus ?? 'Ready') === 'Ready');
+}
+
+const isCount = (v: unknown): boolean => typeof v === 'number' && Number.isFinite(v) && v >= 0;
+
+/**
+ * Why the room of a Ready node cannot be judged, if so: a CPU or memory total that is missing or no number / size, or
+ * a GPU count or used amount that is present but unreadable (read as 0, such a node would refuse every instance).
+ */
+export function unreadableNode(nodes: readonly EasResourceInstance[]): string | undefined {
+  for (const n of readyNodes(nodes)) {
+    const bad = [
+      !isCount(n.InstanceCpuCount) && `InstanceCpuCount ${JSON.stringify(n.InstanceCpuCount ?? null)}`,
+      parseMemoryMb(n.InstanceMemory) === undefined && `InstanceMemory ${JSON.stringify(n.InstanceMemory ?? null)}`,
+      n.InstanceGpuCount !== undefined && !isCount(n.InstanceGpuCount) && `InstanceGpuCount ${JSON.stringify(n.InstanceGpuCount)}`,
+      n.InstanceUsedCpu !== undefined && !isCount(n.InstanceUsedCpu) && `InstanceUsedCpu ${JSON.stringify(n.InstanceUsedCpu)}`,
+      n.InstanceUsedMemory !== undefined && parseMemoryMb(n.InstanceUsedMemory) === undefined && `InstanceUsedMemory ${JSON.stringify(n.InstanceUsedMemory)}`,
+      n.InstanceUsedGpu !== undefined && !isCount(n.InstanceUsedGpu) && `InstanceUsedGpu ${JSON.stringify(n.InstanceUsedGpu)}`,
+    ].filter(Boolean);
+    if (bad.length > 0) return `node ${n.InstanceName ?? '?'} reports ${bad.join(', ')}, not a number or size`;
+  }
+  return undefined;
+}
+
 /** Free CPU, memory and GPUs of each Ready node. */
 export function freeRoom(nodes: readonly EasResourceInstance[]): NodeRoom[] {
-  return nodes
-    .filter((n) => (n.InstanceStatus ?? 'Ready') === 'Ready')
+  return readyNodes(nodes)
     .map((n) => ({
       name: n.InstanceName ?? '?',
       cpu: (n.InstanceCpuCount ?? 0) - (n.InstanceUsedCpu ?? 0),
@@ -93,13 +122,45 @@ function largestFree(rooms: readonly NodeRoom[], request: InstanceRequest): stri
  * `ok`: the run can proceed as planned. `noSurge`: an update proceeds only by stopping an old instance first (a
  * warning; `alone`: the service has one instance and is down meanwhile). `noRoom`: the new instances cannot be placed
  * at all (they would stay Pending): an error before anything is written. `unknown`: the group's nodes could not be
- * read (a warning; an update then replaces one instance at a time).
+ * read (a warning; an update keeps its surge strategy).
  */
 export type RoomVerdict =
   | { readonly kind: 'ok' }
   | { readonly kind: 'unknown'; readonly detail: string }
   | { readonly kind: 'noSurge'; readonly alone: boolean; readonly detail: string }
   | { readonly kind: 'noRoom'; readonly detail: string };
+
+/** Places `count` instances first-fit, each on the first node with room for it; the room left and how many were placed. */
+export function place(rooms: readonly NodeRoom[], request: InstanceRequest, count: number): { readonly rooms: NodeRoom[]; readonly placed: number } {
+  const left = rooms.map((r) => ({ ...r }));
+  let placed = 0;
+  for (; placed < count; placed++) {
+    const node = left.find((r) => fits(r, request));
+    if (!node) break;
+    node.cpu -= request.cpu;
+    node.memoryMb -= request.memoryMb;
+    node.gpu -= request.gpu;
+  }
+  return { rooms: left, placed };
+}
+
+/**
+ * Judges one rollout against the room left by the ones before it in the plan (`judgeRoom`) and takes what it places:
+ * a create its instances (`instances`), an update its surge instance and the instances it adds beyond those running.
+ * An update without surge room takes only the added instances (each new instance takes the room of an old one).
+ */
+export function claimRoom(
+  rooms: readonly NodeRoom[],
+  request: InstanceRequest,
+  instances: number,
+  current?: { readonly request: InstanceRequest; readonly instances: number },
+): { readonly verdict: RoomVerdict; readonly left: NodeRoom[] } {
+  const verdict = judgeRoom(rooms, request, current);
+  if (verdict.kind === 'noRoom' || (current && current.instances <= 0)) return { verdict, left: [...rooms] };
+  const added = Math.max(0, instances - (current?.instances ?? 0));
+  const taken = !current ? instances : verdict.kind === 'ok' ? 1 + added : added;
+  return { verdict, left: place(rooms, request, taken).rooms };
+}
 
 /**
  * A create needs room for its instances; an update needs room for one surge instance, or at least for one new
@@ -110,7 +171,8 @@ export function judgeRoom(rooms: readonly NodeRoom[], request: InstanceRequest, 
   if (!current) {
     return placeable(rooms, request) >= 1 ? { kind: 'ok' } : { kind: 'noRoom', detail: `one instance needs ${need}; the group has ${largestFree(rooms, request)}` };
   }
-  if (placeable(rooms, request) >= 1) return { kind: 'ok' };
+  // A service stopped or scaled to zero places nothing: an update only changes its configuration.
+  if (current.instances <= 0 || placeable(rooms, request) >= 1) return { kind: 'ok' };
   // Without surge room, the old instance stopped first frees its own request on its node: a new instance that asks
   // for no more than the old one fits there. (Where a larger one could go depends on which node that is: not known.)
   if (current.instances >= 1 && fits(current.request, request)) {

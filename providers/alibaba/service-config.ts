@@ -250,7 +250,7 @@ export function buildServiceConfig(ir: DeploymentIR): EasServiceConfig {
   // the update starts (https://www.alibabacloud.com/help/en/pai/user-guide/scrolling-updates-with-graceful-exit).
   // New instances come up before old ones go, on dedicated groups too: there deploy-eas reads the group's free room
   // before each rollout and, when no node can take a surge instance, sends max_surge 0 / max_unavailable 1 with a
-  // warning (plan.ts judgeGroupRoom), so that an update of a full group still finishes.
+  // warning (plan.ts judgeRooms), so that an update of a full group still finishes.
   if (ir.rollout.strategy === 'rolling') {
     metadata.rolling_strategy = { max_surge: `${ir.rollout.stepPercent}%`, max_unavailable: 0 };
   } else if (generative) {

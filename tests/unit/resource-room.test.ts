@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { freeRoom, judgeRoom, memoryMb, placeable } from '../../providers/alibaba/resource-room';
+import { claimRoom, freeRoom, judgeRoom, memoryMb, placeable, unreadableNode } from '../../providers/alibaba/resource-room';
 
 const request = { cpu: 8, memoryMb: 30_720, gpu: 1 };
 
@@ -29,5 +29,41 @@ describe('room in a dedicated resource group', () => {
     expect(judgeRoom(full, request, { request, instances: 1 })).toMatchObject({ kind: 'noSurge', alone: true });
     expect(judgeRoom(full, request, { request, instances: 3 })).toMatchObject({ kind: 'noSurge', alone: false });
     expect(judgeRoom(full, { ...request, cpu: 12 }, { request, instances: 2 }).kind).toBe('noRoom');
+  });
+
+  it('an update of a service with no instance (stopped or scaled to zero) places nothing: ok on a full group', () => {
+    const full = [{ name: 'n', cpu: 0, memoryMb: 0, gpu: 0 }];
+    expect(judgeRoom(full, request, { request, instances: 0 })).toEqual({ kind: 'ok' });
+    expect(judgeRoom(full, { ...request, cpu: 12 }, { request, instances: 0 })).toEqual({ kind: 'ok' });
+  });
+
+  it('rollouts of one plan share the room: a create takes the free node, and the update after it has no surge room', () => {
+    const rooms = [{ name: 'n1', cpu: 8, memoryMb: 30_720, gpu: 1 }];
+    const created = claimRoom(rooms, request, 1);
+    expect(created.verdict).toEqual({ kind: 'ok' });
+    expect(placeable(created.left, request)).toBe(0);
+    const updated = claimRoom(created.left, request, 1, { request, instances: 1 });
+    expect(updated.verdict).toMatchObject({ kind: 'noSurge', alone: true });
+  });
+
+  it('an update with surge room takes the surge instance and the instances it adds; instances go first-fit per node', () => {
+    const rooms = [
+      { name: 'n1', cpu: 8, memoryMb: 30_720, gpu: 1 },
+      { name: 'n2', cpu: 16, memoryMb: 61_440, gpu: 2 },
+    ];
+    const updated = claimRoom(rooms, request, 2, { request, instances: 1 });
+    expect(updated.verdict).toEqual({ kind: 'ok' });
+    expect(updated.left.map((r) => r.gpu)).toEqual([0, 1]); // surge on n1, the added instance on n2
+    expect(claimRoom(updated.left, request, 2).verdict).toEqual({ kind: 'ok' }); // one of two fits: a create needs one
+    expect(claimRoom(claimRoom(updated.left, request, 1).left, request, 1).verdict.kind).toBe('noRoom');
+  });
+
+  it('a Ready node whose totals cannot be read makes the room unknown, not 0 (which would refuse every instance)', () => {
+    const node = { InstanceName: 'a', InstanceStatus: 'Ready', InstanceCpuCount: 16, InstanceMemory: '61440M', InstanceGpuCount: 1 };
+    expect(unreadableNode([node])).toBeUndefined();
+    expect(unreadableNode([{ ...node, InstanceMemory: '60 gigs' }])).toBe('node a reports InstanceMemory "60 gigs", not a number or size');
+    expect(unreadableNode([{ ...node, InstanceCpuCount: undefined }])).toContain('InstanceCpuCount null');
+    expect(unreadableNode([{ ...node, InstanceUsedMemory: 'n/a' }])).toContain('InstanceUsedMemory "n/a"');
+    expect(unreadableNode([{ ...node, InstanceStatus: 'NotReady', InstanceMemory: '?' }])).toBeUndefined();
   });
 });

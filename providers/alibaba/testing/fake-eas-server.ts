@@ -78,6 +78,10 @@ export interface FakeEasOptions {
    * request is placed on its nodes first-fit; `used*` is what other workloads take.
    */
   readonly resourceGroups?: Readonly<Record<string, readonly FakeGroupNode[]>>;
+  /** ListResourceInstances is refused (HTTP 403 Forbidden.RAM, credentials without eas:ListResourceInstances); nodes still place instances. */
+  readonly resourceGroupsUnlistable?: boolean;
+  /** ListResourceInstances pages its answer (PageNumber, PageSize) without TotalCount. */
+  readonly resourceGroupsWithoutTotalCount?: boolean;
 }
 
 export interface FakeGroupNode {
@@ -87,6 +91,8 @@ export interface FakeGroupNode {
   readonly usedCpu?: number;
   readonly usedMemoryMb?: number;
   readonly usedGpu?: number;
+  /** InstanceMemory as reported, when not `${memoryMb}M` (e.g. an unreadable value). */
+  readonly memoryText?: string;
 }
 
 export interface RecordedCall {
@@ -432,7 +438,7 @@ export class FakeEasServer {
   }
 
   /** A group's nodes with what its services' instances take (first-fit), or undefined for an unknown group. */
-  private groupNodes(id: string): Array<Required<FakeGroupNode>> | undefined {
+  private groupNodes(id: string): Array<Required<Omit<FakeGroupNode, 'memoryText'>> & Pick<FakeGroupNode, 'memoryText'>> | undefined {
     const seeded = this.options.resourceGroups?.[id];
     if (!seeded) return undefined;
     const nodes = seeded.map((n) => ({ usedCpu: 0, usedMemoryMb: 0, usedGpu: 0, ...n }));
@@ -523,9 +529,15 @@ export class FakeEasServer {
     }
     const group = /^\/api\/v2\/resources\/([^/]+)\/([^/]+)\/instances$/.exec(path);
     if (group && method === 'GET') {
+      if (this.options.resourceGroupsUnlistable) return { status: this.error(res, 403, 'Forbidden.RAM', 'the user is not authorized to operate eas:ListResourceInstances') };
       const nodes = this.groupNodes(decodeURIComponent(group[2]!));
       if (!nodes) return { status: this.error(res, 404, 'InvalidResource.NotFound', `resource [${decodeURIComponent(group[2]!)}] not found`) };
-      const Instances = nodes.map((n, i) => ({ InstanceName: `node-${i + 1}`, InstanceStatus: 'Ready', ResourceId: decodeURIComponent(group[2]!), InstanceCpuCount: n.cpu, InstanceUsedCpu: n.usedCpu, InstanceMemory: `${n.memoryMb}M`, InstanceUsedMemory: `${n.usedMemoryMb}M`, InstanceGpuCount: n.gpu, InstanceUsedGpu: n.usedGpu }));
+      const Instances = nodes.map((n, i) => ({ InstanceName: `node-${i + 1}`, InstanceStatus: 'Ready', ResourceId: decodeURIComponent(group[2]!), InstanceCpuCount: n.cpu, InstanceUsedCpu: n.usedCpu, InstanceMemory: n.memoryText ?? `${n.memoryMb}M`, InstanceUsedMemory: `${n.usedMemoryMb}M`, InstanceGpuCount: n.gpu, InstanceUsedGpu: n.usedGpu }));
+      if (this.options.resourceGroupsWithoutTotalCount) {
+        const pageNumber = Number(query.get('PageNumber') ?? 1);
+        const pageSize = Number(query.get('PageSize') ?? 100);
+        return { status: this.send(res, 200, { Instances: Instances.slice((pageNumber - 1) * pageSize, pageNumber * pageSize), PageNumber: pageNumber, PageSize: pageSize }) };
+      }
       return { status: this.send(res, 200, { Instances, TotalCount: Instances.length, PageNumber: 1, PageSize: 100 }) };
     }
     const m = /^\/api\/v2\/services\/([^/]+)\/([^/]+)(\/(autoscaler|cronscaler|events|label|diagnosis))?$/.exec(path);
