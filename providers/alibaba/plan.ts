@@ -192,7 +192,7 @@ async function listSpecServices(ctx: PlanContext): Promise<EasService[]> {
   for (let page = 1; page <= 100; page++) {
     const r = await ctx.client.listServices({ Label: specLabelFilter(ctx.specName), PageNumber: page, PageSize: 100 });
     services.push(...(r.Services ?? []));
-    if ((r.Services ?? []).length < 100 || services.length >= (r.TotalCount ?? 0)) break;
+    if ((r.Services ?? []).length < 100 || (r.TotalCount !== undefined && services.length >= r.TotalCount)) break;
   }
   return services;
 }
@@ -203,7 +203,7 @@ async function listAllNames(client: EasClient): Promise<Set<string> | undefined>
   for (let page = 1; page <= 50; page++) {
     const r = await client.listServices({ PageNumber: page, PageSize: 100 });
     for (const s of r.Services ?? []) names.add(s.ServiceName);
-    if ((r.Services ?? []).length < 100 || names.size >= (r.TotalCount ?? 0)) return names;
+    if ((r.Services ?? []).length < 100 || (r.TotalCount !== undefined && names.size >= r.TotalCount)) return names;
   }
   return undefined; // a very large account: describe each deployment instead
 }
