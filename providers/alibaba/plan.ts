@@ -6,7 +6,7 @@ import type { DeploymentIR } from '../../lib/ir';
 import { EasApiError, EasAutoScalerState, EasClient, EasCronScalerState, EasService } from './eas-client';
 import { DEPLOYMENT_LABEL, labelsOf, ownershipOf, redactCurrent, specLabelFilter } from './ownership';
 import { autoscalerChanges, cronscalerChanges, DesiredService, FieldChange, serviceChanges, splitConfig } from './reconcile';
-import { claimRoom, freeRoom, NodeRoom, unreadableNode, requestOf, RoomVerdict } from './resource-room';
+import { claimRoom, EasResourceInstance, freeRoom, NodeRoom, unreadableNode, requestOf, RoomVerdict } from './resource-room';
 import { SecretResolver } from './secrets';
 import { buildServiceConfig } from './service-config';
 
@@ -121,14 +121,13 @@ function groupRoom(ctx: PlanContext, group: string): Promise<GroupRoom> {
   let room = groups.get(group);
   if (!room) {
     room = (async () => {
-      const nodes = [];
+      let nodes: EasResourceInstance[];
       try {
-        for (let page = 1; page <= 20; page++) {
-          const r = await ctx.client.listResourceInstances(group, page);
-          nodes.push(...(r.Instances ?? []));
-          // Without TotalCount only a short page ends the list.
-          if ((r.Instances ?? []).length < 100 || (r.TotalCount !== undefined && nodes.length >= r.TotalCount)) break;
-        }
+        // Past 20 pages (2,000 nodes) the room is judged from those read, as before.
+        nodes = (await allPages(20, async (n) => {
+          const r = await ctx.client.listResourceInstances(group, n);
+          return { items: r.Instances, total: r.TotalCount };
+        })).items;
       } catch (err) {
         // Credentials that may deploy but not list the group's nodes (eas:ListResourceInstances): decide without it.
         if (err instanceof EasApiError && !err.auth && !err.retryable) return { unreadable: `${err.code}${err.statusCode ? ` (HTTP ${err.statusCode})` : ''}: ${err.message}` };
@@ -187,25 +186,44 @@ function liveMetadata(current: EasService): Record<string, unknown> | undefined 
   }
 }
 
-async function listSpecServices(ctx: PlanContext): Promise<EasService[]> {
-  const services: EasService[] = [];
-  for (let page = 1; page <= 100; page++) {
-    const r = await ctx.client.listServices({ Label: specLabelFilter(ctx.specName), PageNumber: page, PageSize: 100 });
-    services.push(...(r.Services ?? []));
-    if ((r.Services ?? []).length < 100 || (r.TotalCount !== undefined && services.length >= r.TotalCount)) break;
+const PAGE_SIZE = 100;
+
+/**
+ * The items of a paged PAI-EAS listing, PAGE_SIZE a page: a short page, or TotalCount items (counted by `key` when
+ * given, so an item seen on two pages counts once), ends it; `complete` is false when `maxPages` came first.
+ */
+async function allPages<T>(maxPages: number, page: (n: number) => Promise<{ items?: readonly T[]; total?: number }>, key?: (item: T) => string): Promise<{ items: T[]; complete: boolean }> {
+  const items: T[] = [];
+  for (let n = 1; n <= maxPages; n++) {
+    const r = await page(n);
+    items.push(...(r.items ?? []));
+    const counted = key ? new Set(items.map(key)).size : items.length;
+    // Without TotalCount only a short page ends the list.
+    if ((r.items ?? []).length < PAGE_SIZE || (r.total !== undefined && counted >= r.total)) return { items, complete: true };
   }
-  return services;
+  return { items, complete: false };
+}
+
+async function listSpecServices(ctx: PlanContext): Promise<EasService[]> {
+  const label = specLabelFilter(ctx.specName);
+  return (await allPages(100, async (n) => {
+    const r = await ctx.client.listServices({ Label: label, PageNumber: n, PageSize: PAGE_SIZE });
+    return { items: r.Services, total: r.TotalCount };
+  })).items;
 }
 
 /** Names of all services in the region, when listing is cheaper than describing each deployment. */
 async function listAllNames(client: EasClient): Promise<Set<string> | undefined> {
-  const names = new Set<string>();
-  for (let page = 1; page <= 50; page++) {
-    const r = await client.listServices({ PageNumber: page, PageSize: 100 });
-    for (const s of r.Services ?? []) names.add(s.ServiceName);
-    if ((r.Services ?? []).length < 100 || (r.TotalCount !== undefined && names.size >= r.TotalCount)) return names;
-  }
-  return undefined; // a very large account: describe each deployment instead
+  const listed = await allPages(
+    50,
+    async (n) => {
+      const r = await client.listServices({ PageNumber: n, PageSize: PAGE_SIZE });
+      return { items: r.Services, total: r.TotalCount };
+    },
+    (s) => s.ServiceName,
+  );
+  // A very large account: describe each deployment instead.
+  return listed.complete ? new Set(listed.items.map((s) => s.ServiceName)) : undefined;
 }
 
 function planOrphan(svc: EasService, mode: PlanMode): PlanEntry {
