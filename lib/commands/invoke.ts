@@ -72,6 +72,18 @@ export interface InvokeProvider {
 
 const CHAT_ENGINES = new Set(['vllm', 'sglang', 'bladellm', 'lmi', 'tgi', 'tensorrt-llm']);
 export const SMOKE_PROMPT = 'Say OK.';
+
+/**
+ * How long `invoke` waits by default on both clouds (`--timeout` and `--poll-interval` override it): a request
+ * 2 min (SageMaker's InvokeEndpoint answers within 60 s or fails), a streamed answer or an asynchronous result
+ * 15 min, polled every 5 s.
+ */
+export const INVOKE_WAIT = { requestMs: 120_000, longMs: 900_000, pollIntervalMs: 5_000 } as const;
+
+/** The default wait for one answer: long for a streamed answer, which may run for minutes. */
+export function defaultAnswerWaitMs(stream: boolean | undefined): number {
+  return stream ? INVOKE_WAIT.longMs : INVOKE_WAIT.requestMs;
+}
 const encoder = new TextEncoder();
 
 export function requestKind(ir: DeploymentIR): RequestKind {

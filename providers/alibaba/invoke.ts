@@ -20,7 +20,7 @@
  * A body that stalls past the deadline or a connection closed mid-body is a failed outcome, never a throw.
  */
 import type { InvokeCallOptions, InvokeOutcome, InvokeProvider, InvokeRequest } from '../../lib/commands/invoke';
-import { excerptOf, StreamText } from '../../lib/commands/invoke';
+import { defaultAnswerWaitMs, excerptOf, INVOKE_WAIT, StreamText } from '../../lib/commands/invoke';
 import type { DeploymentIR } from '../../lib/ir';
 import { EasApiError } from './eas-client';
 import { apiErrorText, EasAccess } from './status';
@@ -100,7 +100,7 @@ export class EasInvokeProvider implements InvokeProvider {
     if (!endpoint) return { ...base, ok: false, error: `service ${service} has no endpoint yet (is it still being created?)` };
     const called: Called = { base, url: serviceUrl(endpoint, request.path, internet), endpoint, internet, ...(token ? { token } : {}), started: performance.now() };
     if (asyncService && request.stream) return { ...base, ok: false, error: `service ${service} is asynchronous: its result is read back whole from the output queue, not streamed; drop --stream` };
-    const deadline = Date.now() + (opts.timeoutMs ?? (asyncService ? (this.options.asyncTimeoutMs ?? 900_000) : (this.options.timeoutMs ?? (request.stream ? 900_000 : 120_000))));
+    const deadline = Date.now() + (opts.timeoutMs ?? (asyncService ? (this.options.asyncTimeoutMs ?? INVOKE_WAIT.longMs) : (this.options.timeoutMs ?? defaultAnswerWaitMs(request.stream))));
     const sent = await this.post(called, request, deadline);
     if ('outcome' in sent) return sent.outcome;
     const { response } = sent;
@@ -153,7 +153,7 @@ export class EasInvokeProvider implements InvokeProvider {
     const sinkUrl = serviceUrl(called.endpoint, `${QUEUE_SINK_PATH}?${query.toString()}`, called.internet);
     const where = `the output queue (${QUEUE_SINK_PATH}, request ${requestId})`;
     const sleep = this.sleeper();
-    const interval = opts.pollIntervalMs ?? this.options.pollIntervalMs ?? 5000;
+    const interval = opts.pollIntervalMs ?? this.options.pollIntervalMs ?? INVOKE_WAIT.pollIntervalMs;
     // The GET is idempotent: a 5xx or a network failure is retried until the deadline, not the end of a long wait.
     let lastProblem = '';
     for (;;) {

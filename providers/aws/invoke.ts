@@ -11,7 +11,7 @@ import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3
 import { InvokeEndpointAsyncCommand, InvokeEndpointCommand, InvokeEndpointWithResponseStreamCommand, SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import { randomUUID } from 'node:crypto';
 import type { InvokeCallOptions, InvokeOutcome, InvokeProvider, InvokeRequest } from '../../lib/commands/invoke';
-import { excerptOf, StreamText } from '../../lib/commands/invoke';
+import { defaultAnswerWaitMs, excerptOf, INVOKE_WAIT, StreamText } from '../../lib/commands/invoke';
 import type { DeploymentIR } from '../../lib/ir';
 import { awsErrorText, endpointNameFor, inferenceComponentNameFor } from './status';
 
@@ -66,7 +66,7 @@ export class AwsInvokeProvider implements InvokeProvider {
         ...(ir.mode === 'multi-model' ? { TargetModel: opts.targetModel } : {}),
       };
       // --timeout bounds a synchronous call too (the SDK's abortSignal request option), streamed answers included.
-      const bounded = { abortSignal: AbortSignal.timeout(opts.timeoutMs ?? this.options.timeoutMs ?? (request.stream ? 900_000 : 120_000)) };
+      const bounded = { abortSignal: AbortSignal.timeout(opts.timeoutMs ?? this.options.timeoutMs ?? defaultAnswerWaitMs(request.stream)) };
       if (request.stream) {
         const r = await this.runtime(region).send(new InvokeEndpointWithResponseStreamCommand({ ...common, Accept: 'text/event-stream' }), bounded);
         const parser = new StreamText();
@@ -110,7 +110,7 @@ export class AwsInvokeProvider implements InvokeProvider {
     const failure = r.FailureLocation ? parseS3(r.FailureLocation) : undefined;
     if (!output) return { ...base, ok: false, error: `InvokeEndpointAsync returned no OutputLocation (inference ${r.InferenceId ?? 'unknown'})` };
     const sleep = this.options.sleep ?? ((ms: number) => new Promise<void>((res) => setTimeout(res, ms)));
-    const waitMs = opts.timeoutMs ?? this.options.asyncTimeoutMs ?? 900_000;
+    const waitMs = opts.timeoutMs ?? this.options.asyncTimeoutMs ?? INVOKE_WAIT.longMs;
     const deadline = Date.now() + waitMs;
     for (;;) {
       const result = await this.readIfPresent(region, output);
@@ -118,7 +118,7 @@ export class AwsInvokeProvider implements InvokeProvider {
       const failed = failure ? await this.readIfPresent(region, failure) : undefined;
       if (failed !== undefined) return { ...base, ok: false, latencyMs: Math.round(performance.now() - started), error: `the endpoint wrote a failure to ${r.FailureLocation}: ${excerptOf('raw', failed, 200)}`, outputLocation: r.FailureLocation! };
       if (Date.now() >= deadline) return { ...base, ok: false, error: `no result at ${r.OutputLocation} within ${Math.round(waitMs / 1000)}s (inference ${r.InferenceId ?? 'unknown'}); it may still arrive` };
-      await sleep(opts.pollIntervalMs ?? this.options.pollIntervalMs ?? 5000);
+      await sleep(opts.pollIntervalMs ?? this.options.pollIntervalMs ?? INVOKE_WAIT.pollIntervalMs);
     }
   }
 
