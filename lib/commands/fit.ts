@@ -294,9 +294,9 @@ export function fit(req: FitRequest): FitResult {
   const gpu = gpuRules(req, req.target);
   const sizing = sizeForEngine({ ...req.sizing, dtype: gpu.dtype });
   const sized = fitMemory(sizing);
-  const refusals = [...kvCacheDtypeRefusal(req), ...gpu.refusals];
+  const refusals = refusalsOf(req, gpu);
   const memory = refusals.length > 0 ? { ...sized, fits: false, reason: refusals.join('; ') } : sized;
-  const warnings = [...gpu.warnings, ...otherBuildDiffers(req, gpu)];
+  const warnings = [...gpu.warnings, ...otherBuildDiffers(req, gpu.dtype, refusals)];
   return {
     request: req,
     sizing,
@@ -358,14 +358,19 @@ function gpuRules(req: FitRequest, target: TargetName): GpuRules {
 }
 
 /** vLLM runs on both clouds in different builds: when --target was not given, say if the other one decides differently. */
-function otherBuildDiffers(req: FitRequest, chosen: GpuRules): string[] {
+/** Why the engine build of `req.target` refuses: a KV-cache dtype its container cannot take, then its GPU rules. */
+function refusalsOf(req: FitRequest, gpu: GpuRules): string[] {
+  return [...kvCacheDtypeRefusal(req), ...gpu.refusals];
+}
+
+function otherBuildDiffers(req: FitRequest, dtype: WeightDtype, refusals: readonly string[]): string[] {
   if (req.targetGiven) return [];
   const others = TARGETS.filter((t) => t !== req.target && ENGINE_CAPABILITIES[req.engineName].targets[t]);
   return others.flatMap((t) => {
-    const gpu = gpuRules(req, t);
-    const other = { ...gpu, refusals: [...kvCacheDtypeRefusal({ ...req, target: t }), ...gpu.refusals] };
-    if (other.dtype === chosen.dtype && other.refusals.join() === [...kvCacheDtypeRefusal(req), ...chosen.refusals].join()) return [];
-    const verdict = other.refusals.length > 0 ? `refuses: ${other.refusals.join('; ')}` : `starts on this GPU (no recorded rule refuses it) and serves the weights in ${other.dtype}`;
+    const other = gpuRules(req, t);
+    const otherRefusals = refusalsOf({ ...req, target: t }, other);
+    if (other.dtype === dtype && otherRefusals.join() === refusals.join()) return [];
+    const verdict = otherRefusals.length > 0 ? `refuses: ${otherRefusals.join('; ')}` : `starts on this GPU (no recorded rule refuses it) and serves the weights in ${other.dtype}`;
     return [`with --target ${t}, ${other.build ?? req.engineName} ${verdict}; run fit with --target ${t} for that build's numbers`];
   });
 }
